@@ -1,0 +1,30 @@
+package orglife
+
+import "time"
+
+// Token roles.
+const (
+	RoleAdmin      = "admin"
+	RoleSupervisor = "supervisor"
+	RoleBranch     = "branch"
+)
+
+// Token is an access token. Only the SHA-256 hash of its secret is stored.
+type Token struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	OrgID     string    `json:"org_id"`
+	Hash      string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Actor is who performs a request: the role, org and name of the caller's token.
+type Actor struct {
+	Role  string `json:"role"`
+	OrgID string `json:"org_id"`
+	Name  string `json:"name"`
+}
+
+// IsAdmin reports whether the actor is an administrator.
+func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }

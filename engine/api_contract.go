@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/workflows"
+)
+
+// CreateTokenParams are the inputs of CreateToken.
+type CreateTokenParams struct {
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	OrgID string `json:"org_id"`
+}
+
+// OrgPatch holds the org fields a PATCH may change; nil pointers are left alone.
+type OrgPatch struct {
+	Name          *string            `json:"name"`
+	ParentID      *string            `json:"parent_id"`
+	Attributes    *map[string]string `json:"attributes"`
+	EstablishedOn *string            `json:"established_on"`
+	TermStartedOn *string            `json:"term_started_on"`
+	TermYears     *int               `json:"term_years"`
+}
+
+// StartParams are the inputs of Start.
+type StartParams struct {
+	Workflow       string
+	OrgID          string
+	Data           map[string]any
+	IdempotencyKey string // optional
+	RequestHash    string // hash of the request, compared when the key is replayed
+}
+
+// FireParams are the inputs of Fire.
+type FireParams struct {
+	InstanceID      string
+	Event           string
+	Data            map[string]any
+	Comment         string
+	ExpectedVersion *int
+	IdempotencyKey  string
+	RequestHash     string
+}
+
+// ListInstancesParams filter and page instance lists.
+type ListInstancesParams struct {
+	Workflow string
+	OrgID    string // the org and everything below it
+	State    string
+	From, To string // on occurs_on
+	ListParams
+}
+
+// VerifyReport is the result of checking every hash chain.
+type VerifyReport struct {
+	Instances   int `json:"instances"`
+	Transitions int `json:"transitions"`
+	// Broken names the first broken row per instance ("instance ID seq N: ...").
+	Broken []string `json:"broken"`
+}
+
+var (
+	_ = context.Background
+	_ = orglife.EINVALID
+	_ = workflows.Set{}
+)

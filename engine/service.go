@@ -1,0 +1,80 @@
+// Package engine holds the use cases of orglife: tokens and scope checks, the org tree, starting
+// and advancing workflow instances (roles, guards, required fields, actions, optimistic versions,
+// idempotency, hash-chained history) and, later, evaluation runs and violations. It declares the
+// Store it needs and imports orglife, workflows and rules; never bun or gin.
+package engine
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/workflows"
+)
+
+// Config wires a Service.
+type Config struct {
+	Store     Store
+	Workflows *workflows.Set
+	Now       func() time.Time // the clock; pinned by `serve --now`
+	Logger    *slog.Logger
+	Location  *time.Location // deployment time zone
+}
+
+// Service implements the use cases on a Store.
+type Service struct {
+	store Store
+	defs  *workflows.Set
+	now   func() time.Time
+	log   *slog.Logger
+	loc   *time.Location
+}
+
+// New returns a Service. Nil clock, logger or location default to time.Now, slog.Default and
+// Asia/Shanghai.
+func New(cfg Config) *Service {
+	s := &Service{store: cfg.Store, defs: cfg.Workflows, now: cfg.Now, log: cfg.Logger, loc: cfg.Location}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.loc == nil {
+		s.loc, _ = time.LoadLocation("Asia/Shanghai")
+	}
+	return s
+}
+
+// Now returns the service clock's current instant.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Page is one page of a list: the items and the cursor of the next page (nil at the end).
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// ListParams are the paging parameters of a list: Limit defaults to 50 and is at most 500.
+type ListParams struct {
+	Limit  int
+	Cursor string
+}
+
+func (p ListParams) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return 50
+	case p.Limit > 500:
+		return 500
+	}
+	return p.Limit
+}
+
+// EventRef names an event the caller may fire now and the state it leads to.
+type EventRef struct {
+	Name string `json:"name"`
+	To   string `json:"to"`
+}
+
+var _ = orglife.EINVALID

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// Store is the persistence the engine needs. storage.DB implements it on SQLite and PostgreSQL.
+// Methods return orglife.ErrNotFound (code not_found) for a missing row, *orglife.Error with code
+// conflict for a unique-key clash or a stale version, and never nil, nil.
+type Store interface {
+	// InTx runs fn in one transaction with a Store bound to it; fn's error rolls it back. On SQLite
+	// the transaction takes the write lock at BEGIN, so writers are serialized.
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+
+	// CreateOrg inserts an org; conflict when the id exists.
+	CreateOrg(ctx context.Context, o *orglife.Org) error
+	// UpdateOrg replaces the mutable columns of an org.
+	UpdateOrg(ctx context.Context, o *orglife.Org) error
+	// Org returns one org.
+	Org(ctx context.Context, id string) (*orglife.Org, error)
+	// Orgs returns the orgs whose ids are given (all orgs when ids is nil), ordered by id.
+	Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error)
+	// OrgPath returns the ids from the root down to and including id, in one query.
+	OrgPath(ctx context.Context, id string) ([]string, error)
+	// Subtree returns id and the ids of all orgs below it, in one query.
+	Subtree(ctx context.Context, id string) ([]string, error)
+
+	// CreateMember inserts a member; conflict when the id exists.
+	CreateMember(ctx context.Context, m *orglife.Member) error
+	// Members returns the members of the given orgs, ordered by org and id.
+	Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error)
+
+	// CreateToken inserts a token (its hash only).
+	CreateToken(ctx context.Context, t *orglife.Token) error
+	// TokenByHash finds a token by the SHA-256 hex of its secret.
+	TokenByHash(ctx context.Context, hash string) (*orglife.Token, error)
+	// CountTokens counts all tokens.
+	CountTokens(ctx context.Context) (int, error)
+
+	// InsertInstances inserts instances in one statement; conflict when a UniqueKey clashes.
+	InsertInstances(ctx context.Context, ins []*orglife.Instance) error
+	// Instance returns one instance; forUpdate locks its row until the transaction ends (PostgreSQL).
+	Instance(ctx context.Context, id string, forUpdate bool) (*orglife.Instance, error)
+	// UpdateInstance writes the instance's state, data, version and derived columns where the
+	// stored version is prevVersion; conflict when it is not.
+	UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error
+	// Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit.
+	Instances(ctx context.Context, f InstanceFilter) ([]*orglife.Instance, error)
+	// ChildKeys returns the ParentAction+"\x00"+ParentKey of every child of parentID.
+	ChildKeys(ctx context.Context, parentID string) (map[string]bool, error)
+
+	// InsertTransition appends one history row; conflict when (instance, seq) exists.
+	InsertTransition(ctx context.Context, t *orglife.Transition) error
+	// Transitions returns an instance's history ordered by seq.
+	Transitions(ctx context.Context, instanceID string) ([]*orglife.Transition, error)
+	// ScanChains calls fn for every instance, in id order, with its transitions ordered by seq.
+	ScanChains(ctx context.Context, fn func(in *orglife.Instance, ts []*orglife.Transition) error) error
+
+	// Idempotency returns the stored response for (scope, key).
+	Idempotency(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
+	// SaveIdempotency stores a response; conflict when (scope, key) exists.
+	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+}
+
+// InstanceFilter selects instances. Empty fields do not filter. From and To are dates
+// (YYYY-MM-DD) compared with occurs_on.
+type InstanceFilter struct {
+	IDs      []string
+	Workflow string
+	OrgIDs   []string
+	State    string
+	ParentID string
+	From     string
+	To       string
+	Cursor   string // return ids greater than this
+	Limit    int    // 0: no limit
+}
+
+// IdempotencyRecord is the first response to a request that carried an Idempotency-Key.
+type IdempotencyRecord struct {
+	Scope       string // who sent it (the token's id)
+	Key         string
+	RequestHash string // hash of method, path and body
+	Response    []byte // JSON of the resulting instance
+	CreatedAt   time.Time
+}

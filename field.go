@@ -1,0 +1,30 @@
+package orglife
+
+// Field types of workflow data.
+const (
+	TypeString   = "string"
+	TypeText     = "text"
+	TypeInt      = "int"
+	TypeNumber   = "number"
+	TypeBool     = "bool"
+	TypeDate     = "date"
+	TypeDatetime = "datetime"
+	TypeEnum     = "enum"
+	TypeList     = "list"
+	TypeObject   = "object"
+)
+
+// Field is the schema of one field of workflow data (or of a list item or object member).
+type Field struct {
+	Name      string   `json:"name"`
+	Type      string   `json:"type"`
+	Title     string   `json:"title,omitempty"`
+	Required  bool     `json:"required,omitempty"`
+	Min       *float64 `json:"min,omitempty"`
+	Max       *float64 `json:"max,omitempty"`
+	MinLength *int     `json:"min_length,omitempty"`
+	MaxLength *int     `json:"max_length,omitempty"`
+	Values    []string `json:"values,omitempty"`
+	Items     *Field   `json:"items,omitempty"`
+	Fields    []*Field `json:"fields,omitempty"`
+}

@@ -1,0 +1,71 @@
+package orglife
+
+import (
+	"regexp"
+	"time"
+)
+
+// Org kinds.
+const (
+	KindCommittee     = "committee"      // 党委
+	KindGeneralBranch = "general_branch" // 党总支
+	KindBranch        = "branch"         // 党支部
+	KindGroup         = "group"          // 党小组
+)
+
+// OrgKinds lists the valid org kinds.
+var OrgKinds = []string{KindCommittee, KindGeneralBranch, KindBranch, KindGroup}
+
+// OrgIDPattern is the form of an org id, chosen by the caller.
+var OrgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// Org is a node of the organization tree. Dates are YYYY-MM-DD strings; nil means unset.
+type Org struct {
+	ID            string            `json:"id"`
+	Name          string            `json:"name"`
+	Kind          string            `json:"kind"`
+	ParentID      *string           `json:"parent_id"`
+	Attributes    map[string]string `json:"attributes"`
+	EstablishedOn *string           `json:"established_on"`
+	TermStartedOn *string           `json:"term_started_on"`
+	TermYears     int               `json:"term_years"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+}
+
+// TermEndsOn returns the derived end of the committee term (term start plus term years), or ""
+// when either is unset.
+func (o *Org) TermEndsOn() string {
+	if o.TermStartedOn == nil || o.TermYears <= 0 {
+		return ""
+	}
+	t, err := time.Parse(DateLayout, *o.TermStartedOn)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(o.TermYears, 0, 0).Format(DateLayout)
+}
+
+// Member statuses and roles.
+const (
+	MemberProbationary = "probationary"
+	MemberFull         = "full"
+)
+
+// MemberRoles lists the valid member roles.
+var MemberRoles = []string{"secretary", "deputy_secretary", "committee", "group_leader"}
+
+// Member is a Party member of an org.
+type Member struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	Name      string    `json:"name"`
+	Status    string    `json:"status"`
+	Roles     []string  `json:"roles"`
+	Leader    bool      `json:"leader"`
+	JoinedOn  *string   `json:"joined_on"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// DateLayout is the layout of a calendar date.
+const DateLayout = "2006-01-02"
