@@ -12,6 +12,7 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
+
 // Config wires a Service.
 type Config struct {
 	Store     Store
@@ -28,6 +29,9 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 	loc   *time.Location
+
+	// afterCommit runs after each committed transition (re-evaluation hooks in).
+	afterCommit func(in *orglife.Instance)
 }
 
 // New returns a Service. Nil clock, logger or location default to time.Now, slog.Default and
@@ -77,4 +81,3 @@ type EventRef struct {
 	To   string `json:"to"`
 }
 
-var _ = orglife.EINVALID

@@ -1,36 +1,41 @@
 // Package workflows turns workflow files into validated definitions: it parses the YAML of spec
-// §2.1 with positions, reports every problem as file:line:column, compiles guards and action data
-// through the rules package, builds each definition's transition table on looplab/fsm, validates
-// and normalizes instance data, and draws Mermaid and DOT diagrams.
+// §2.1 with positions (through yamlfile), reports every problem as file:line:column, compiles
+// guards and action data through the rules package, builds each definition's transition table
+// on looplab/fsm, validates and normalizes instance data, and draws Mermaid and DOT diagrams.
+// It imports orglife, yamlfile, rules and looplab/fsm.
 package workflows
 
 import (
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/rules"
+	"github.com/orglife/orglife/yamlfile"
 )
 
-// Set is a validated set of workflow definitions (a pack's workflows/ directory).
-type Set struct {
-	byID  map[string]*Definition
-	order []*Definition
-}
-
-// Definition is one validated workflow.
+// Definition is one validated workflow. It is immutable once loaded and safe for concurrent use.
 type Definition struct {
-	ID         string
-	Title      string
-	Collection string   // name in rule expressions; default ID + "s"
-	AppliesTo  []string // org kinds that may start it; empty: all kinds
-	OccursOn   string   // date field placing a record in a period; "" means the completion date
-	Unique     []string
-	Fields     []*orglife.Field
-	States     []*State // in file order
-	Initial    string
-	Events     []*Event // in file order
-	Actions    []*Action
-	Version    string // first 12 hex digits of the SHA-256 of the file
-	File       string // file name as loaded, for messages
-	Source     string // optional source comment (regulation cited)
+	ID          string
+	Title       string
+	Description string
+	Collection  string   // name in rule expressions; default ID + "s"
+	AppliesTo   []string // org kinds that may start it; empty: all kinds
+	OccursOn    string   // date field placing a record in a period; "" means the completion date
+	Unique      []string
+	Fields      []*orglife.Field
+	States      []*State // in file order
+	Initial     string
+	Events      []*Event // in file order
+	Actions     []*Action
+	Version     string // first 12 hex digits of the SHA-256 of the file
+	File        string // file name as loaded, for messages
+	Source      string // optional source comment (regulation cited)
+	// Schema is the typed view of the data, the type of `data` in guards and action data.
+	Schema *rules.Schema
+
+	fieldByName map[string]*orglife.Field
+	stateByID   map[string]*State
+	eventByName map[string]*Event
+	table       *table
+	node        *yamlfile.Node // the file's root mapping, for set-level problems
 }
 
 // State is one state of a workflow.
@@ -39,6 +44,8 @@ type State struct {
 	Title    string
 	Complete bool
 	Final    bool
+
+	node *yamlfile.Node // the key
 }
 
 // Event is one event of a workflow.
@@ -61,10 +68,64 @@ type Action struct {
 	Start   string
 	ForEach *rules.Program // yields a list; nil starts exactly one child
 	Data    []ActionData
+
+	start *yamlfile.Node
 }
 
 // ActionData is one field of a child's data and the expression that computes it.
 type ActionData struct {
 	Field string
 	Expr  *rules.Program
+
+	key *yamlfile.Node
+}
+
+// Field returns the top-level field called name, or nil.
+func (d *Definition) Field(name string) *orglife.Field { return d.fieldByName[name] }
+
+// State returns the state called id, or nil.
+func (d *Definition) State(id string) *State { return d.stateByID[id] }
+
+// Event returns the event called name, or nil.
+func (d *Definition) Event(name string) *Event { return d.eventByName[name] }
+
+// IsComplete reports whether state is a complete state (records in it count for rules).
+func (d *Definition) IsComplete(state string) bool {
+	s := d.stateByID[state]
+	return s != nil && s.Complete
+}
+
+// IsFinal reports whether state is final (no way out).
+func (d *Definition) IsFinal(state string) bool {
+	s := d.stateByID[state]
+	return s != nil && s.Final
+}
+
+// IsCancelled reports whether state is final and not complete.
+func (d *Definition) IsCancelled(state string) bool {
+	s := d.stateByID[state]
+	return s != nil && s.Final && !s.Complete
+}
+
+// CanStart reports whether an org of the given kind may start this workflow.
+func (d *Definition) CanStart(orgKind string) bool {
+	if len(d.AppliesTo) == 0 {
+		return true
+	}
+	for _, k := range d.AppliesTo {
+		if k == orgKind {
+			return true
+		}
+	}
+	return false
+}
+
+// Allows reports whether role may fire the event (its `by` list names the role).
+func (e *Event) Allows(role string) bool {
+	for _, r := range e.By {
+		if r == role {
+			return true
+		}
+	}
+	return false
 }

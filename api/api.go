@@ -1,0 +1,72 @@
+// Package api is the HTTP interface of orglife (spec §5): a gin router, bearer-token
+// authentication, the handlers of each resource, Prometheus metrics, and the one table that maps
+// orglife error codes onto HTTP statuses. It imports orglife and engine; it never touches the
+// database directly. Each resource lives in its own file (org.go, instance.go, …); the
+// compliance resources (rules, evaluations, compliance, violations) are added the same way.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/orglife/orglife/engine"
+)
+
+// DefaultMaxBodyBytes is the default limit on the size of a request body: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure the handler returned by New.
+type Options struct {
+	// Logger receives request errors and panics; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxBodyBytes limits request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// server holds what the handlers share.
+type server struct {
+	svc     *engine.Service
+	log     *slog.Logger
+	maxBody int64
+	metrics *metrics
+}
+
+// New returns the HTTP handler of the orglife API on svc.
+func New(svc *engine.Service, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: newMetrics()}
+
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.metrics.middleware, s.recovery)
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, errorf(codeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, http.StatusMethodNotAllowed, codeInvalid,
+			"method "+c.Request.Method+" is not allowed on "+c.Request.URL.Path, nil)
+	})
+
+	s.healthRoutes(r)
+	s.metrics.routes(r)
+
+	v1 := r.Group("/v1", s.authenticate)
+	s.tokenRoutes(v1)
+	s.orgRoutes(v1)
+	s.memberRoutes(v1)
+	s.workflowRoutes(v1)
+	s.instanceRoutes(v1)
+	// Compliance resources register here, one file each: s.ruleRoutes(v1) (rule.go),
+	// s.evaluationRoutes(v1) (evaluation.go), s.complianceRoutes(v1) (compliance.go),
+	// s.violationRoutes(v1) (violation.go).
+	return r
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Defaults of the common flags.
+const (
+	defaultDB   = "sqlite:orglife.db"
+	defaultAddr = ":8080"
+	defaultTZ   = "Asia/Shanghai"
+)
+
+// common holds the flags every data- or pack-reading subcommand takes.
+type common struct {
+	db   string
+	pack string
+	tz   string
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("orglife "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// register adds --db, --pack and --tz with defaults taken from ORGLIFE_DB, ORGLIFE_PACK and
+// ORGLIFE_TZ.
+func (c *common) register(fs *flag.FlagSet, e env) {
+	fs.StringVar(&c.db, "db", envOr(e, "ORGLIFE_DB", defaultDB), "database: sqlite:PATH or postgres://… (env ORGLIFE_DB)")
+	fs.StringVar(&c.pack, "pack", e.getenv("ORGLIFE_PACK"), "pack directory; empty: the built-in party-branch pack (env ORGLIFE_PACK)")
+	fs.StringVar(&c.tz, "tz", envOr(e, "ORGLIFE_TZ", defaultTZ), "deployment time zone (env ORGLIFE_TZ)")
+}
+
+// location loads the --tz zone.
+func (c *common) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.tz)
+	if err != nil {
+		return nil, fmt.Errorf("--tz %q: %w", c.tz, err)
+	}
+	return loc, nil
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parseArgs parses flags that may come before or after positional arguments ("graph plan
+// --format dot") and returns the positional ones. ok is false on a usage error (already
+// reported); -h answers 0 through the same path.
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// newLogger returns the text logger of a subcommand, on w.
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// pinnedClock returns a clock that starts at the instant given by --now and advances with real
+// time: now = pinned + time since start. An empty value means the real clock.
+func pinnedClock(value string) (func() time.Time, error) {
+	if value == "" {
+		return time.Now, nil
+	}
+	pinned, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return nil, fmt.Errorf("--now %q: want an RFC 3339 instant such as 2025-02-03T10:00:00+08:00", value)
+	}
+	start := time.Now()
+	return func() time.Time { return pinned.Add(time.Since(start)) }, nil
+}

@@ -1,0 +1,77 @@
+// Command orglife is the orglife server and its administration tool: serve the HTTP API, validate
+// a pack, migrate the database, create tokens, draw workflow diagrams and verify the hash chains
+// of the stored history. Run "orglife help" for the subcommands.
+//
+// This is the only package that reads flags and the environment; everything else gets its
+// configuration passed in.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the deployment time zone works on machines without zoneinfo
+)
+
+// usage is printed by "orglife help" and on a usage error.
+const usage = `orglife — organizational-life workflows and compliance
+
+Usage:
+  orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D]
+  orglife validate DIR
+  orglife migrate  [--db DSN]
+  orglife token create --name N --role admin|supervisor|branch [--org X] [--db DSN]
+  orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
+  orglife verify   [--db DSN]
+
+Common flags (each also read from the environment):
+  --db    sqlite:PATH or postgres://… (ORGLIFE_DB, default sqlite:orglife.db)
+  --pack  a pack directory; default the built-in party-branch pack (ORGLIFE_PACK)
+  --tz    deployment time zone (ORGLIFE_TZ, default Asia/Shanghai)
+`
+
+// env is the process environment as the subcommands see it: streams and variables.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+// run executes one subcommand and returns the process exit code: 0 success, 1 failure (a
+// problem found or an error), 2 usage error. Cancelling ctx stops a running server gracefully.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, env) int{
+		"serve":    cmdServe,
+		"validate": cmdValidate,
+		"migrate":  cmdMigrate,
+		"token":    cmdToken,
+		"graph":    cmdGraph,
+		"verify":   cmdVerify,
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(e.stderr, "orglife: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	return cmd(ctx, rest, e)
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/orglife/orglife/engine"
+	partybranch "github.com/orglife/orglife/examples/party-branch"
+	"github.com/orglife/orglife/storage"
+	"github.com/orglife/orglife/workflows"
+)
+
+// packFS returns the file system of the pack and the prefix under which its files are named in
+// problems: the --pack directory, or the built-in pack named examples/party-branch.
+func packFS(dir string) (fs.FS, string) {
+	if dir == "" {
+		return partybranch.FS, "examples/party-branch"
+	}
+	return os.DirFS(dir), dir
+}
+
+// loadWorkflows loads the pack's workflows. On problems it prints each as file:line:column:
+// message on w and returns an error.
+func loadWorkflows(dir string, w io.Writer) (*workflows.Set, error) {
+	fsys, prefix := packFS(dir)
+	set, problems := workflows.Load(fsys, "workflows", prefix)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(w, p.String())
+		}
+		return nil, fmt.Errorf("the pack %s has %d problem(s)", prefix, len(problems))
+	}
+	return set, nil
+}
+
+// openStore opens the database of --db and brings its schema up to date.
+func openStore(ctx context.Context, dsn string, log *slog.Logger) (*storage.DB, error) {
+	db, err := storage.Open(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	for _, name := range applied {
+		log.Info("migration applied", "name", name)
+	}
+	return db, nil
+}
+
+// openService opens the database and loads the pack, and returns the service on them. The
+// caller closes the DB.
+func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time) (*engine.Service, *storage.DB, error) {
+	loc, err := c.location()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := loadWorkflows(c.pack, e.stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openStore(ctx, c.db, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc})
+	return svc, db, nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/orglife/orglife/api"
+)
+
+// cmdServe runs the HTTP server until ctx is cancelled (SIGINT or SIGTERM), then shuts down
+// gracefully. On an empty token table it creates an admin token and prints "admin token: SECRET"
+// once on stderr. An invalid pack is reported file:line:column and the server does not start.
+func cmdServe(ctx context.Context, args []string, e env) int {
+	fs := newFlagSet("serve", e)
+	var c common
+	c.register(fs, e)
+	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
+	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
+	demo := fs.Bool("demo", false, "create a demo org tree and print demo tokens")
+	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
+	if pos, code, ok := parseArgs(fs, args); !ok {
+		return code
+	} else if len(pos) > 0 {
+		fmt.Fprintf(e.stderr, "orglife serve: unexpected argument %q\n", pos[0])
+		return 2
+	}
+	log := newLogger(e.stderr)
+	clock, err := pinnedClock(*now)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "orglife serve:", err)
+		return 2
+	}
+	svc, db, err := openService(ctx, c, e, log, clock)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "orglife serve:", err)
+		return 1
+	}
+	defer db.Close()
+
+	secret, err := svc.Bootstrap(ctx)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "orglife serve: bootstrap:", err)
+		return 1
+	}
+	if secret != "" {
+		fmt.Fprintf(e.stderr, "admin token: %s\n", secret)
+	}
+	if *demo {
+		if err := seedDemo(ctx, svc, e.stderr); err != nil {
+			fmt.Fprintln(e.stderr, "orglife serve: demo:", err)
+			return 1
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "orglife serve:", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           api.New(svc, api.Options{Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          nil,
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", c.db, "pack", packName(c.pack), "tz", c.tz,
+		"now", svc.Now().Format(time.RFC3339), "eval_interval", evalInterval.String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintln(e.stderr, "orglife serve:", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(e.stderr, "orglife serve: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+// packName names the pack in logs.
+func packName(dir string) string {
+	if dir == "" {
+		return "built-in party-branch"
+	}
+	return dir
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/orglife/orglife/workflows"
+)
+
+// cmdValidate checks a pack directory. It prints one file:line:column: message line per problem
+// on stdout and exits 1, or prints "ok: N workflows" and exits 0.
+func cmdValidate(ctx context.Context, args []string, e env) int {
+	fs := newFlagSet("validate", e)
+	var c common
+	c.register(fs, e)
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	dir := c.pack
+	switch len(pos) {
+	case 0:
+		if dir == "" {
+			fmt.Fprintln(e.stderr, "usage: orglife validate DIR")
+			return 2
+		}
+	case 1:
+		dir = pos[0]
+	default:
+		fmt.Fprintln(e.stderr, "usage: orglife validate DIR")
+		return 2
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stdout, "%s:1:1: not a pack directory\n", dir)
+		return 1
+	}
+	set, problems := workflows.Load(os.DirFS(dir), "workflows", dir)
+	// TODO(rules): also load rules/*.yaml through the rules package once it has a loader, and
+	// report its problems here the same way.
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(e.stdout, p.String())
+		}
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "ok: %d workflows\n", len(set.List()))
+	return 0
+}

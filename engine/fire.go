@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
+	"github.com/orglife/orglife/workflows"
+)
+
+// Fire fires an event on an instance. Checks, in order: the instance exists (404) and is in the
+// caller's scope (403); the event exists (400); the caller's role and scope allow it (403); the
+// instance is in a state the event leaves from and at the expected version (409); the data
+// validates (400 unknown field, 422 bad value); the required fields are set, the comment is given
+// and the guard holds (422). Then, in the same transaction: the new state, data and version, a
+// hash-chained history row, the children started by actions, and the idempotency record.
+func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (*orglife.Instance, error) {
+	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
+	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
+		var out *orglife.Instance
+		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			in, err := s.fireTx(ctx, tx, actor, p)
+			if err != nil {
+				return err
+			}
+			if err := s.remember(ctx, tx, idem, in); err != nil {
+				return err
+			}
+			out = in
+			return nil
+		})
+		if err == nil && s.afterCommit != nil {
+			s.afterCommit(out)
+		}
+		return out, err
+	})
+}
+
+func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p FireParams) (*orglife.Instance, error) {
+	in, err := tx.Instance(ctx, p.InstanceID, true)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.orgScopeTx(ctx, tx, actor, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.read {
+		return nil, outOfScope("instance " + in.ID)
+	}
+	def, err := s.definition(in.Workflow)
+	if err != nil {
+		return nil, err
+	}
+	ev := def.Event(p.Event)
+	if ev == nil {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: fmt.Sprintf("workflow %s has no event %q", def.ID, p.Event),
+			Details: []orglife.Detail{{Field: "event", Message: "unknown event"}}}
+	}
+	if !mayFire(actor, ev, sc) {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "a %s token of org %s may not fire %s on this instance (allowed: %s)",
+			actor.Role, actor.OrgID, ev.Name, strings.Join(ev.By, ", "))
+	}
+	to, ok := def.Transition(in.State, ev.Name)
+	if !ok {
+		return nil, orglife.Errorf(orglife.ECONFLICT, "event %s is not allowed in state %s", ev.Name, in.State)
+	}
+	if p.ExpectedVersion != nil && *p.ExpectedVersion != in.Version {
+		return nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
+	}
+	patch, err := s.checkData(def, p.Data)
+	if err != nil {
+		return nil, err
+	}
+	merged := maps.Clone(in.Data)
+	if merged == nil {
+		merged = map[string]any{}
+	}
+	maps.Copy(merged, patch)
+	if missing := def.MissingRequired(merged, ev.Require); len(missing) > 0 {
+		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing for " + ev.Name, Details: missing}
+	}
+	comment := strings.TrimSpace(p.Comment)
+	if ev.CommentRequired && comment == "" {
+		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "a comment is required for " + ev.Name,
+			Details: []orglife.Detail{{Field: "comment", Message: "required"}}}
+	}
+	org, err := tx.Org(ctx, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.instant()
+	next := *in
+	next.Data = merged
+	members := 0
+	if s.readsMemberCount(def, ev) {
+		ms, err := tx.Members(ctx, []string{org.ID})
+		if err != nil {
+			return nil, err
+		}
+		members = len(ms)
+	}
+	vars := s.vars(def, &next, org, members, actor, now)
+	if ev.Guard != nil {
+		okGuard, err := ev.Guard.Bool(vars)
+		if err != nil {
+			return nil, orglife.Errorf(orglife.EUNPROCESSABLE, "guard of %s failed: %v", ev.Name, err)
+		}
+		if !okGuard {
+			msg := ev.Message
+			if msg == "" {
+				msg = "guard is false: " + ev.Guard.Source
+			}
+			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg, Details: guardFields(ev.Guard.Source)}
+		}
+	}
+	hist, err := tx.Transitions(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	prevHash := in.CreationHash
+	if len(hist) > 0 {
+		prevHash = hist[len(hist)-1].Hash
+	}
+	wasComplete := in.Complete
+	next.State = to
+	next.Version = in.Version + 1
+	next.UpdatedAt = now
+	s.derive(def, &next, wasComplete, now)
+	if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
+		return nil, uniqueClash(err, def)
+	}
+	t := &orglife.Transition{InstanceID: in.ID, Seq: len(hist) + 1, Event: ev.Name, From: in.State, To: to,
+		Actor: actor.Name, ActorRole: actor.Role, At: now, Data: patch, Comment: comment, PrevHash: prevHash}
+	t.Hash = orglife.TransitionHash(prevHash, t)
+	if err := tx.InsertTransition(ctx, t); err != nil {
+		return nil, err
+	}
+	vars["instance"] = rules.NewInstanceView(&next)
+	if err := s.runActions(ctx, tx, def, &next, vars, actor, now); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// vars is the runtime environment of guards and action data.
+func (s *Service) vars(def *workflows.Definition, in *orglife.Instance, org *orglife.Org, members int, actor orglife.Actor, now time.Time) map[string]any {
+	return map[string]any{
+		"data":     def.Schema.Value(in.Data, s.loc),
+		"instance": rules.NewInstanceView(in),
+		"org":      rules.NewOrgView(org, members, s.loc),
+		"actor":    rules.NewActorView(actor),
+		"now":      now.In(s.loc),
+	}
+}
+
+var dataRef = regexp.MustCompile(`\bdata\.([a-z_][a-z0-9_]*)`)
+
+// guardFields lists the data fields a guard reads, as the details of a false guard.
+func guardFields(src string) []orglife.Detail {
+	var out []orglife.Detail
+	seen := map[string]bool{}
+	for _, m := range dataRef.FindAllStringSubmatch(src, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, orglife.Detail{Field: m[1], Message: "checked by the guard: " + src})
+		}
+	}
+	return out
+}
+
+// childKey identifies the list element that a child was started for.
+func childKey(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/workflows"
+)
+
+// definition returns the workflow definition of id; invalid when unknown.
+func (s *Service) definition(id string) (*workflows.Definition, error) {
+	if s.defs != nil {
+		if d, ok := s.defs.Get(id); ok {
+			return d, nil
+		}
+	}
+	return nil, &orglife.Error{Code: orglife.EINVALID, Message: "unknown workflow " + id,
+		Details: []orglife.Detail{{Field: "workflow", Message: "no such workflow"}}}
+}
+
+// Workflows returns the loaded workflow definitions, sorted by id.
+func (s *Service) Workflows() []*workflows.Definition {
+	if s.defs == nil {
+		return nil
+	}
+	return s.defs.List()
+}
+
+// Workflow returns one definition; not_found when unknown.
+func (s *Service) Workflow(id string) (*workflows.Definition, error) {
+	if _, err := s.definition(id); err != nil {
+		return nil, orglife.Errorf(orglife.ENOTFOUND, "workflow %s not found", id)
+	}
+	d, _ := s.defs.Get(id)
+	return d, nil
+}
+
+// checkData validates event or start data against the definition: unknown fields are invalid
+// (400); type and constraint errors are unprocessable (422). It returns the normalized data.
+func (s *Service) checkData(def *workflows.Definition, data map[string]any) (map[string]any, error) {
+	var unknown []orglife.Detail
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		if !slices.ContainsFunc(def.Fields, func(f *orglife.Field) bool { return f.Name == k }) {
+			unknown = append(unknown, orglife.Detail{Field: k, Message: "unknown field"})
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "unknown field in data of workflow " + def.ID, Details: unknown}
+	}
+	norm, details := def.NormalizeData(data, s.loc)
+	if len(details) > 0 {
+		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "invalid data for workflow " + def.ID, Details: details}
+	}
+	if norm == nil {
+		norm = map[string]any{}
+	}
+	return norm, nil
+}
+
+// derive sets the columns that follow from the state and data: complete, recorded_at,
+// occurs_on and the unique key.
+func (s *Service) derive(def *workflows.Definition, in *orglife.Instance, wasComplete bool, now time.Time) {
+	in.Complete = def.IsComplete(in.State)
+	switch {
+	case in.Complete && !wasComplete:
+		in.RecordedAt = &now
+	case !in.Complete:
+		in.RecordedAt = nil
+	}
+	in.OccursOn = nil
+	if def.OccursOn != "" {
+		if d := def.OccursOnDate(in.Data); d != "" {
+			in.OccursOn = &d
+		}
+	} else if in.RecordedAt != nil {
+		d := in.RecordedAt.In(s.loc).Format(orglife.DateLayout)
+		in.OccursOn = &d
+	}
+	in.UniqueKey = nil
+	if !def.IsCancelled(in.State) {
+		in.UniqueKey = def.UniqueKey(in.Data)
+	}
+}
+
+// Start starts an instance of a workflow for an org: the caller must be the org's branch (or an
+// admin), the workflow must apply to the org's kind, and the data must validate.
+func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams) (*orglife.Instance, error) {
+	def, err := s.definition(p.Workflow)
+	if err != nil {
+		return nil, err
+	}
+	if p.OrgID == "" {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "org_id is required", Details: []orglife.Detail{{Field: "org_id", Message: "required"}}}
+	}
+	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
+		var out *orglife.Instance
+		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			sc, err := s.orgScopeTx(ctx, tx, actor, p.OrgID)
+			if err != nil {
+				return err
+			}
+			if !sc.branch {
+				if actor.Role == orglife.RoleBranch {
+					return outOfScope("org " + p.OrgID)
+				}
+				return orglife.Errorf(orglife.EFORBIDDEN, "only the org's own branch or an admin may start %s", def.ID)
+			}
+			org, err := tx.Org(ctx, p.OrgID)
+			if err != nil {
+				return err
+			}
+			if !def.CanStart(org.Kind) {
+				return orglife.Errorf(orglife.EUNPROCESSABLE, "workflow %s does not apply to an org of kind %s", def.ID, org.Kind)
+			}
+			data, err := s.checkData(def, p.Data)
+			if err != nil {
+				return err
+			}
+			if missing := def.MissingRequired(data, nil); len(missing) > 0 {
+				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing", Details: missing}
+			}
+			now := s.instant()
+			in := &orglife.Instance{
+				ID: orglife.NewID(now), Workflow: def.ID, WorkflowVersion: def.Version, OrgID: org.ID,
+				State: def.Initial, Version: 1, Data: data, CreatedData: data,
+				CreatedAt: now, UpdatedAt: now, CreatedBy: actor.Name,
+			}
+			s.derive(def, in, false, now)
+			in.CreationHash = orglife.CreationHash(in)
+			if err := tx.InsertInstances(ctx, []*orglife.Instance{in}); err != nil {
+				return uniqueClash(err, def)
+			}
+			if err := s.remember(ctx, tx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), in); err != nil {
+				return err
+			}
+			out = in
+			return nil
+		})
+		return out, err
+	})
+}
+
+// uniqueClash rewords a conflict on insert as the workflow's unique rule.
+func uniqueClash(err error, def *workflows.Definition) error {
+	if orglife.ErrorCode(err) == orglife.ECONFLICT && len(def.Unique) > 0 {
+		return orglife.Errorf(orglife.ECONFLICT, "an instance of %s with the same %s already exists for this org", def.ID, strings.Join(def.Unique, ", "))
+	}
+	return err
+}
+
+func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (scope, error) {
+	path, err := st.OrgPath(ctx, orgID)
+	if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
+		return scope{}, err
+	}
+	if len(path) == 0 {
+		return scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
+	}
+	return scopeOf(actor, path), nil
+}
+
+// GetInstance returns an instance in the caller's scope.
+func (s *Service) GetInstance(ctx context.Context, actor orglife.Actor, id string) (*orglife.Instance, error) {
+	in, err := s.store.Instance(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.orgScope(ctx, actor, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.read {
+		return nil, outOfScope("instance " + id)
+	}
+	return in, nil
+}
+
+// mayFire reports whether the actor may fire ev on an instance of an org with scope sc.
+func mayFire(actor orglife.Actor, ev *workflows.Event, sc scope) bool {
+	if actor.IsAdmin() {
+		return true
+	}
+	if !slices.Contains(ev.By, actor.Role) {
+		return false
+	}
+	switch actor.Role {
+	case orglife.RoleBranch:
+		return sc.branch
+	case orglife.RoleSupervisor:
+		return sc.above
+	}
+	return false
+}
+
+// AvailableEvents lists the events the actor may fire on the instance in its current state.
+func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []EventRef {
+	out := []EventRef{}
+	def, err := s.definition(in.Workflow)
+	if err != nil {
+		return out
+	}
+	path, err := s.store.OrgPath(context.Background(), in.OrgID)
+	if err != nil {
+		return out
+	}
+	sc := scopeOf(actor, path)
+	for _, ev := range def.EventsFrom(in.State) {
+		if mayFire(actor, ev, sc) {
+			out = append(out, EventRef{Name: ev.Name, To: ev.To})
+		}
+	}
+	return out
+}
+
+// ListInstances lists instances in the caller's scope, ordered by id.
+func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (Page[*orglife.Instance], error) {
+	var empty Page[*orglife.Instance]
+	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
+	for _, d := range []string{p.From, p.To} {
+		if d != "" && !validDate(&d) {
+			return empty, orglife.Errorf(orglife.EINVALID, "from and to must be dates YYYY-MM-DD")
+		}
+	}
+	readable, err := s.readableOrgs(ctx, actor)
+	if err != nil {
+		return empty, err
+	}
+	if p.OrgID != "" {
+		sc, err := s.orgScope(ctx, actor, p.OrgID)
+		if err != nil {
+			return empty, err
+		}
+		if !sc.read {
+			return empty, outOfScope("org " + p.OrgID)
+		}
+		if actor.Role == orglife.RoleBranch {
+			f.OrgIDs = []string{p.OrgID}
+		} else if f.OrgIDs, err = s.store.Subtree(ctx, p.OrgID); err != nil {
+			return empty, err
+		}
+	} else {
+		f.OrgIDs = readable
+	}
+	if f.OrgIDs != nil && len(f.OrgIDs) == 0 {
+		return Page[*orglife.Instance]{Items: []*orglife.Instance{}}, nil
+	}
+	items, err := s.store.Instances(ctx, f)
+	if err != nil {
+		return empty, err
+	}
+	out := Page[*orglife.Instance]{Items: items}
+	if n := p.limit(); len(items) > n {
+		out.Items = items[:n]
+		next := items[n-1].ID
+		out.NextCursor = &next
+	}
+	if out.Items == nil {
+		out.Items = []*orglife.Instance{}
+	}
+	return out, nil
+}
+
+// History returns an instance's transitions, ordered by seq.
+func (s *Service) History(ctx context.Context, actor orglife.Actor, id string) ([]*orglife.Transition, error) {
+	if _, err := s.GetInstance(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.Transitions(ctx, id)
+}

@@ -1,0 +1,268 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// instant returns the clock's now in UTC at the microsecond precision both databases keep.
+func (s *Service) instant() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+func validDate(p *string) bool {
+	if p == nil {
+		return true
+	}
+	_, err := time.Parse(orglife.DateLayout, *p)
+	return err == nil
+}
+
+// validateOrg checks an org's fields; it returns invalid with one detail per problem.
+func validateOrg(o *orglife.Org) error {
+	var d []orglife.Detail
+	add := func(field, format string, args ...any) {
+		d = append(d, orglife.Detail{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if !orglife.OrgIDPattern.MatchString(o.ID) {
+		add("id", "id must match %s", orglife.OrgIDPattern)
+	}
+	if strings.TrimSpace(o.Name) == "" {
+		add("name", "name is required")
+	}
+	if !slices.Contains(orglife.OrgKinds, o.Kind) {
+		add("kind", "kind must be one of %s", strings.Join(orglife.OrgKinds, ", "))
+	}
+	if o.ParentID != nil && *o.ParentID == o.ID {
+		add("parent_id", "an org cannot be its own parent")
+	}
+	for field, p := range map[string]*string{"established_on": o.EstablishedOn, "term_started_on": o.TermStartedOn} {
+		if !validDate(p) {
+			add(field, "%s must be a date YYYY-MM-DD", field)
+		}
+	}
+	if o.TermYears < 0 || o.TermYears > 10 {
+		add("term_years", "term_years must be between 0 and 10")
+	}
+	if len(d) > 0 {
+		slices.SortFunc(d, func(a, b orglife.Detail) int { return strings.Compare(a.Field, b.Field) })
+		return &orglife.Error{Code: orglife.EINVALID, Message: "invalid org", Details: d}
+	}
+	return nil
+}
+
+// CreateOrg creates an org (admin only). The parent must exist.
+func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife.Org) (*orglife.Org, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may create orgs")
+	}
+	if err := validateOrg(o); err != nil {
+		return nil, err
+	}
+	if o.ParentID != nil {
+		if _, err := s.store.Org(ctx, *o.ParentID); orglife.ErrorCode(err) == orglife.ENOTFOUND {
+			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "unknown parent org " + *o.ParentID,
+				Details: []orglife.Detail{{Field: "parent_id", Message: "no such org"}}}
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if o.Attributes == nil {
+		o.Attributes = map[string]string{}
+	}
+	o.CreatedAt = s.instant()
+	o.UpdatedAt = o.CreatedAt
+	if err := s.store.CreateOrg(ctx, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// UpdateOrg changes an org (admin only). A new parent must exist and must not be below the org.
+func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string, p OrgPatch) (*orglife.Org, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change orgs")
+	}
+	var out *orglife.Org
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		o, err := tx.Org(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			o.Name = *p.Name
+		}
+		if p.Attributes != nil {
+			o.Attributes = *p.Attributes
+		}
+		if p.EstablishedOn != nil {
+			o.EstablishedOn = nilIfEmpty(*p.EstablishedOn)
+		}
+		if p.TermStartedOn != nil {
+			o.TermStartedOn = nilIfEmpty(*p.TermStartedOn)
+		}
+		if p.TermYears != nil {
+			o.TermYears = *p.TermYears
+		}
+		if p.ParentID != nil {
+			o.ParentID = nilIfEmpty(*p.ParentID)
+			if o.ParentID != nil {
+				path, err := tx.OrgPath(ctx, *o.ParentID)
+				if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
+					return err
+				}
+				if len(path) == 0 {
+					return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "unknown parent org " + *o.ParentID,
+						Details: []orglife.Detail{{Field: "parent_id", Message: "no such org"}}}
+				}
+				if slices.Contains(path, id) {
+					return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "the new parent is below this org",
+						Details: []orglife.Detail{{Field: "parent_id", Message: "would make a cycle"}}}
+				}
+			}
+		}
+		if err := validateOrg(o); err != nil {
+			return err
+		}
+		o.UpdatedAt = s.instant()
+		out = o
+		return tx.UpdateOrg(ctx, o)
+	})
+	return out, err
+}
+
+func nilIfEmpty(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+// GetOrg returns an org in the caller's scope.
+func (s *Service) GetOrg(ctx context.Context, actor orglife.Actor, id string) (*orglife.Org, error) {
+	sc, err := s.orgScope(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.read {
+		return nil, outOfScope("org " + id)
+	}
+	return s.store.Org(ctx, id)
+}
+
+// readableOrgs returns the ids of the orgs the actor may read, or nil for all (admin).
+func (s *Service) readableOrgs(ctx context.Context, actor orglife.Actor) ([]string, error) {
+	switch actor.Role {
+	case orglife.RoleAdmin:
+		return nil, nil
+	case orglife.RoleSupervisor:
+		return s.store.Subtree(ctx, actor.OrgID)
+	}
+	return []string{actor.OrgID}, nil
+}
+
+// ListOrgs lists the orgs in the caller's scope, ordered by id.
+func (s *Service) ListOrgs(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.Org], error) {
+	ids, err := s.readableOrgs(ctx, actor)
+	if err != nil {
+		return Page[*orglife.Org]{}, err
+	}
+	if ids != nil && len(ids) == 0 {
+		return Page[*orglife.Org]{Items: []*orglife.Org{}}, nil
+	}
+	orgs, err := s.store.Orgs(ctx, ids)
+	if err != nil {
+		return Page[*orglife.Org]{}, err
+	}
+	return pageOf(orgs, p, func(o *orglife.Org) string { return o.ID }), nil
+}
+
+// pageOf cuts one page out of items sorted by key.
+func pageOf[T any](items []T, p ListParams, key func(T) string) Page[T] {
+	start := 0
+	if p.Cursor != "" {
+		start, _ = slices.BinarySearchFunc(items, p.Cursor, func(it T, c string) int {
+			if key(it) <= c {
+				return -1
+			}
+			return 1
+		})
+	}
+	out := Page[T]{Items: items[start:]}
+	if n := p.limit(); len(out.Items) > n {
+		out.Items = out.Items[:n]
+		next := key(out.Items[n-1])
+		out.NextCursor = &next
+	}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	return out
+}
+
+// CreateMember adds a member to an org (admin only).
+func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID string, m *orglife.Member) (*orglife.Member, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may add members")
+	}
+	if _, err := s.store.Org(ctx, orgID); err != nil {
+		return nil, err
+	}
+	m.OrgID = orgID
+	var d []orglife.Detail
+	if m.ID == "" {
+		m.ID = orglife.NewID(s.instant())
+	} else if !orglife.OrgIDPattern.MatchString(m.ID) {
+		d = append(d, orglife.Detail{Field: "id", Message: "id must match " + orglife.OrgIDPattern.String()})
+	}
+	if strings.TrimSpace(m.Name) == "" {
+		d = append(d, orglife.Detail{Field: "name", Message: "name is required"})
+	}
+	if m.Status == "" {
+		m.Status = orglife.MemberFull
+	}
+	if m.Status != orglife.MemberFull && m.Status != orglife.MemberProbationary {
+		d = append(d, orglife.Detail{Field: "status", Message: "status must be probationary or full"})
+	}
+	for _, r := range m.Roles {
+		if !slices.Contains(orglife.MemberRoles, r) {
+			d = append(d, orglife.Detail{Field: "roles", Message: "unknown role " + r})
+		}
+	}
+	if !validDate(m.JoinedOn) {
+		d = append(d, orglife.Detail{Field: "joined_on", Message: "joined_on must be a date YYYY-MM-DD"})
+	}
+	if len(d) > 0 {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid member", Details: d}
+	}
+	if m.Roles == nil {
+		m.Roles = []string{}
+	}
+	m.CreatedAt = s.instant()
+	if err := s.store.CreateMember(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ListMembers lists an org's members (in scope), ordered by id.
+func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p ListParams) (Page[*orglife.Member], error) {
+	sc, err := s.orgScope(ctx, actor, orgID)
+	if err != nil {
+		return Page[*orglife.Member]{}, err
+	}
+	if !sc.read {
+		return Page[*orglife.Member]{}, outOfScope("org " + orgID)
+	}
+	ms, err := s.store.Members(ctx, []string{orgID})
+	if err != nil {
+		return Page[*orglife.Member]{}, err
+	}
+	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
+	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil
+}

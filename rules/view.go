@@ -1,0 +1,97 @@
+package rules
+
+import (
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// InstanceView is what expressions see as `instance`.
+type InstanceView struct {
+	ID         string    `expr:"id"`
+	Workflow   string    `expr:"workflow"`
+	State      string    `expr:"state"`
+	OrgID      string    `expr:"org_id"`
+	Complete   bool      `expr:"complete"`
+	CreatedAt  time.Time `expr:"created_at"`
+	RecordedAt time.Time `expr:"recorded_at"` // zero when never recorded
+}
+
+// NewInstanceView returns the view of an instance. Times keep the instance's location; callers
+// that need them in the deployment time zone convert the instance's times first.
+func NewInstanceView(in *orglife.Instance) InstanceView {
+	v := InstanceView{
+		ID:        in.ID,
+		Workflow:  in.Workflow,
+		State:     in.State,
+		OrgID:     in.OrgID,
+		Complete:  in.Complete,
+		CreatedAt: in.CreatedAt,
+	}
+	if in.RecordedAt != nil {
+		v.RecordedAt = *in.RecordedAt
+	}
+	return v
+}
+
+// OrgView is what expressions see as `org`. Dates are midnight in the deployment time zone; an
+// unset date is the zero time.
+type OrgView struct {
+	ID            string            `expr:"id"`
+	Name          string            `expr:"name"`
+	Kind          string            `expr:"kind"`
+	ParentID      string            `expr:"parent_id"` // "" for a root
+	Attributes    map[string]string `expr:"attributes"`
+	EstablishedOn time.Time         `expr:"established_on"`
+	TermStartedOn time.Time         `expr:"term_started_on"`
+	TermEndsOn    time.Time         `expr:"term_ends_on"` // term start plus term years
+	TermYears     int               `expr:"term_years"`
+	MemberCount   int               `expr:"member_count"`
+}
+
+// NewOrgView returns the view of an org with its member count; dates are read in loc.
+func NewOrgView(o *orglife.Org, memberCount int, loc *time.Location) OrgView {
+	v := OrgView{
+		ID:            o.ID,
+		Name:          o.Name,
+		Kind:          o.Kind,
+		Attributes:    o.Attributes,
+		EstablishedOn: parseDatePtr(o.EstablishedOn, loc),
+		TermStartedOn: parseDatePtr(o.TermStartedOn, loc),
+		TermYears:     o.TermYears,
+		MemberCount:   memberCount,
+	}
+	if v.Attributes == nil {
+		v.Attributes = map[string]string{}
+	}
+	if o.ParentID != nil {
+		v.ParentID = *o.ParentID
+	}
+	if !v.TermStartedOn.IsZero() && o.TermYears > 0 {
+		v.TermEndsOn = v.TermStartedOn.AddDate(o.TermYears, 0, 0)
+	}
+	return v
+}
+
+// ActorView is what expressions see as `actor`: who fires the event.
+type ActorView struct {
+	Role  string `expr:"role"`
+	OrgID string `expr:"org_id"`
+	Name  string `expr:"name"`
+}
+
+// NewActorView returns the view of an actor.
+func NewActorView(a orglife.Actor) ActorView {
+	return ActorView{Role: a.Role, OrgID: a.OrgID, Name: a.Name}
+}
+
+func parseDatePtr(s *string, loc *time.Location) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(orglife.DateLayout, *s, loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

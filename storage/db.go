@@ -1,0 +1,155 @@
+// Package storage persists orglife's data in SQLite or PostgreSQL: the bun models, the embedded
+// migrations and the implementation of engine.Store. All SQL of the module lives here and this is
+// the only package that imports bun and the database drivers. It imports orglife and engine (for
+// the Store interface it satisfies); nothing else of the module imports it but cmd and tests.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/orglife/orglife/engine"
+)
+
+// Dialect names returned by (*DB).Dialect.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// sqliteParams are appended to every SQLite DSN: a 10 s busy timeout, WAL, foreign keys, and
+// write transactions that take the lock at BEGIN (BEGIN IMMEDIATE), so writers are serialized
+// instead of failing with SQLITE_BUSY when they upgrade a read lock.
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// DB is the storage of orglife on SQLite or PostgreSQL. It implements engine.Store. A DB handed to
+// the function of InTx is bound to that transaction; it has the same type.
+type DB struct {
+	root    *bun.DB // the pool; Close, Migrate and new transactions use it
+	db      bun.IDB // root, or the transaction this DB is bound to
+	inTx    bool    // db is a transaction
+	dialect string  // SQLite or Postgres
+	log     *slog.Logger
+}
+
+var _ engine.Store = (*DB)(nil)
+
+// Open connects to the database named by dsn: "sqlite:PATH" or a "postgres://" (or
+// "postgresql://") URL. It does not migrate; call Migrate. A nil logger discards logs.
+func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	var (
+		sqldb   *sql.DB
+		bdb     *bun.DB
+		dialect string
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, fmt.Errorf("storage: empty sqlite path in %q", dsn)
+		}
+		path = strings.TrimPrefix(path, "file:")
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		sqldb, err = sql.Open("sqlite", "file:"+path+sep+sqliteParams)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open sqlite: %w", err)
+		}
+		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE and the busy timeout queue
+		// the writers. A few connections are enough and keep the busy-waiting short.
+		n := max(4, runtime.GOMAXPROCS(0))
+		sqldb.SetMaxOpenConns(n)
+		sqldb.SetMaxIdleConns(n)
+		bdb = bun.NewDB(sqldb, sqlitedialect.New())
+		dialect = SQLite
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		sqldb, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open postgres: %w", err)
+		}
+		sqldb.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		sqldb.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		bdb = bun.NewDB(sqldb, pgdialect.New())
+		dialect = Postgres
+	default:
+		return nil, fmt.Errorf("storage: unsupported database %q: want sqlite:PATH or postgres://...", redact(dsn))
+	}
+	d := &DB{root: bdb, db: bdb, dialect: dialect, log: logger}
+	if err := sqldb.PingContext(ctx); err != nil {
+		_ = sqldb.Close()
+		return nil, fmt.Errorf("storage: connect to %s: %w", dialect, err)
+	}
+	return d, nil
+}
+
+// redact hides everything after the scheme of a dsn, which may hold a password.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		return dsn[:i+3] + "…"
+	}
+	if len(dsn) > 16 {
+		return dsn[:16] + "…"
+	}
+	return dsn
+}
+
+// Close closes the connection pool. Closing a DB bound to a transaction does nothing.
+func (d *DB) Close() error {
+	if d.inTx {
+		return nil
+	}
+	return d.root.Close()
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (d *DB) Dialect() string { return d.dialect }
+
+// Bun returns the underlying bun handle: the pool, or the transaction this DB is bound to. It is
+// meant for tests and for the storage package's own extensions.
+func (d *DB) Bun() bun.IDB { return d.db }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := d.db.NewRaw("SELECT 1").Scan(ctx, &one); err != nil {
+		return dbErr(err)
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction with a DB bound to it; fn's error rolls it back. On SQLite the
+// transaction takes the write lock at BEGIN. Called on a DB that is already bound to a
+// transaction, it runs fn in that same transaction.
+func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
+	if d.inTx {
+		return fn(ctx, d)
+	}
+	return d.runInTx(ctx, func(ctx context.Context, tx *DB) error { return fn(ctx, tx) })
+}
+
+// runInTx is InTx with the concrete type, for the package's own use.
+func (d *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) error) error {
+	if d.inTx {
+		return fn(ctx, d)
+	}
+	err := d.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(ctx, &DB{root: d.root, db: tx, inTx: true, dialect: d.dialect, log: d.log})
+	})
+	return dbErr(err)
+}

@@ -1,0 +1,47 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/orglife/orglife/engine"
+)
+
+// idempotencyRow is a row of idempotency_keys: the first response to a request that carried an
+// Idempotency-Key.
+type idempotencyRow struct {
+	bun.BaseModel `bun:"table:idempotency_keys,alias:ik"`
+
+	Scope       string    `bun:"scope,pk"`
+	Key         string    `bun:"key,pk"`
+	RequestHash string    `bun:"request_hash"`
+	Response    string    `bun:"response"`
+	CreatedAt   time.Time `bun:"created_at"`
+}
+
+// Idempotency returns the stored response for (scope, key).
+func (d *DB) Idempotency(ctx context.Context, scope, key string) (*engine.IdempotencyRecord, error) {
+	var r idempotencyRow
+	err := d.db.NewSelect().Model(&r).Where("scope = ?", scope).Where("? = ?", bun.Ident("key"), key).Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	return &engine.IdempotencyRecord{
+		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: []byte(r.Response),
+		CreatedAt: r.CreatedAt.UTC(),
+	}, nil
+}
+
+// SaveIdempotency stores a response; conflict when (scope, key) exists. Its instant is normalized
+// in place.
+func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+	r.CreatedAt = utc(r.CreatedAt)
+	row := &idempotencyRow{
+		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: string(r.Response),
+		CreatedAt: r.CreatedAt,
+	}
+	_, err := d.db.NewInsert().Model(row).Exec(ctx)
+	return dbErr(err)
+}

@@ -1,0 +1,185 @@
+package yamlfile
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+	"github.com/orglife/orglife"
+)
+
+// source is the text of a parsed file, split into lines, for position mapping.
+type source struct {
+	lines []string
+}
+
+// Parse parses the first (and only) YAML document of src. file names the file in problems.
+// An empty document yields a null node at 1:1. Syntax errors, several documents and unknown
+// aliases are problems; the returned node is nil when the document could not be parsed.
+// Duplicate keys are kept in the tree: decoders report them with CheckKeys or Duplicates.
+func Parse(file string, src []byte) (*Node, orglife.Problems) {
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		return nil, orglife.Problems{syntaxProblem(file, err)}
+	}
+	c := &converter{file: file, src: &source{lines: strings.Split(string(src), "\n")}, anchors: map[string]*Node{}}
+	var body ast.Node
+	for i, doc := range f.Docs {
+		if i == 0 {
+			body = doc.Body
+			continue
+		}
+		if doc.Body != nil {
+			tk := doc.Body.GetToken()
+			c.problems = append(c.problems, orglife.Problem{File: file, Line: tk.Position.Line, Column: tk.Position.Column,
+				Message: "only one YAML document is allowed"})
+			break
+		}
+	}
+	var root *Node
+	if body == nil {
+		root = &Node{Kind: KindNull, File: file, Line: 1, Column: 1, Tag: TagNull, src: c.src}
+	} else {
+		root = c.node(body)
+	}
+	c.problems.Sort()
+	return root, c.problems
+}
+
+func syntaxProblem(file string, err error) orglife.Problem {
+	p := orglife.Problem{File: file, Line: 1, Column: 1, Message: "yaml: " + err.Error()}
+	var se *yaml.SyntaxError
+	if errors.As(err, &se) {
+		p.Message = "yaml: " + se.Message
+		if se.Token != nil && se.Token.Position != nil {
+			p.Line, p.Column = se.Token.Position.Line, max(se.Token.Position.Column, 1)
+		}
+	}
+	return p
+}
+
+type converter struct {
+	file     string
+	src      *source
+	anchors  map[string]*Node
+	problems orglife.Problems
+}
+
+func (c *converter) at(tk *token.Token, kind Kind) *Node {
+	n := &Node{Kind: kind, File: c.file, Line: 1, Column: 1, src: c.src}
+	if tk != nil && tk.Position != nil {
+		n.Line, n.Column = tk.Position.Line, max(tk.Position.Column, 1)
+	}
+	return n
+}
+
+func (c *converter) scalar(tk *token.Token, value, tag string) *Node {
+	n := c.at(tk, KindScalar)
+	n.Value, n.Tag = value, tag
+	if tk != nil {
+		switch tk.Type {
+		case token.SingleQuoteType:
+			n.Style = StyleSingleQuoted
+		case token.DoubleQuoteType:
+			n.Style = StyleDoubleQuoted
+		}
+	}
+	return n
+}
+
+func (c *converter) node(an ast.Node) *Node {
+	switch v := an.(type) {
+	case nil:
+		return &Node{Kind: KindNull, File: c.file, Line: 1, Column: 1, Tag: TagNull, src: c.src}
+	case *ast.NullNode:
+		n := c.at(v.Token, KindNull)
+		n.Tag = TagNull
+		return n
+	case *ast.StringNode:
+		return c.scalar(v.Token, v.Value, TagStr)
+	case *ast.IntegerNode:
+		return c.scalar(v.Token, v.Token.Value, TagInt)
+	case *ast.FloatNode:
+		return c.scalar(v.Token, v.Token.Value, TagFloat)
+	case *ast.InfinityNode:
+		return c.scalar(v.Token, v.Token.Value, TagFloat)
+	case *ast.NanNode:
+		return c.scalar(v.Token, v.Token.Value, TagFloat)
+	case *ast.BoolNode:
+		return c.scalar(v.Token, v.Token.Value, TagBool)
+	case *ast.LiteralNode:
+		n := c.at(v.Start, KindScalar)
+		n.Tag, n.Style = TagStr, StyleLiteral
+		if strings.HasPrefix(v.Start.Value, ">") {
+			n.Style = StyleFolded
+		}
+		if v.Value != nil {
+			n.Value = v.Value.Value
+		}
+		return n
+	case *ast.MappingNode:
+		n := c.at(v.GetToken(), KindMap)
+		if len(v.Values) > 0 && !v.IsFlowStyle {
+			first := c.at(v.Values[0].Key.GetToken(), KindNull)
+			n.Line, n.Column = first.Line, first.Column
+		}
+		for _, mv := range v.Values {
+			n.Entries = append(n.Entries, c.entry(mv))
+		}
+		return n
+	case *ast.MappingValueNode:
+		n := c.at(v.Key.GetToken(), KindMap)
+		n.Entries = []*Entry{c.entry(v)}
+		return n
+	case *ast.SequenceNode:
+		n := c.at(v.GetToken(), KindSeq)
+		for _, it := range v.Values {
+			n.Items = append(n.Items, c.node(it))
+		}
+		return n
+	case *ast.AnchorNode:
+		n := c.node(v.Value)
+		if v.Name != nil {
+			c.anchors[v.Name.GetToken().Value] = n
+		}
+		return n
+	case *ast.AliasNode:
+		name := ""
+		if v.Value != nil {
+			name = v.Value.GetToken().Value
+		}
+		if n, ok := c.anchors[name]; ok {
+			return n
+		}
+		n := c.at(v.Start, KindNull)
+		n.Tag = TagNull
+		c.problems = append(c.problems, n.Problemf("unknown alias %q", name))
+		return n
+	case *ast.TagNode:
+		n := c.node(v.Value)
+		if v.Start != nil && v.Start.Value == "!!str" && n.Kind == KindScalar {
+			n.Tag = TagStr
+		}
+		return n
+	case *ast.MappingKeyNode:
+		return c.node(v.Value)
+	case *ast.MergeKeyNode:
+		return c.scalar(v.Token, v.Token.Value, TagStr)
+	}
+	n := c.at(an.GetToken(), KindNull)
+	n.Tag = TagNull
+	c.problems = append(c.problems, n.Problemf("unsupported YAML node %s", an.Type()))
+	return n
+}
+
+func (c *converter) entry(mv *ast.MappingValueNode) *Entry {
+	key := c.node(mv.Key)
+	if key.Kind != KindScalar {
+		c.problems = append(c.problems, key.Problemf("a key must be a scalar"))
+	}
+	val := c.node(mv.Value)
+	return &Entry{Key: key, Value: val}
+}
