@@ -12,7 +12,6 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-
 // Config wires a Service.
 type Config struct {
 	Store     Store
@@ -80,4 +79,3 @@ type EventRef struct {
 	Name string `json:"name"`
 	To   string `json:"to"`
 }
-
