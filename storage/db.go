@@ -12,7 +12,8 @@ import (
 	"runtime"
 	"strings"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -79,10 +80,16 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		bdb = bun.NewDB(sqldb, sqlitedialect.New())
 		dialect = SQLite
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		sqldb, err = sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, fmt.Errorf("storage: open postgres: %w", err)
+			return nil, fmt.Errorf("storage: postgres url: %w", err)
 		}
+		// bun interpolates arguments into the SQL text, so statements rarely repeat: the simple
+		// protocol saves the prepare round trip and the statement cache that would not be reused.
+		if !strings.Contains(dsn, "default_query_exec_mode") {
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		}
+		sqldb = stdlib.OpenDB(*cfg)
 		sqldb.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
 		sqldb.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 		bdb = bun.NewDB(sqldb, pgdialect.New())

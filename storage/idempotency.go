@@ -42,6 +42,6 @@ func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) e
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: string(r.Response),
 		CreatedAt: r.CreatedAt,
 	}
-	_, err := d.db.NewInsert().Model(row).Exec(ctx)
+	_, err := d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }

@@ -106,7 +106,7 @@ func (d *DB) InsertInstances(ctx context.Context, ins []*orglife.Instance) error
 		}
 		rows[i] = r
 	}
-	_, err := d.db.NewInsert().Model(&rows).Exec(ctx)
+	_, err := d.db.NewInsert().Model(&rows).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 
@@ -154,11 +154,9 @@ func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersi
 }
 
 // Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit, in one
-// query.
+// query. As documented on engine.InstanceFilter, empty fields (empty IDs and OrgIDs included) do
+// not filter.
 func (d *DB) Instances(ctx context.Context, f engine.InstanceFilter) ([]*orglife.Instance, error) {
-	if (f.IDs != nil && len(f.IDs) == 0) || (f.OrgIDs != nil && len(f.OrgIDs) == 0) {
-		return []*orglife.Instance{}, nil
-	}
 	var rows []instanceRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if len(f.IDs) > 0 {

@@ -34,7 +34,7 @@ func (d *DB) CreateMember(ctx context.Context, m *orglife.Member) error {
 		ID: m.ID, OrgID: m.OrgID, Name: m.Name, Status: m.Status, Roles: roles,
 		Leader: m.Leader, JoinedOn: m.JoinedOn, CreatedAt: m.CreatedAt,
 	}
-	_, err = d.db.NewInsert().Model(row).Exec(ctx)
+	_, err = d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 

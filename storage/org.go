@@ -61,7 +61,7 @@ func (d *DB) CreateOrg(ctx context.Context, o *orglife.Org) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.db.NewInsert().Model(row).Exec(ctx)
+	_, err = d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 

@@ -72,12 +72,30 @@ func TestMigrateIdempotent(t *testing.T) {
 			if db.Dialect() != name {
 				t.Fatalf("Dialect() = %q, want %q", db.Dialect(), name)
 			}
-			applied, err := db.Migrate(ctx)
-			must(t, err)
-			if len(applied) == 0 || applied[0] != "0001_core" {
-				t.Fatalf("first Migrate applied %v", applied)
+			// Concurrent migrations apply each version once.
+			var (
+				wg  sync.WaitGroup
+				mu  sync.Mutex
+				all []string
+			)
+			for range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					applied, err := db.Migrate(ctx)
+					if err != nil {
+						t.Error(err)
+					}
+					mu.Lock()
+					all = append(all, applied...)
+					mu.Unlock()
+				}()
 			}
-			applied, err = db.Migrate(ctx)
+			wg.Wait()
+			if len(all) == 0 || all[0] != "0001_core" || len(all) != len(uniq(all)) {
+				t.Fatalf("concurrent Migrate applied %v", all)
+			}
+			applied, err := db.Migrate(ctx)
 			must(t, err)
 			if len(applied) != 0 {
 				t.Fatalf("second Migrate applied %v", applied)
@@ -85,6 +103,42 @@ func TestMigrateIdempotent(t *testing.T) {
 			must(t, db.Ping(ctx))
 		})
 	}
+}
+
+func uniq(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+// TestInstantOrder: instants compare and sort chronologically in SQL on both databases (on SQLite
+// they are text), whatever their fraction of a second.
+func TestInstantOrder(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seedTree(t, db)
+		base := time.Date(2025, 1, 31, 23, 59, 59, 0, time.UTC)
+		offsets := map[string]time.Duration{
+			"i0": 0, "i1": 450 * time.Millisecond, "i2": 500 * time.Millisecond,
+			"i3": time.Second, "i4": time.Second + time.Microsecond, "i5": 10 * time.Second,
+		}
+		var ins []*orglife.Instance
+		for id, off := range offsets {
+			in := newInstance(id, "a", "meeting", "recorded", `{}`)
+			in.RecordedAt = ptr(base.Add(off))
+			ins = append(ins, in)
+		}
+		must(t, db.InsertInstances(ctx, ins))
+		var ids []string
+		err := db.Bun().NewRaw("SELECT id FROM instances WHERE recorded_at < ? ORDER BY recorded_at DESC",
+			base.Add(time.Second+time.Microsecond)).Scan(ctx, &ids)
+		must(t, err)
+		if !reflect.DeepEqual(ids, []string{"i3", "i2", "i1", "i0"}) {
+			t.Fatalf("ids = %v", ids)
+		}
+	})
 }
 
 func TestOpenRejectsUnknownDSN(t *testing.T) {
@@ -320,7 +374,7 @@ func TestInstances(t *testing.T) {
 			{engine.InstanceFilter{}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
 			{engine.InstanceFilter{Workflow: "meeting", OrgIDs: []string{"a"}}, []string{"i1", "i2", "i5"}},
 			{engine.InstanceFilter{OrgIDs: []string{"b", "zzz"}}, []string{"i3", "i4", "i8"}},
-			{engine.InstanceFilter{OrgIDs: []string{}}, []string{}},
+			{engine.InstanceFilter{OrgIDs: []string{}}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
 			{engine.InstanceFilter{IDs: []string{"i4", "i2", "nope"}}, []string{"i2", "i4"}},
 			{engine.InstanceFilter{State: "open"}, []string{"i3", "i4"}},
 			{engine.InstanceFilter{ParentID: "i1"}, []string{"i3", "i4"}},

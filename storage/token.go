@@ -26,7 +26,7 @@ type tokenRow struct {
 func (d *DB) CreateToken(ctx context.Context, t *orglife.Token) error {
 	t.CreatedAt = utc(t.CreatedAt)
 	row := &tokenRow{ID: t.ID, Name: t.Name, Role: t.Role, OrgID: t.OrgID, Hash: t.Hash, CreatedAt: t.CreatedAt}
-	_, err := d.db.NewInsert().Model(row).Exec(ctx)
+	_, err := d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 

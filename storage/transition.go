@@ -53,7 +53,7 @@ func (d *DB) InsertTransition(ctx context.Context, t *orglife.Transition) error 
 		Actor: t.Actor, ActorRole: t.ActorRole, At: t.At, Data: data, Comment: t.Comment,
 		PrevHash: t.PrevHash, Hash: t.Hash,
 	}
-	_, err = d.db.NewInsert().Model(row).Exec(ctx)
+	_, err = d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 

@@ -44,13 +44,9 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (*storage.DB, 
 	if err != nil {
 		return nil, err
 	}
-	applied, err := db.Migrate(ctx)
-	if err != nil {
+	if _, err := db.Migrate(ctx); err != nil { // storage logs each migration it applies
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	for _, name := range applied {
-		log.Info("migration applied", "name", name)
 	}
 	return db, nil
 }

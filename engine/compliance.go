@@ -1,0 +1,208 @@
+//go:build wip
+
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
+)
+
+// ComplianceParams filter the ledger. OrgID selects its subtree. With AsOf the rows are computed
+// for that instant (nothing is persisted) over Period, or From–To, or the lookback before AsOf.
+type ComplianceParams struct {
+	OrgID, Rule, Period, Status string
+	AsOf                        *time.Time
+	From, To                    string
+	ListParams
+}
+
+// Compliance returns ledger rows in the caller's scope: the persisted ledger, or rows computed
+// as of an instant.
+func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (Page[*orglife.LedgerRow], error) {
+	var empty Page[*orglife.LedgerRow]
+	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
+	if err != nil {
+		return empty, err
+	}
+	if p.Status != "" && !slices.Contains(orglife.Statuses, orglife.Status(p.Status)) {
+		return empty, orglife.Errorf(orglife.EINVALID, "unknown status %s", p.Status)
+	}
+	if len(orgs) == 0 {
+		return Page[*orglife.LedgerRow]{Items: []*orglife.LedgerRow{}}, nil
+	}
+	if p.AsOf == nil {
+		f := LedgerFilter{OrgIDs: orgs, Period: p.Period, Status: p.Status, Cursor: p.Cursor, Limit: p.limit() + 1}
+		if p.Rule != "" {
+			f.Rules = []string{p.Rule}
+		}
+		rows, err := s.store.LedgerRows(ctx, f)
+		if err != nil {
+			return empty, err
+		}
+		return ledgerPage(rows, p.limit(), 0), nil
+	}
+	ep := EvaluateParams{AsOf: p.AsOf, From: p.From, To: p.To}
+	if p.Period != "" && p.Period != "-" {
+		per, err := rules.ParsePeriod(p.Period, s.loc)
+		if err != nil {
+			return empty, orglife.Errorf(orglife.EINVALID, "unknown period %s", p.Period)
+		}
+		ep.From, ep.To = per.Start.Format(orglife.DateLayout), per.End.Format(orglife.DateLayout)
+	}
+	sp, err := s.resolve(ep)
+	if err != nil {
+		return empty, err
+	}
+	sp.orgIDs = orgs
+	var out []*orglife.LedgerRow
+	sp.collect = func(rows []orglife.LedgerRow) {
+		for i := range rows {
+			r := &rows[i]
+			if (p.Rule == "" || r.Rule == p.Rule) && (p.Status == "" || string(r.Status) == p.Status) &&
+				(p.Period == "" || r.PeriodKey() == p.Period || (p.Period == "-" && r.Period == nil)) {
+				out = append(out, r)
+			}
+		}
+	}
+	if _, err := s.run(ctx, sp); err != nil {
+		return empty, err
+	}
+	offset := 0
+	if p.Cursor != "" {
+		offset, _ = strconv.Atoi(p.Cursor)
+	}
+	return ledgerPage(out, p.limit(), offset), nil
+}
+
+// ledgerPage cuts a page of at most limit rows starting at offset; the next cursor is the
+// storage's opaque cursor for persisted rows, or an offset for computed ones.
+func ledgerPage(rows []*orglife.LedgerRow, limit, offset int) Page[*orglife.LedgerRow] {
+	if offset > 0 {
+		rows = rows[min(offset, len(rows)):]
+		if len(rows) > limit {
+			next := strconv.Itoa(offset + limit)
+			return Page[*orglife.LedgerRow]{Items: rows[:limit], NextCursor: &next}
+		}
+		return Page[*orglife.LedgerRow]{Items: append([]*orglife.LedgerRow{}, rows...)}
+	}
+	out := Page[*orglife.LedgerRow]{Items: rows}
+	if len(rows) > limit {
+		out.Items = rows[:limit]
+		last := rows[limit-1]
+		next := LedgerCursor(last)
+		out.NextCursor = &next
+	}
+	if out.Items == nil {
+		out.Items = []*orglife.LedgerRow{}
+	}
+	return out
+}
+
+// LedgerCursor is the cursor after a persisted ledger row: its sort key.
+func LedgerCursor(r *orglife.LedgerRow) string {
+	return fmt.Sprintf("%s\x1f%s\x1f%s\x1f%s", r.OrgID, r.Rule, r.SubjectID, r.PeriodKey())
+}
+
+// SummaryParams select a summary: per child org of OrgID, over Period or From–To (on the rows'
+// period start; rows without a period count by their due date).
+type SummaryParams struct {
+	OrgID    string
+	Period   string
+	From, To string
+}
+
+// SummaryRow counts one child org's subtree ledger rows by status.
+type SummaryRow struct {
+	OrgID  string                 `json:"org_id"`
+	Name   string                 `json:"name"`
+	Kind   string                 `json:"kind"`
+	Counts map[orglife.Status]int `json:"counts"`
+	Total  int                    `json:"total"`
+	// Rate is compliant / decided, where decided rows are compliant, late, shallow, overdue or
+	// error (pending, at_risk and not_applicable are not decided yet); null when none is.
+	Rate *float64 `json:"compliance_rate"`
+}
+
+// Summary counts the persisted ledger per child org of p.OrgID (its whole subtree each).
+func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryParams) ([]SummaryRow, error) {
+	if p.OrgID == "" {
+		return nil, orglife.Errorf(orglife.EINVALID, "org_id is required")
+	}
+	all, err := s.scopeOrgs(ctx, actor, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.store.Orgs(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	parent := map[string]string{}
+	byID := map[string]*orglife.Org{}
+	for _, o := range orgs {
+		byID[o.ID] = o
+		if o.ParentID != nil {
+			parent[o.ID] = *o.ParentID
+		}
+	}
+	// child of p.OrgID that each org falls under
+	under := func(id string) string {
+		for id != "" && parent[id] != p.OrgID {
+			if id == p.OrgID {
+				return ""
+			}
+			id = parent[id]
+		}
+		return id
+	}
+	rows, err := s.store.LedgerRows(ctx, LedgerFilter{OrgIDs: all, Period: p.Period})
+	if err != nil {
+		return nil, err
+	}
+	out := []SummaryRow{}
+	index := map[string]int{}
+	for _, o := range orgs {
+		if o.ParentID != nil && *o.ParentID == p.OrgID {
+			index[o.ID] = len(out)
+			out = append(out, SummaryRow{OrgID: o.ID, Name: o.Name, Kind: o.Kind, Counts: map[orglife.Status]int{}})
+		}
+	}
+	for _, r := range rows {
+		if !inRange(r, p.From, p.To) {
+			continue
+		}
+		i, ok := index[under(r.OrgID)]
+		if !ok {
+			continue
+		}
+		out[i].Counts[r.Status]++
+		out[i].Total++
+	}
+	for i := range out {
+		c := out[i].Counts
+		decided := c[orglife.StatusCompliant] + c[orglife.StatusLate] + c[orglife.StatusShallow] + c[orglife.StatusOverdue] + c[orglife.StatusError]
+		if decided > 0 {
+			rate := float64(c[orglife.StatusCompliant]) / float64(decided)
+			out[i].Rate = &rate
+		}
+	}
+	return out, nil
+}
+
+// inRange reports whether a row's period start (or, without a period, its due date) falls in
+// [from, to] (dates; empty bounds are open).
+func inRange(r *orglife.LedgerRow, from, to string) bool {
+	day := ""
+	switch {
+	case r.PeriodStart != nil:
+		day = *r.PeriodStart
+	case r.Due != nil:
+		day = r.Due.Format(orglife.DateLayout)
+	}
+	return (from == "" || day >= from) && (to == "" || day <= to)
+}

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// ComplianceStore is the persistence of evaluation: bulk reads of records as of an instant, the
+// ledger with its timeline, violations with their history, and the scheduler's lock. It is part
+// of Store.
+type ComplianceStore interface {
+	// EvalRecords returns every instance of the given orgs created at or before asOf (current
+	// columns, CreatedData included) and, for those updated after asOf, their whole history
+	// keyed by instance id, so the caller can rebuild what was known at asOf. At most two queries.
+	EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) ([]*orglife.Instance, map[string][]*orglife.Transition, error)
+
+	// LedgerRows returns stored ledger rows matching f, ordered by org, rule, subject, period.
+	LedgerRows(ctx context.Context, f LedgerFilter) ([]*orglife.LedgerRow, error)
+	// SaveLedger upserts rows (keyed by rule, subject and period) and appends changes to the
+	// status timeline, in bulk.
+	SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []LedgerChange) error
+	// LedgerTimeline returns the status changes of one rule × subject × period, oldest first.
+	LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]LedgerChange, error)
+
+	// Violations returns violations matching f (without history), ordered by id.
+	Violations(ctx context.Context, f ViolationFilter) ([]*orglife.Violation, error)
+	// Violation returns one violation with its history.
+	Violation(ctx context.Context, id string) (*orglife.Violation, error)
+	// SaveViolations upserts violations (keyed by id; identity unique) and appends their status
+	// changes, in bulk.
+	SaveViolations(ctx context.Context, vs []*orglife.Violation, changes []ViolationChangeRecord) error
+
+	// TryLock takes the named cluster-wide lock without waiting (a PostgreSQL advisory lock held
+	// on one connection; a process-local lock on SQLite). ok is false when another holder has it.
+	// release frees it; a holder that dies frees it with its connection.
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+}
+
+// LedgerFilter selects ledger rows. Empty fields do not filter; Period "-" selects rows without
+// a period (deadline and instance rules).
+type LedgerFilter struct {
+	OrgIDs     []string
+	Rules      []string
+	SubjectIDs []string
+	Period     string
+	Status     string
+	Cursor     string // opaque: rows after this key
+	Limit      int
+}
+
+// LedgerChange is one entry of a ledger row's status timeline.
+type LedgerChange struct {
+	Rule        string         `json:"rule"`
+	SubjectID   string         `json:"subject_id"`
+	Period      string         `json:"period"`
+	OrgID       string         `json:"org_id"`
+	From        orglife.Status `json:"from"`
+	To          orglife.Status `json:"to"`
+	RuleVersion string         `json:"rule_version"`
+	At          time.Time      `json:"at"`
+}
+
+// ViolationFilter selects violations. Empty fields do not filter.
+type ViolationFilter struct {
+	OrgIDs   []string
+	Rule     string
+	Status   string
+	Kind     string
+	Severity string
+	Period   string
+	Cursor   string // ids greater than this
+	Limit    int
+}
+
+// ViolationChangeRecord is one status change of one violation, to append to its history.
+type ViolationChangeRecord struct {
+	ViolationID string
+	orglife.ViolationChange
+}

@@ -1,0 +1,239 @@
+//go:build wip
+
+package engine
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
+)
+
+// EvaluateParams select what an evaluation covers. From and To are dates (YYYY-MM-DD); every
+// period overlapping them is evaluated. Defaults: as_of now, from as_of minus the lookback, to
+// as_of, every org (or the caller's subtree).
+type EvaluateParams struct {
+	AsOf  *time.Time `json:"as_of"`
+	From  string     `json:"from"`
+	To    string     `json:"to"`
+	OrgID string     `json:"org_id"`
+}
+
+// EvaluateResult counts what an evaluation produced.
+type EvaluateResult struct {
+	AsOf        time.Time              `json:"as_of"`
+	From        string                 `json:"from"`
+	To          string                 `json:"to"`
+	RuleVersion string                 `json:"rule_version"`
+	Orgs        int                    `json:"orgs"`
+	Rows        int                    `json:"rows"`
+	ByStatus    map[orglife.Status]int `json:"by_status"`
+	Opened      int                    `json:"opened"`
+	Cleared     int                    `json:"cleared"`
+	Reopened    int                    `json:"reopened"`
+}
+
+// evalBatch is how many orgs one bulk read covers.
+const evalBatch = 500
+
+// evalSpec is a resolved evaluation request.
+type evalSpec struct {
+	asOf     time.Time
+	from, to time.Time
+	orgIDs   []string // nil: every org
+	persist  bool
+	rules    *rules.RuleSet
+	// instance, when set, limits instance-scope rows to the orgs' instances (after an event).
+	collect func(rows []orglife.LedgerRow) // receives each batch's rows when not nil
+}
+
+// RuleSet returns the active rule set.
+func (s *Service) RuleSet() *rules.RuleSet { return s.ruleSet.Load() }
+
+// SetRuleSet activates a rule set for every later evaluation.
+func (s *Service) SetRuleSet(rs *rules.RuleSet) { s.ruleSet.Store(rs) }
+
+// resolve fills the defaults of an evaluation request and checks its dates.
+func (s *Service) resolve(p EvaluateParams) (evalSpec, error) {
+	sp := evalSpec{asOf: s.instant(), rules: s.RuleSet()}
+	if p.AsOf != nil {
+		sp.asOf = p.AsOf.UTC().Truncate(time.Microsecond)
+	}
+	if sp.rules == nil {
+		return sp, orglife.Errorf(orglife.EUNPROCESSABLE, "no rule set is active")
+	}
+	day := func(s string, def time.Time, loc *time.Location) (time.Time, error) {
+		if s == "" {
+			y, m, d := def.In(loc).Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
+		}
+		return time.ParseInLocation(orglife.DateLayout, s, loc)
+	}
+	var err error
+	if sp.to, err = day(p.To, sp.asOf, s.loc); err != nil {
+		return sp, orglife.Errorf(orglife.EINVALID, "to must be a date YYYY-MM-DD")
+	}
+	if sp.from, err = day(p.From, sp.asOf.AddDate(0, 0, -s.lookbackDays), s.loc); err != nil {
+		return sp, orglife.Errorf(orglife.EINVALID, "from must be a date YYYY-MM-DD")
+	}
+	if sp.to.Before(sp.from) {
+		return sp, orglife.Errorf(orglife.EINVALID, "from must not be after to")
+	}
+	return sp, nil
+}
+
+// scopeOrgs returns the orgs an evaluation or a report covers: the subtree of orgID (checked
+// against the actor's scope), or everything the actor may read.
+func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID string) ([]string, error) {
+	if orgID == "" {
+		ids, err := s.readableOrgs(ctx, actor)
+		if err != nil || ids != nil {
+			return ids, err
+		}
+		orgs, err := s.store.Orgs(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			ids = append(ids, o.ID)
+		}
+		return ids, nil
+	}
+	sc, err := s.orgScope(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.read {
+		return nil, outOfScope("org " + orgID)
+	}
+	if actor.Role == orglife.RoleBranch {
+		return []string{orgID}, nil
+	}
+	return s.store.Subtree(ctx, orgID)
+}
+
+// Evaluate runs an evaluation (admin only) and persists the ledger and violations.
+func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
+	}
+	sp, err := s.resolve(p)
+	if err != nil {
+		return nil, err
+	}
+	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
+		return nil, err
+	}
+	sp.persist = true
+	return s.run(ctx, sp)
+}
+
+// run evaluates the orgs of sp in batches: one bulk read of orgs, members and records per batch,
+// pure evaluation per org, and (when persisting) one bulk write of ledger and violations.
+func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error) {
+	res := &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
+		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}}
+	if sp.persist {
+		s.evalMu.Lock()
+		defer s.evalMu.Unlock()
+	}
+	for start := 0; start < len(sp.orgIDs); start += evalBatch {
+		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
+		rows, err := s.evaluateBatch(ctx, batch, sp)
+		if err != nil {
+			return nil, err
+		}
+		res.Orgs += len(batch)
+		res.Rows += len(rows)
+		for _, r := range rows {
+			res.ByStatus[r.Status]++
+		}
+		if sp.collect != nil {
+			sp.collect(rows)
+		}
+		if sp.persist {
+			if err := s.persist(ctx, batch, rows, sp, res); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return res, nil
+}
+
+// evaluateBatch reads a batch of orgs in bulk and evaluates every rule on each.
+func (s *Service) evaluateBatch(ctx context.Context, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+	orgs, err := s.store.Orgs(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.store.Members(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	insts, hist, err := s.store.EvalRecords(ctx, batch, sp.asOf)
+	if err != nil {
+		return nil, err
+	}
+	inputs := make(map[string]*rules.OrgInput, len(orgs))
+	for _, o := range orgs {
+		inputs[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
+	}
+	for _, m := range members {
+		if in := inputs[m.OrgID]; in != nil {
+			in.Members = append(in.Members, m)
+		}
+	}
+	for _, inst := range insts {
+		in := inputs[inst.OrgID]
+		def, err := s.definition(inst.Workflow)
+		if in == nil || err != nil {
+			continue
+		}
+		if r := s.recordAt(def, inst, hist[inst.ID], sp.asOf); r != nil {
+			in.Records[inst.Workflow] = append(in.Records[inst.Workflow], r)
+		}
+	}
+	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc}
+	var rows []orglife.LedgerRow
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	work := make(chan *rules.OrgInput)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for in := range work {
+				out := sp.rules.EvaluateOrg(in, params)
+				mu.Lock()
+				rows = append(rows, out...)
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, o := range orgs {
+		work <- inputs[o.ID]
+	}
+	close(work)
+	wg.Wait()
+	slices.SortFunc(rows, compareRows)
+	return rows, nil
+}
+
+// compareRows orders ledger rows by org, rule, subject and period.
+func compareRows(a, b orglife.LedgerRow) int {
+	for _, c := range [][2]string{{a.OrgID, b.OrgID}, {a.Rule, b.Rule}, {a.SubjectID, b.SubjectID}, {a.PeriodKey(), b.PeriodKey()}} {
+		if c[0] != c[1] {
+			if c[0] < c[1] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// ledgerKey identifies a ledger row.
+func ledgerKey(rule, subject, period string) string { return rule + "\x00" + subject + "\x00" + period }

@@ -1,0 +1,62 @@
+//go:build wip
+
+package engine
+
+import (
+	"maps"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
+	"github.com/orglife/orglife/workflows"
+)
+
+// recordAt rebuilds what was known of an instance at asOf: its state, data and recorded_at after
+// replaying the transitions made by then. hist is nil when the instance has not changed since
+// asOf (its current columns are the answer). It returns nil for a cancelled instance.
+func (s *Service) recordAt(def *workflows.Definition, in *orglife.Instance, hist []*orglife.Transition, asOf time.Time) *rules.Record {
+	state, data, recordedAt := in.State, in.Data, in.RecordedAt
+	if hist != nil {
+		state, data, recordedAt = def.Initial, maps.Clone(in.CreatedData), nil
+		if data == nil {
+			data = map[string]any{}
+		}
+		complete := def.IsComplete(state)
+		for _, t := range hist {
+			if t.At.After(asOf) {
+				break
+			}
+			state = t.To
+			maps.Copy(data, t.Data)
+			was := complete
+			complete = def.IsComplete(state)
+			switch {
+			case complete && !was:
+				at := t.At
+				recordedAt = &at
+			case !complete:
+				recordedAt = nil
+			}
+		}
+	}
+	if def.IsCancelled(state) {
+		return nil
+	}
+	r := &rules.Record{ID: in.ID, Workflow: in.Workflow, OrgID: in.OrgID, State: state, Complete: def.IsComplete(state),
+		CreatedAt: in.CreatedAt, Data: data}
+	if recordedAt != nil {
+		r.RecordedAt = *recordedAt
+	}
+	occurs := ""
+	if def.OccursOn != "" {
+		occurs = def.OccursOnDate(data)
+	} else if recordedAt != nil {
+		occurs = recordedAt.In(s.loc).Format(orglife.DateLayout)
+	}
+	if occurs != "" {
+		if t, err := time.ParseInLocation(orglife.DateLayout, occurs[:min(len(occurs), 10)], s.loc); err == nil {
+			r.OccursOn = t
+		}
+	}
+	return r
+}

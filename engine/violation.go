@@ -1,0 +1,153 @@
+//go:build wip
+
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// ListViolationsParams filter and page violation lists; OrgID selects its subtree.
+type ListViolationsParams struct {
+	OrgID, Rule, Status, Kind, Severity, Period string
+	ListParams
+}
+
+// ListViolations lists violations in the caller's scope, ordered by id.
+func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (Page[*orglife.Violation], error) {
+	var empty Page[*orglife.Violation]
+	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
+	if err != nil {
+		return empty, err
+	}
+	if len(orgs) == 0 {
+		return Page[*orglife.Violation]{Items: []*orglife.Violation{}}, nil
+	}
+	vs, err := s.store.Violations(ctx, ViolationFilter{OrgIDs: orgs, Rule: p.Rule, Status: p.Status, Kind: p.Kind,
+		Severity: p.Severity, Period: p.Period, Cursor: p.Cursor, Limit: p.limit() + 1})
+	if err != nil {
+		return empty, err
+	}
+	out := Page[*orglife.Violation]{Items: vs}
+	if n := p.limit(); len(vs) > n {
+		out.Items = vs[:n]
+		next := vs[n-1].ID
+		out.NextCursor = &next
+	}
+	if out.Items == nil {
+		out.Items = []*orglife.Violation{}
+	}
+	return out, nil
+}
+
+// GetViolation returns a violation in the caller's scope, with its explanation, evidence and
+// history.
+func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id string) (*orglife.Violation, error) {
+	v, err := s.store.Violation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.orgScope(ctx, actor, v.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.read {
+		return nil, outOfScope("violation " + id)
+	}
+	return v, nil
+}
+
+// DecideParams are a supervisor's decision on a violation. Waive needs Reason and ExpiresAt.
+type DecideParams struct {
+	Note      string     `json:"note"`
+	Reason    string     `json:"reason"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+// Decision names.
+const (
+	DecideAcknowledge = "acknowledge"
+	DecideWaive       = "waive"
+	DecideResolve     = "resolve"
+)
+
+// Decide acknowledges, waives or resolves a violation. Only an admin or a supervisor of an org
+// strictly above the violation's org may decide. acknowledge: open → acknowledged; waive: open or
+// acknowledged → waived (reason and a future expires_at); resolve: any unresolved → resolved
+// (manual, final for that identity; a note is required).
+func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision string, p DecideParams) (*orglife.Violation, error) {
+	var out *orglife.Violation
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		v, err := tx.Violation(ctx, id)
+		if err != nil {
+			return err
+		}
+		sc, err := s.orgScopeTx(ctx, tx, actor, v.OrgID)
+		if err != nil {
+			return err
+		}
+		if !sc.above {
+			if !sc.read {
+				return outOfScope("violation " + id)
+			}
+			return orglife.Errorf(orglife.EFORBIDDEN, "only a supervisor above org %s or an admin may decide on its violations", v.OrgID)
+		}
+		now := s.instant()
+		note := strings.TrimSpace(p.Note)
+		var to string
+		switch decision {
+		case DecideAcknowledge:
+			if v.Status != orglife.ViolationOpen {
+				return orglife.Errorf(orglife.ECONFLICT, "only an open violation can be acknowledged (it is %s)", v.Status)
+			}
+			to = orglife.ViolationAcknowledged
+		case DecideWaive:
+			var d []orglife.Detail
+			if strings.TrimSpace(p.Reason) == "" {
+				d = append(d, orglife.Detail{Field: "reason", Message: "a waiver needs a reason"})
+			}
+			if p.ExpiresAt == nil {
+				d = append(d, orglife.Detail{Field: "expires_at", Message: "a waiver needs an expiry (RFC 3339)"})
+			} else if !p.ExpiresAt.After(now) {
+				d = append(d, orglife.Detail{Field: "expires_at", Message: "the expiry must be in the future"})
+			}
+			if len(d) > 0 {
+				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "invalid waiver", Details: d}
+			}
+			if !slices.Contains([]string{orglife.ViolationOpen, orglife.ViolationAcknowledged}, v.Status) {
+				return orglife.Errorf(orglife.ECONFLICT, "only an open or acknowledged violation can be waived (it is %s)", v.Status)
+			}
+			v.Waiver = &orglife.Waiver{Reason: strings.TrimSpace(p.Reason), ExpiresAt: p.ExpiresAt.UTC().Truncate(time.Microsecond), By: actor.Name}
+			if note == "" {
+				note = v.Waiver.Reason
+			}
+			to = orglife.ViolationWaived
+		case DecideResolve:
+			if note == "" {
+				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "resolving needs a note",
+					Details: []orglife.Detail{{Field: "note", Message: "required"}}}
+			}
+			if v.Status == orglife.ViolationResolved {
+				return orglife.Errorf(orglife.ECONFLICT, "the violation is already resolved")
+			}
+			manual := orglife.ResolutionManual
+			v.Resolution = &manual
+			to = orglife.ViolationResolved
+		default:
+			return orglife.Errorf(orglife.ENOTFOUND, "unknown decision %s", decision)
+		}
+		ch := orglife.ViolationChange{At: now, Actor: actor.Name, From: v.Status, To: to, Note: note}
+		v.Status, v.UpdatedAt = to, now
+		v.History = append(v.History, ch)
+		if err := tx.SaveViolations(ctx, []*orglife.Violation{v}, []ViolationChangeRecord{{ViolationID: v.ID, ViolationChange: ch}}); err != nil {
+			return err
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
