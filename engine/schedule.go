@@ -1,0 +1,80 @@
+//go:build wip
+
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// schedulerLock is the cluster-wide lock that lets one server at a time run the scheduled
+// evaluation.
+const schedulerLock = "orglife-scheduled-evaluation"
+
+// RunScheduledOnce runs the scheduled evaluation (every org, the lookback before now through now)
+// if no other server is running it; ran is false when the lock was taken elsewhere.
+func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *EvaluateResult, err error) {
+	release, ok, err := s.store.TryLock(ctx, schedulerLock)
+	if err != nil || !ok {
+		return false, nil, err
+	}
+	defer release()
+	if s.onScheduled != nil {
+		s.onScheduled()
+	}
+	res, err = s.Evaluate(ctx, SystemActor, EvaluateParams{})
+	return true, res, err
+}
+
+// Schedule runs the scheduled evaluation now and then every interval until ctx ends. Every server
+// runs Schedule; the lock makes one of them evaluate each time, and when that server dies its
+// lock goes with its connection, so another takes over at its next tick.
+func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		ran, res, err := s.RunScheduledOnce(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("scheduled evaluation failed", "err", err)
+		case ran:
+			s.log.Info("scheduled evaluation", "as_of", res.AsOf, "orgs", res.Orgs, "rows", res.Rows,
+				"opened", res.Opened, "cleared", res.Cleared, "reopened", res.Reopened)
+		default:
+			s.log.Debug("scheduled evaluation skipped: another server holds the lock")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// reevaluate brings the ledger of an instance's org up to date right after a committed
+// transition: the periods from the instance's creation or occurrence (whichever is earlier)
+// through today, deadline rules and the org's instance rules. Failures are logged: the
+// transition itself has committed.
+func (s *Service) reevaluate(ctx context.Context, in *orglife.Instance) {
+	if s.RuleSet() == nil {
+		return
+	}
+	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
+	if in.OccursOn != nil && *in.OccursOn < from {
+		from = *in.OccursOn
+	}
+	sp, err := s.resolve(EvaluateParams{From: from})
+	if err != nil {
+		s.log.Error("re-evaluation after a transition", "instance", in.ID, "err", err)
+		return
+	}
+	sp.orgIDs, sp.persist = []string{in.OrgID}, true
+	if _, err := s.run(ctx, sp); err != nil {
+		s.log.Error("re-evaluation after a transition", "instance", in.ID, "err", err)
+	}
+}
