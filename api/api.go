@@ -65,8 +65,8 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	s.memberRoutes(v1)
 	s.workflowRoutes(v1)
 	s.instanceRoutes(v1)
-	// Compliance resources register here, one file each: s.ruleRoutes(v1) (rule.go),
-	// s.evaluationRoutes(v1) (evaluation.go), s.complianceRoutes(v1) (compliance.go),
-	// s.violationRoutes(v1) (violation.go).
+	s.ruleRoutes(v1)
+	s.complianceRoutes(v1)
+	s.violationRoutes(v1)
 	return r
 }

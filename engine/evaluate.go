@@ -1,5 +1,3 @@
-//go:build wip
-
 package engine
 
 import (
@@ -237,3 +235,23 @@ func compareRows(a, b orglife.LedgerRow) int {
 
 // ledgerKey identifies a ledger row.
 func ledgerKey(rule, subject, period string) string { return rule + "\x00" + subject + "\x00" + period }
+
+// Check evaluates like Evaluate (persisting the ledger and violations) and also returns the
+// rows it computed, ordered by org, rule, subject and period.
+func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, []orglife.LedgerRow, error) {
+	if !actor.IsAdmin() {
+		return nil, nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
+	}
+	sp, err := s.resolve(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
+		return nil, nil, err
+	}
+	sp.persist = true
+	var rows []orglife.LedgerRow
+	sp.collect = func(batch []orglife.LedgerRow) { rows = append(rows, batch...) }
+	res, err := s.run(ctx, sp)
+	return res, rows, err
+}

@@ -140,6 +140,9 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			out = in
 			return nil
 		})
+		if err == nil && s.afterCommit != nil {
+			s.afterCommit(out)
+		}
 		return out, err
 	})
 }

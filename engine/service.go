@@ -5,10 +5,14 @@
 package engine
 
 import (
+	"context"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/workflows"
 )
 
@@ -19,6 +23,10 @@ type Config struct {
 	Now       func() time.Time // the clock; pinned by `serve --now`
 	Logger    *slog.Logger
 	Location  *time.Location // deployment time zone
+	// Rules is the rule set active at start (nil: no compliance evaluation until one is set).
+	Rules *rules.RuleSet
+	// LookbackDays is how far back a scheduled evaluation reaches (default 400).
+	LookbackDays int
 }
 
 // Service implements the use cases on a Store.
@@ -29,14 +37,27 @@ type Service struct {
 	log   *slog.Logger
 	loc   *time.Location
 
+	ruleSet      atomic.Pointer[rules.RuleSet]
+	lookbackDays int
+	evalMu       sync.Mutex // one persisting evaluation at a time in this process
+
 	// afterCommit runs after each committed transition (re-evaluation hooks in).
 	afterCommit func(in *orglife.Instance)
+	// onScheduled runs when a scheduled evaluation starts (tests).
+	onScheduled func()
 }
 
 // New returns a Service. Nil clock, logger or location default to time.Now, slog.Default and
 // Asia/Shanghai.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, defs: cfg.Workflows, now: cfg.Now, log: cfg.Logger, loc: cfg.Location}
+	s := &Service{store: cfg.Store, defs: cfg.Workflows, now: cfg.Now, log: cfg.Logger, loc: cfg.Location, lookbackDays: cfg.LookbackDays}
+	if s.lookbackDays <= 0 {
+		s.lookbackDays = 400
+	}
+	if cfg.Rules != nil {
+		s.ruleSet.Store(cfg.Rules)
+	}
+	s.afterCommit = func(in *orglife.Instance) { s.reevaluate(context.Background(), in) }
 	if s.now == nil {
 		s.now = time.Now
 	}

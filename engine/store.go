@@ -65,6 +65,8 @@ type Store interface {
 	Idempotency(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
 	// SaveIdempotency stores a response; conflict when (scope, key) exists.
 	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+
+	ComplianceStore
 }
 
 // InstanceFilter selects instances. Empty fields do not filter. From and To are dates

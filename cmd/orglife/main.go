@@ -26,6 +26,7 @@ Usage:
   orglife token create --name N --role admin|supervisor|branch [--org X] [--db DSN]
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
+  orglife check    [--as-of T] [--from D] [--to D] [--org X] [--format table|json] [--fail-on SEVERITY]
 
 Common flags (each also read from the environment):
   --db    sqlite:PATH or postgres://… (ORGLIFE_DB, default sqlite:orglife.db)
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"token":    cmdToken,
 		"graph":    cmdGraph,
 		"verify":   cmdVerify,
+		"check":    cmdCheck,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

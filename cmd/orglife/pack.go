@@ -9,8 +9,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/workflows"
 )
@@ -38,6 +40,32 @@ func loadWorkflows(dir string, w io.Writer) (*workflows.Set, error) {
 	return set, nil
 }
 
+// loadPack loads the pack's workflows and then its rules, compiled against the workflows'
+// collections. On problems it prints each as file:line:column: message on w and returns an error.
+func loadPack(dir string, w io.Writer) (*workflows.Set, *rules.RuleSet, error) {
+	set, err := loadWorkflows(dir, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	fsys, prefix := packFS(dir)
+	rs, problems := loadRules(fsys, prefix, set)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(w, p.String())
+		}
+		return nil, nil, fmt.Errorf("the rules of %s have %d problem(s)", prefix, len(problems))
+	}
+	return set, rs, nil
+}
+
+// loadRules loads rules/ of a pack; a pack without a rules directory has an empty rule set.
+func loadRules(fsys fs.FS, prefix string, set *workflows.Set) (*rules.RuleSet, orglife.Problems) {
+	if _, err := fs.Stat(fsys, "rules"); err != nil {
+		return rules.ParseRuleFiles(map[string][]byte{}, set.Collections())
+	}
+	return rules.LoadRules(fsys, "rules", prefix, set.Collections())
+}
+
 // openStore opens the database of --db and brings its schema up to date.
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (*storage.DB, error) {
 	db, err := storage.Open(ctx, dsn, log)
@@ -58,7 +86,7 @@ func openService(ctx context.Context, c common, e env, log *slog.Logger, now fun
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := loadWorkflows(c.pack, e.stderr)
+	set, rs, err := loadPack(c.pack, e.stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,6 +94,6 @@ func openService(ctx context.Context, c common, e env, log *slog.Logger, now fun
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Now: now, Logger: log, Location: loc})
 	return svc, db, nil
 }

@@ -73,6 +73,9 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		"now", svc.Now().Format(time.RFC3339), "eval_interval", evalInterval.String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	schedCtx, stopSched := context.WithCancel(ctx)
+	defer stopSched()
+	go svc.Schedule(schedCtx, *evalInterval)
 	select {
 	case err := <-errc:
 		fmt.Fprintln(e.stderr, "orglife serve:", err)

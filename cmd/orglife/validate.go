@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/workflows"
 )
 
-// cmdValidate checks a pack directory. It prints one file:line:column: message line per problem
-// on stdout and exits 1, or prints "ok: N workflows" and exits 0.
+// cmdValidate checks a pack directory: its workflows, then its rules against the workflows'
+// collections. It prints one file:line:column: message line per problem on stdout and exits 1,
+// or prints "ok: N workflows, M rules" and exits 0.
 func cmdValidate(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("validate", e)
 	var c common
@@ -35,15 +37,22 @@ func cmdValidate(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stdout, "%s:1:1: not a pack directory\n", dir)
 		return 1
 	}
-	set, problems := workflows.Load(os.DirFS(dir), "workflows", dir)
-	// TODO(rules): also load rules/*.yaml through the rules package once it has a loader, and
-	// report its problems here the same way.
+	fsys := os.DirFS(dir)
+	set, problems := workflows.Load(fsys, "workflows", dir)
+	nrules := 0
+	if len(problems) == 0 {
+		var rs *rules.RuleSet
+		rs, problems = loadRules(fsys, dir, set)
+		if rs != nil {
+			nrules = len(rs.Rules)
+		}
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(e.stdout, p.String())
 		}
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "ok: %d workflows\n", len(set.List()))
+	fmt.Fprintf(e.stdout, "ok: %d workflows, %d rules\n", len(set.List()), nrules)
 	return 0
 }

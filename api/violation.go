@@ -1,0 +1,63 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/orglife/orglife/engine"
+)
+
+// violationRoutes registers violations and the decisions on them.
+func (s *server) violationRoutes(g *gin.RouterGroup) {
+	g.GET("/violations", s.listViolations)
+	g.GET("/violations/:id", s.getViolation)
+	g.POST("/violations/:id/acknowledge", s.decide(engine.DecideAcknowledge))
+	g.POST("/violations/:id/waive", s.decide(engine.DecideWaive))
+	g.POST("/violations/:id/resolve", s.decide(engine.DecideResolve))
+}
+
+func (s *server) listViolations(c *gin.Context) {
+	lp, ok := s.listParams(c)
+	if !ok {
+		return
+	}
+	p, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), engine.ListViolationsParams{
+		OrgID: c.Query("org_id"), Rule: c.Query("rule"), Status: c.Query("status"), Kind: c.Query("kind"),
+		Severity: c.Query("severity"), Period: c.Query("period"), ListParams: lp})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
+}
+
+func (s *server) getViolation(c *gin.Context) {
+	v, err := s.svc.GetViolation(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// decide answers POST /v1/violations/:id/{acknowledge,waive,resolve} with body {note} (waive:
+// {reason, expires_at, note?}); an empty body is allowed for acknowledge.
+func (s *server) decide(decision string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req engine.DecideParams
+		raw, ok := s.readBody(c)
+		if !ok {
+			return
+		}
+		if len(raw) > 0 && !s.decodeJSON(c, raw, &req) {
+			return
+		}
+		v, err := s.svc.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, req)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, v)
+	}
+}

@@ -1,0 +1,447 @@
+package rules
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/orglife/orglife"
+)
+
+// OrgInput is everything known about one org at as_of.
+type OrgInput struct {
+	Org     *orglife.Org
+	Members []*orglife.Member
+	// Records are by workflow id: every non-cancelled instance of the org created by as_of,
+	// complete or not, as known at as_of.
+	Records map[string][]*Record
+}
+
+// EvalParams are the parameters of one evaluation.
+type EvalParams struct {
+	// AsOf is the instant of the evaluation: now, or a past instant.
+	AsOf time.Time
+	// From and To are dates: periodic rules cover every period overlapping [From, To]; instance
+	// rules cover the instances due at or after From.
+	From, To time.Time
+	// Loc is the deployment time zone (default time.Local).
+	Loc *time.Location
+	// Rules limits the evaluation to these rule ids; nil means all.
+	Rules []string
+}
+
+// EvaluateOrg evaluates every applicable rule for one org (spec §3): org-scope rules for the org,
+// member-scope rules for each member, instance-scope rules for each instance of their workflow;
+// periodic rules for each period overlapping [From, To], deadline rules once per subject. Rows
+// carry EvaluatedAt = AsOf and RuleVersion = rs.Version. It is pure: no I/O.
+//
+// Choices the spec leaves open: effective dates compare the period's first day (periodic) or the
+// due date (deadline and instance) with effective_from and effective_until, both inclusive; a due
+// expression giving a midnight in the deployment time zone is a date (the whole day counts); a
+// due expression giving no time (unset date) makes the row status error; an instance is covered
+// when its due is at or after From or cannot be computed; member-scope rules cover every member
+// given. `period` is nil in deadline rules.
+func (rs *RuleSet) EvaluateOrg(in *OrgInput, p EvalParams) []orglife.LedgerRow {
+	if rs == nil || in == nil || in.Org == nil {
+		return nil
+	}
+	ev := newOrgEval(rs, in, p)
+	var rows []orglife.LedgerRow
+	for _, r := range rs.Rules {
+		if p.Rules != nil && !slices.Contains(p.Rules, r.ID) {
+			continue
+		}
+		switch r.Timing() {
+		case TimingPeriodic:
+			rows = ev.periodic(r, rows)
+		case TimingDeadline:
+			rows = ev.deadline(r, rows)
+		case TimingInstance:
+			rows = ev.instances(r, rows)
+		}
+	}
+	return rows
+}
+
+// orgEval is the state of one EvaluateOrg call: views and collections converted once, frames
+// written in place for each subject and period.
+type orgEval struct {
+	rs      *RuleSet
+	in      *OrgInput
+	p       EvalParams
+	loc     *time.Location
+	now     time.Time
+	org     OrgView
+	members []MemberView
+	colls   []*collData
+	frames  map[reflect.Type]*frame
+	periods map[string][]Period
+	period  PeriodView
+
+	// the row being judged
+	f       *frame
+	r       *Rule
+	start   time.Time // period bounds [start, end) for the period collections; zero: all
+	end     time.Time
+	inst    *Record // instance scope
+	instAt  InstanceView
+	dueView bool
+}
+
+func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
+	loc := p.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	ev := &orgEval{rs: rs, in: in, p: p, loc: loc, now: p.AsOf.In(loc),
+		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{}}
+	ev.org = NewOrgView(in.Org, len(in.Members), loc)
+	ev.members = make([]MemberView, len(in.Members))
+	for i, m := range in.Members {
+		ev.members[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
+			JoinedOn: parseDatePtr(m.JoinedOn, loc)}
+	}
+	return ev
+}
+
+func (ev *orgEval) coll(i int) *collData {
+	if ev.colls[i] == nil {
+		ev.colls[i] = ev.rs.envs.recs[i].convert(ev.in.Records[ev.rs.envs.cols[i].Workflow], ev.loc)
+	}
+	return ev.colls[i]
+}
+
+func (ev *orgEval) frame(r *Rule) *frame {
+	es := ev.rs.envs
+	var t reflect.Type
+	switch r.Scope {
+	case ScopeInstance:
+		t = es.instType(r.col)
+	case ScopeMember:
+		t = es.member
+	default:
+		t = es.org
+	}
+	if f := ev.frames[t]; f != nil {
+		return f
+	}
+	var f *frame
+	if r.Scope == ScopeInstance {
+		f = newFrame(t, nil)
+		v := f.instVars()
+		v.Org, v.Now = ev.org, ev.now
+	} else {
+		f = newFrame(t, es.collOff)
+		v := f.vars()
+		v.Org, v.Members, v.Now = ev.org, ev.members, ev.now
+	}
+	ev.frames[t] = f
+	return f
+}
+
+func (ev *orgEval) periodsOf(kind string) []Period {
+	ps, ok := ev.periods[kind]
+	if !ok {
+		ps = PeriodsOverlapping(kind, ev.p.From, ev.p.To, ev.loc)
+		ev.periods[kind] = ps
+	}
+	return ps
+}
+
+// setView writes the collections the rule reads (or the instance) into the frame: the records
+// recorded by due when byDue, else every record known at as_of. It reports whether the by-due
+// view left something out.
+func (ev *orgEval) setView(due time.Time, byDue bool) (filtered bool) {
+	f, r := ev.f, ev.r
+	if r.Scope == ScopeInstance {
+		v := f.instVars()
+		v.Instance = ev.instAt
+		if ev.inst.Complete && !ev.inst.RecordedAt.Before(due) {
+			filtered = true
+			if byDue {
+				v.Instance.Complete = false
+				v.Instance.RecordedAt = time.Time{}
+			}
+		}
+		return filtered
+	}
+	for _, k := range r.reads {
+		cd := ev.coll(k / 2)
+		lo, hi := 0, len(cd.ptrs)
+		if k%2 == 0 && !ev.start.IsZero() {
+			lo, hi = cd.bounds(ev.start, ev.end)
+		}
+		s := cd.ptrs[lo:hi:hi]
+		if byDue && (k%2 == 0 || !cd.maxRec.Before(due)) {
+			s = cd.byDue(lo, hi, due)
+			filtered = filtered || len(s) != hi-lo
+		}
+		f.setColl(k, s)
+	}
+	return filtered
+}
+
+// outcome is the judgement of one row.
+type outcome struct {
+	status orglife.Status
+	checks []orglife.Finding
+	err    error
+}
+
+// judge decides the status of the row set up in ev (frame, rule, bounds) with the given due
+// instant (spec §3). On return the frame holds the as_of view.
+func (ev *orgEval) judge(due time.Time) outcome {
+	r := ev.r
+	env := ev.f.env
+	filtered := ev.setView(due, true)
+	holds, err := r.require.boolEnv(env)
+	if err != nil {
+		ev.setView(due, false)
+		return outcome{status: orglife.StatusError, err: err}
+	}
+	st := orglife.StatusCompliant
+	if filtered {
+		ev.setView(due, false)
+	}
+	if !holds {
+		if filtered {
+			if holds, err = r.require.boolEnv(env); err != nil {
+				return outcome{status: orglife.StatusError, err: err}
+			}
+		}
+		switch {
+		case holds && !ev.now.Before(due):
+			st = orglife.StatusLate
+		case holds:
+		case !ev.now.Before(due):
+			return outcome{status: orglife.StatusOverdue}
+		case !ev.now.Before(due.In(ev.loc).AddDate(0, 0, -r.Warn)):
+			return outcome{status: orglife.StatusAtRisk}
+		default:
+			return outcome{status: orglife.StatusPending}
+		}
+	}
+	out := outcome{status: st}
+	for _, c := range r.Shallow {
+		fires, err := c.when.boolEnv(env)
+		if err != nil {
+			return outcome{status: orglife.StatusError, err: err}
+		}
+		if fires {
+			out.checks = append(out.checks, orglife.Finding{ID: c.ID, Message: c.Message, Severity: c.Severity})
+		}
+	}
+	if len(out.checks) > 0 && st == orglife.StatusCompliant {
+		out.status = orglife.StatusShallow
+	}
+	return out
+}
+
+// dueOf evaluates the rule's due expression on the frame's as_of view: a midnight in loc is a
+// date whose whole day counts (due at the start of the next day), any other time that instant.
+func (ev *orgEval) dueOf() (time.Time, error) {
+	ev.setView(ev.now, false)
+	v, err := ev.r.due.runEnv(ev.f.env)
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, ok := v.(time.Time)
+	if !ok || t.IsZero() {
+		return time.Time{}, &ExprError{Line: 1, Column: 1, Message: "due is not set"}
+	}
+	t = t.In(ev.loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		y, m, d := t.Date()
+		return time.Date(y, m, d+1, 0, 0, 0, 0, ev.loc), nil
+	}
+	return t, nil
+}
+
+// where evaluates the rule's applicability on the frame's as_of view.
+func (ev *orgEval) where() (bool, error) {
+	if ev.r.where == nil {
+		return true, nil
+	}
+	ev.setView(ev.now, false)
+	return ev.r.where.boolEnv(ev.f.env)
+}
+
+// effective reports whether the date d (midnight in loc) is within the rule's effective dates.
+func (ev *orgEval) effective(d time.Time) bool {
+	r := ev.r
+	if r.EffectiveFrom != nil && d.Before(ev.inLoc(*r.EffectiveFrom)) {
+		return false
+	}
+	return r.EffectiveUntil == nil || !d.After(ev.inLoc(*r.EffectiveUntil))
+}
+
+func (ev *orgEval) inLoc(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, ev.loc)
+}
+
+// subjects returns the member views a rule covers, or a single nil entry for org scope.
+func (ev *orgEval) subjects(r *Rule) []*MemberView {
+	if r.Scope != ScopeMember {
+		return []*MemberView{nil}
+	}
+	out := make([]*MemberView, len(ev.members))
+	for i := range ev.members {
+		out[i] = &ev.members[i]
+	}
+	return out
+}
+
+func (ev *orgEval) periodic(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerRow {
+	ev.r, ev.f, ev.inst = r, ev.frame(r), nil
+	vars := ev.f.vars()
+	for _, m := range ev.subjects(r) {
+		subject := ev.in.Org.ID
+		if m != nil {
+			vars.Member, subject = *m, m.ID
+		}
+		for i := range ev.periodsOf(r.Every) {
+			per := &ev.periods[r.Every][i]
+			ev.start, ev.end = per.Start, per.Next().Start
+			ev.period = PeriodView{Label: per.Label, Start: per.Start, End: per.End, Due: per.Due(r.Grace)}
+			vars.Period = &ev.period
+			rows = append(rows, ev.evaluate(subject, per))
+		}
+	}
+	vars.Period = nil
+	return rows
+}
+
+func (ev *orgEval) deadline(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerRow {
+	ev.r, ev.f, ev.inst = r, ev.frame(r), nil
+	ev.start, ev.end = time.Time{}, time.Time{}
+	vars := ev.f.vars()
+	vars.Period = nil
+	for _, m := range ev.subjects(r) {
+		subject := ev.in.Org.ID
+		if m != nil {
+			vars.Member, subject = *m, m.ID
+		}
+		rows = append(rows, ev.evaluate(subject, nil))
+	}
+	return rows
+}
+
+func (ev *orgEval) instances(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerRow {
+	ev.r, ev.f = r, ev.frame(r)
+	ev.start, ev.end = time.Time{}, time.Time{}
+	schema := ev.rs.envs.recs[r.col].schema
+	data := ev.f.val.Field(reflect.TypeOf(instanceVars{}).NumField())
+	recs := slices.Clone(ev.in.Records[r.Workflow])
+	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+	from := ev.inLoc(ev.p.From.In(ev.loc))
+	for _, rec := range recs {
+		if rec == nil {
+			continue
+		}
+		ev.inst = rec
+		ev.instAt = InstanceView{ID: rec.ID, Workflow: rec.Workflow, State: rec.State, OrgID: rec.OrgID,
+			Complete: rec.Complete, CreatedAt: rec.CreatedAt.In(ev.loc)}
+		if !rec.RecordedAt.IsZero() {
+			ev.instAt.RecordedAt = rec.RecordedAt.In(ev.loc)
+		}
+		data.SetZero()
+		schema.fill(data, rec.Data, ev.loc)
+		row := ev.evaluate(rec.ID, nil)
+		if row.Due != nil && row.Due.Before(from) && !ev.p.From.IsZero() {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// evaluate judges the row set up in ev for one subject and period (nil for deadline and
+// instance rules).
+func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
+	r := ev.r
+	row := orglife.LedgerRow{Rule: r.ID, RuleVersion: ev.rs.Version, Scope: r.Scope, OrgID: ev.in.Org.ID,
+		SubjectID: subject, Severity: r.Severity, EvaluatedAt: ev.p.AsOf}
+	if r.Mode == ModeShadow {
+		row.Mode = ModeShadow
+	}
+	label := ""
+	if per != nil {
+		label = per.Label
+		s, e := per.Start.Format(orglife.DateLayout), per.End.Format(orglife.DateLayout)
+		row.Period, row.PeriodStart, row.PeriodEnd = &per.Label, &s, &e
+	}
+	fail := func(st orglife.Status, reason string) orglife.LedgerRow {
+		row.Status = st
+		row.Explanation.Text = sentence(r, label, st, row.Due, ev.loc, 0, nil, reason)
+		row.Evidence = []string{}
+		if st == orglife.StatusError {
+			row.Evidence = ev.evidence()
+		}
+		return row
+	}
+	if per != nil && !ev.effective(per.Start) {
+		return fail(orglife.StatusNotApplicable, "不在生效期内")
+	}
+	ok, err := ev.where()
+	if err != nil {
+		return fail(orglife.StatusError, "where: "+err.Error())
+	}
+	if !ok {
+		return fail(orglife.StatusNotApplicable, "适用条件不满足")
+	}
+	due := ev.period.Due
+	if per == nil || r.due != nil {
+		if due, err = ev.dueOf(); err != nil {
+			return fail(orglife.StatusError, "due: "+err.Error())
+		}
+	}
+	if per != nil {
+		ev.period.Due = due
+	}
+	row.Due = &due
+	if per == nil && !ev.effective(ev.inLoc(due.In(ev.loc).AddDate(0, 0, -1))) {
+		return fail(orglife.StatusNotApplicable, "不在生效期内")
+	}
+	out := ev.judge(due)
+	row.Status = out.status
+	row.Evidence = ev.evidence()
+	if out.err != nil {
+		return fail(orglife.StatusError, out.err.Error())
+	}
+	row.Explanation.Checks = out.checks
+	row.Explanation.Clauses = explainClauses(r.clauses, ev.f.env, ev.loc)
+	n := len(row.Evidence)
+	for _, c := range row.Explanation.Clauses {
+		if c.Matched != nil {
+			n = *c.Matched
+			break
+		}
+	}
+	row.Explanation.Text = sentence(r, label, out.status, row.Due, ev.loc, n, out.checks, "")
+	return row
+}
+
+// evidence returns the ids of the records the rule reads in the frame's as_of view (the instance
+// itself in instance scope), sorted, at most 50.
+func (ev *orgEval) evidence() []string {
+	const most = 50
+	if ev.r.Scope == ScopeInstance {
+		return []string{ev.inst.ID}
+	}
+	out := []string{}
+	for _, k := range ev.r.reads {
+		cd := ev.coll(k / 2)
+		lo, hi := 0, len(cd.ids)
+		if k%2 == 0 && !ev.start.IsZero() {
+			lo, hi = cd.bounds(ev.start, ev.end)
+		}
+		out = append(out, cd.ids[lo:hi]...)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > most {
+		out = out[:most]
+	}
+	return out
+}

@@ -1,0 +1,255 @@
+package rules
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+	"github.com/orglife/orglife"
+)
+
+// clauseProgs are the programs explaining one top-level clause of a rule's require, compiled at
+// load time: the clause itself, for a comparison each side, and for a collection predicate
+// (count, any, all, none, one, filter) the count of matching elements.
+type clauseProgs struct {
+	source      string
+	holds       *Program
+	left, right *Program
+	matched     *Program
+}
+
+var comparisons = []string{"==", "!=", "<", ">", "<=", ">="}
+
+var predicates = []string{"count", "any", "all", "none", "one", "filter"}
+
+// clauses splits src at its top-level && / and operators and compiles the explaining programs.
+// Parts that do not compile on their own are left without them (never a load problem: the whole
+// require compiled).
+func (dec *decoder) clauses(src string, env reflect.Type) []*clauseProgs {
+	var out []*clauseProgs
+	for _, part := range splitAnd(src) {
+		c := &clauseProgs{source: part}
+		if len(out) == 0 && part == strings.TrimSpace(src) {
+			c.source = src
+		}
+		c.holds, _ = compileIn(part, env, KindBool)
+		if c.holds == nil {
+			continue
+		}
+		out = append(out, c)
+		tree, err := parser.Parse(part)
+		if err != nil {
+			continue
+		}
+		side := part
+		if b, ok := tree.Node.(*ast.BinaryNode); ok && slices.Contains(comparisons, b.Operator) {
+			rs := []rune(part)
+			loc := b.Location()
+			if loc.From > 0 && loc.To <= len(rs) {
+				l, r := strings.TrimSpace(string(rs[:loc.From])), strings.TrimSpace(string(rs[loc.To:]))
+				c.left, _ = compileIn(l, env, KindAny)
+				c.right, _ = compileIn(r, env, KindAny)
+				side = l
+			}
+		}
+		for _, name := range predicates {
+			rest, ok := strings.CutPrefix(side, name)
+			if ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "(") && strings.HasSuffix(rest, ")") {
+				if p, err := compileIn("count"+rest, env, KindAny); err == nil && p.program.Node().Type() == intType {
+					c.matched = p
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// splitAnd splits an expression at the && / and operators of its top-level conjunction, trimmed.
+// An expression that does not parse or has no top-level conjunction is one part.
+func splitAnd(src string) []string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return []string{strings.TrimSpace(src)}
+	}
+	var ops []int // rune offsets [from, to) pairs
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		b, ok := n.(*ast.BinaryNode)
+		if !ok || (b.Operator != "&&" && b.Operator != "and") {
+			return
+		}
+		walk(b.Left)
+		ops = append(ops, b.Location().From, b.Location().To)
+		walk(b.Right)
+	}
+	walk(tree.Node)
+	rs := []rune(src)
+	depth := topLevel(rs)
+	var parts []string
+	start := 0
+	for i := 0; i+1 < len(ops); i += 2 {
+		from, to := ops[i], ops[i+1]
+		if from < start || to > len(rs) || depth[from] != 0 {
+			continue
+		}
+		parts = append(parts, strings.TrimSpace(string(rs[start:from])))
+		start = to
+	}
+	return append(parts, strings.TrimSpace(string(rs[start:])))
+}
+
+// topLevel returns, for each rune of src, its bracket depth; runes inside string literals get
+// depth -1.
+func topLevel(rs []rune) []int {
+	depth := make([]int, len(rs))
+	d := 0
+	var quote rune
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		if quote != 0 {
+			depth[i] = -1
+			if c == '\\' && i+1 < len(rs) {
+				i++
+				depth[i] = -1
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case '"', '\'', '`':
+			quote = c
+			depth[i] = -1
+			continue
+		case '(', '[', '{':
+			d++
+		case ')', ']', '}':
+			d--
+		}
+		depth[i] = d
+	}
+	return depth
+}
+
+// explainClauses evaluates the clause programs on the frame's current view.
+func explainClauses(cs []*clauseProgs, env any, loc *time.Location) []orglife.Clause {
+	out := make([]orglife.Clause, len(cs))
+	for i, c := range cs {
+		cl := &out[i]
+		cl.Source = c.source
+		holds, err := c.holds.boolEnv(env)
+		if err != nil {
+			cl.Error = err.Error()
+			continue
+		}
+		cl.Holds = holds
+		if c.left != nil && c.right != nil {
+			if v, err := c.left.runEnv(env); err == nil {
+				cl.Left = clauseValue(v, loc)
+			}
+			if v, err := c.right.runEnv(env); err == nil {
+				cl.Right = clauseValue(v, loc)
+			}
+		}
+		if c.matched != nil {
+			if v, err := c.matched.runEnv(env); err == nil {
+				if n, ok := v.(int); ok {
+					cl.Matched = &n
+				}
+			}
+		}
+	}
+	return out
+}
+
+// clauseValue returns a value as a ledger shows it: scalars as they are, times as a date (at
+// midnight) or RFC 3339, durations in days, anything else nil.
+func clauseValue(v any, loc *time.Location) any {
+	switch x := v.(type) {
+	case bool, int, float64, string:
+		return x
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		x = x.In(loc)
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(orglife.DateLayout)
+		}
+		return x.Format(time.RFC3339)
+	case time.Duration:
+		return x.Hours() / 24
+	}
+	return nil
+}
+
+// dueText shows a due instant: the last day that counts when it is a midnight, else the instant.
+func dueText(due time.Time, loc *time.Location) string {
+	d := due.In(loc)
+	if d.Hour() == 0 && d.Minute() == 0 && d.Second() == 0 && d.Nanosecond() == 0 {
+		return d.AddDate(0, 0, -1).Format(orglife.DateLayout)
+	}
+	return d.Format("2006-01-02 15:04")
+}
+
+// sentence builds the Chinese text of a row: the period label (if any), then what was found.
+func sentence(r *Rule, label string, status orglife.Status, due *time.Time, loc *time.Location, n int, checks []orglife.Finding, reason string) string {
+	var b strings.Builder
+	if label != "" {
+		b.WriteString(label)
+		b.WriteString(" ")
+	}
+	title := r.Title
+	if title == "" {
+		title = r.Message
+	}
+	dueStr := ""
+	if due != nil {
+		dueStr = dueText(*due, loc)
+	}
+	switch status {
+	case orglife.StatusCompliant, orglife.StatusShallow:
+		b.WriteString(title + "：已满足")
+		if n > 0 {
+			b.WriteString("（" + itoa(n) + " 条记录）")
+		}
+	case orglife.StatusLate:
+		b.WriteString(r.Message + "（截止 " + dueStr + "），已于截止后补记")
+	case orglife.StatusPending:
+		b.WriteString(title + "：尚未完成（截止 " + dueStr + "）")
+	case orglife.StatusAtRisk:
+		b.WriteString(title + "：即将到期，尚未完成（截止 " + dueStr + "）")
+	case orglife.StatusOverdue:
+		b.WriteString(r.Message + "（截止 " + dueStr + "）")
+	case orglife.StatusNotApplicable:
+		b.WriteString(title + "：不适用（" + reason + "）")
+	case orglife.StatusError:
+		b.WriteString(title + "：规则计算出错：" + reason)
+	}
+	if len(checks) > 0 {
+		msgs := make([]string, len(checks))
+		for i, c := range checks {
+			msgs[i] = c.Message
+		}
+		b.WriteString("；但" + strings.Join(msgs, "；"))
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(buf[i:])
+}

@@ -1,0 +1,219 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/engine"
+)
+
+// saveBatch is how many rows one bulk INSERT of the compliance tables writes.
+const saveBatch = 500
+
+// ledgerRow is a row of ledger: the status of one rule for one subject and period. PeriodKey is
+// the period label, or "" for rules without a period.
+type ledgerRow struct {
+	bun.BaseModel `bun:"table:ledger,alias:l"`
+
+	Rule        string     `bun:"rule,pk"`
+	SubjectID   string     `bun:"subject_id,pk"`
+	PeriodKey   string     `bun:"period_key,pk"`
+	OrgID       string     `bun:"org_id"`
+	Scope       string     `bun:"scope"`
+	RuleVersion string     `bun:"rule_version"`
+	PeriodStart *string    `bun:"period_start"`
+	PeriodEnd   *string    `bun:"period_end"`
+	Due         *time.Time `bun:"due"`
+	Status      string     `bun:"status"`
+	Severity    string     `bun:"severity"`
+	Mode        string     `bun:"mode"`
+	Explanation string     `bun:"explanation"`
+	Evidence    string     `bun:"evidence"`
+	EvaluatedAt time.Time  `bun:"evaluated_at"`
+}
+
+// newLedgerRow normalizes r's instants and converts it to a row.
+func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
+	r.Due, r.EvaluatedAt = utcPtr(r.Due), utc(r.EvaluatedAt)
+	expl, err := toJSON(r.Explanation)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := toJSON(r.Evidence)
+	if err != nil {
+		return nil, err
+	}
+	return &ledgerRow{
+		Rule: r.Rule, SubjectID: r.SubjectID, PeriodKey: r.PeriodKey(), OrgID: r.OrgID, Scope: r.Scope,
+		RuleVersion: r.RuleVersion, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Due: r.Due,
+		Status: string(r.Status), Severity: r.Severity, Mode: r.Mode, Explanation: expl, Evidence: ev,
+		EvaluatedAt: r.EvaluatedAt,
+	}, nil
+}
+
+// ledger converts a row to a LedgerRow.
+func (r *ledgerRow) ledger() (*orglife.LedgerRow, error) {
+	out := &orglife.LedgerRow{
+		Rule: r.Rule, RuleVersion: r.RuleVersion, Scope: r.Scope, OrgID: r.OrgID, SubjectID: r.SubjectID,
+		Period: periodPtr(r.PeriodKey), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
+		Due: utcPtr(r.Due), Status: orglife.Status(r.Status), Severity: r.Severity,
+		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode,
+	}
+	if err := fromJSON(r.Explanation, &out.Explanation); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(r.Evidence, &out.Evidence); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// periodPtr returns nil for the empty period key and the label otherwise.
+func periodPtr(key string) *string {
+	if key == "" {
+		return nil
+	}
+	return &key
+}
+
+// periodKey maps a filter's period to a period key: "-" selects rows without a period.
+func periodKey(filter string) string {
+	if filter == "-" {
+		return ""
+	}
+	return filter
+}
+
+// ledgerTimelineRow is a row of ledger_timeline: one status change of a ledger row.
+type ledgerTimelineRow struct {
+	bun.BaseModel `bun:"table:ledger_timeline,alias:lt"`
+
+	Rule        string    `bun:"rule"`
+	SubjectID   string    `bun:"subject_id"`
+	PeriodKey   string    `bun:"period_key"`
+	OrgID       string    `bun:"org_id"`
+	From        string    `bun:"from_status"`
+	To          string    `bun:"to_status"`
+	RuleVersion string    `bun:"rule_version"`
+	At          time.Time `bun:"at"`
+}
+
+// LedgerRows returns the stored ledger rows matching f, ordered by org, rule, subject and period,
+// in one query. Empty fields do not filter; Period "-" selects rows without a period. f.Cursor is
+// the key engine.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
+// strictly after it are returned; a malformed cursor is invalid. Limit 0 returns all rows.
+func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.LedgerRow, error) {
+	var rows []ledgerRow
+	q := d.db.NewSelect().Model(&rows).Order("org_id", "rule", "subject_id", "period_key")
+	if len(f.OrgIDs) > 0 {
+		q = q.Where("org_id IN (?)", bun.In(f.OrgIDs))
+	}
+	if len(f.Rules) > 0 {
+		q = q.Where("rule IN (?)", bun.In(f.Rules))
+	}
+	if len(f.SubjectIDs) > 0 {
+		q = q.Where("subject_id IN (?)", bun.In(f.SubjectIDs))
+	}
+	if f.Period != "" {
+		q = q.Where("period_key = ?", periodKey(f.Period))
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Cursor != "" {
+		k := strings.Split(f.Cursor, "\x1f")
+		if len(k) != 4 {
+			return nil, orglife.Errorf(orglife.EINVALID, "invalid cursor")
+		}
+		q = q.Where("(org_id, rule, subject_id, period_key) > (?, ?, ?, ?)", k[0], k[1], k[2], k[3])
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*orglife.LedgerRow, 0, len(rows))
+	for i := range rows {
+		r, err := rows[i].ledger()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// SaveLedger upserts rows keyed by rule, subject and period (every other column is replaced) and
+// appends changes to the timeline, in statements of at most saveBatch rows, in one transaction
+// (the caller's, when d is bound to one). When rows repeat a key the last one wins. Instants are
+// normalized in place.
+func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+	if len(rows) == 0 && len(changes) == 0 {
+		return nil
+	}
+	lrs := make([]*ledgerRow, 0, len(rows))
+	index := make(map[[3]string]int, len(rows))
+	for _, r := range rows {
+		lr, err := newLedgerRow(r)
+		if err != nil {
+			return err
+		}
+		key := [3]string{lr.Rule, lr.SubjectID, lr.PeriodKey}
+		if i, dup := index[key]; dup {
+			lrs[i] = lr
+			continue
+		}
+		index[key] = len(lrs)
+		lrs = append(lrs, lr)
+	}
+	trs := make([]*ledgerTimelineRow, len(changes))
+	for i := range changes {
+		c := &changes[i]
+		c.At = utc(c.At)
+		trs[i] = &ledgerTimelineRow{
+			Rule: c.Rule, SubjectID: c.SubjectID, PeriodKey: c.Period, OrgID: c.OrgID,
+			From: string(c.From), To: string(c.To), RuleVersion: c.RuleVersion, At: c.At,
+		}
+	}
+	return d.runInTx(ctx, func(ctx context.Context, tx *DB) error {
+		for chunk := range slices.Chunk(lrs, saveBatch) {
+			// With no Set, bun writes SET col = EXCLUDED.col for every non-key column.
+			_, err := tx.db.NewInsert().Model(&chunk).
+				On("CONFLICT (rule, subject_id, period_key) DO UPDATE").Returning("NULL").Exec(ctx)
+			if err != nil {
+				return dbErr(err)
+			}
+		}
+		for chunk := range slices.Chunk(trs, saveBatch) {
+			if _, err := tx.db.NewInsert().Model(&chunk).Returning("NULL").Exec(ctx); err != nil {
+				return dbErr(err)
+			}
+		}
+		return nil
+	})
+}
+
+// LedgerTimeline returns the status changes of one rule × subject × period ("" for rules without
+// a period), oldest first; empty when there are none.
+func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]engine.LedgerChange, error) {
+	var rows []ledgerTimelineRow
+	err := d.db.NewSelect().Model(&rows).Where("rule = ?", rule).Where("subject_id = ?", subjectID).
+		Where("period_key = ?", period).Order("at").Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]engine.LedgerChange, len(rows))
+	for i, r := range rows {
+		out[i] = engine.LedgerChange{
+			Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey, OrgID: r.OrgID,
+			From: orglife.Status(r.From), To: orglife.Status(r.To), RuleVersion: r.RuleVersion, At: r.At.UTC(),
+		}
+	}
+	return out, nil
+}
