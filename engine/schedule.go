@@ -38,8 +38,10 @@ func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
 	for {
 		ran, res, err := s.RunScheduledOnce(ctx)
 		switch {
-		case err != nil && ctx.Err() == nil:
-			s.log.Error("scheduled evaluation failed", "err", err)
+		case err != nil:
+			if ctx.Err() == nil {
+				s.log.Error("scheduled evaluation failed", "err", err)
+			}
 		case ran:
 			s.log.Info("scheduled evaluation", "as_of", res.AsOf, "orgs", res.Orgs, "rows", res.Rows,
 				"opened", res.Opened, "cleared", res.Cleared, "reopened", res.Reopened)

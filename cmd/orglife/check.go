@@ -134,5 +134,3 @@ func openViolationsAtLeast(ctx context.Context, svc *engine.Service, org, min st
 	}
 	return n, nil
 }
-
-
