@@ -89,7 +89,13 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 	secret := newSecret()
 	now := s.instant()
 	t := &orglife.Token{ID: orglife.NewID(now), Name: p.Name, Role: p.Role, OrgID: p.OrgID, Hash: HashSecret(secret), CreatedAt: now}
-	if err := s.store.CreateToken(ctx, t); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "token.create", "token "+t.ID, map[string]any{"name": t.Name, "role": t.Role, "org_id": t.OrgID})
+	})
+	if err != nil {
 		return nil, "", err
 	}
 	return t, secret, nil

@@ -67,6 +67,7 @@ type Store interface {
 	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
 
 	ComplianceStore
+	RuleSetStore
 }
 
 // InstanceFilter selects instances. Empty fields do not filter. From and To are dates

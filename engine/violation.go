@@ -144,6 +144,13 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		if err := tx.SaveViolations(ctx, []*orglife.Violation{v}, []ViolationChangeRecord{{ViolationID: v.ID, ViolationChange: ch}}); err != nil {
 			return err
 		}
+		detail := map[string]any{"from": ch.From, "to": ch.To, "note": note, "rule": v.Rule, "org_id": v.OrgID}
+		if v.Waiver != nil && to == orglife.ViolationWaived {
+			detail["reason"], detail["expires_at"] = v.Waiver.Reason, v.Waiver.ExpiresAt
+		}
+		if err := s.audit(ctx, tx, actor, "violation."+decision, "violation "+v.ID, detail); err != nil {
+			return err
+		}
 		out = v
 		return nil
 	})

@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
+)
+
+// Authors of rule-set versions that did not come through the API.
+const (
+	AuthorPack  = "pack"  // loaded from the pack at start
+	AuthorWatch = "watch" // reloaded by `serve --watch`
+)
+
+// CompileRules validates and compiles rule files (name → content) against the workflows'
+// collections. Problems come back as an unprocessable error with one detail per problem (file,
+// line, column, message).
+func (s *Service) CompileRules(files map[string][]byte) (*rules.RuleSet, error) {
+	if len(files) == 0 {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "no rule files given"}
+	}
+	rs, problems := rules.ParseRuleFiles(files, s.defs.Collections())
+	if len(problems) > 0 {
+		return nil, problems.AsError("the rule files have " + plural(len(problems), "problem"))
+	}
+	return rs, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// ValidateRules checks rule files without changing anything (admin only).
+func (s *Service) ValidateRules(ctx context.Context, actor orglife.Actor, files map[string][]byte) (*rules.RuleSet, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may validate rules")
+	}
+	return s.CompileRules(files)
+}
+
+// versionOf turns a compiled rule set into a storable version.
+func versionOf(rs *rules.RuleSet, author, note string) *orglife.RuleSetVersion {
+	h := sha256.New()
+	files := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(rs.Files)) {
+		files[name] = string(rs.Files[name])
+		h.Write([]byte(name))
+		h.Write([]byte{0})
+		h.Write(rs.Files[name])
+		h.Write([]byte{0})
+	}
+	return &orglife.RuleSetVersion{Version: rs.Version, Checksum: hex.EncodeToString(h.Sum(nil)), Files: files, Author: author, Note: note}
+}
+
+// activate stores rs (if new), appends its activation and an audit entry in one transaction, then
+// makes it the rule set of this server. Other servers pick it up through SyncRules.
+func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.RuleSet, author, note, action string) (*orglife.RuleSetVersion, error) {
+	v := versionOf(rs, author, note)
+	now := s.instant()
+	v.CreatedAt = now
+	prev := ""
+	if cur := s.RuleSet(); cur != nil {
+		prev = cur.Version
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.SaveRuleSet(ctx, v); err != nil {
+			return err
+		}
+		if err := tx.ActivateRuleSet(ctx, orglife.NewID(now), v.Version, author, note, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, action, "rules@"+v.Version, map[string]any{"from": prev, "to": v.Version, "note": note, "files": len(v.Files)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.SetRuleSet(rs)
+	v.ActivatedAt, v.Active = &now, true
+	s.log.Info("rule set activated", "version", v.Version, "previous", prev, "by", actor.Name, "note", note)
+	return v, nil
+}
+
+// PutRules validates rule files and, when they are valid, stores and activates them atomically
+// (admin only). On any problem nothing changes and the error lists every problem.
+func (s *Service) PutRules(ctx context.Context, actor orglife.Actor, files map[string][]byte, note string) (*orglife.RuleSetVersion, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
+	}
+	rs, err := s.CompileRules(files)
+	if err != nil {
+		return nil, err
+	}
+	return s.activate(ctx, actor, rs, actor.Name, note, "rules.put")
+}
+
+// RuleVersions lists the stored rule-set versions, newest first.
+func (s *Service) RuleVersions(ctx context.Context) ([]*orglife.RuleSetVersion, error) {
+	return s.store.RuleSetVersions(ctx)
+}
+
+// ActivateVersion activates a stored version again: a rollback (admin only).
+func (s *Service) ActivateVersion(ctx context.Context, actor orglife.Actor, version, note string) (*orglife.RuleSetVersion, error) {
+	if !actor.IsAdmin() {
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
+	}
+	v, err := s.store.RuleSetVersion(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.CompileRules(filesOf(v))
+	if err != nil {
+		return nil, orglife.Errorf(orglife.EUNPROCESSABLE, "version %s no longer compiles against the workflows: %s", version, orglife.ErrorMessage(err))
+	}
+	if note == "" {
+		note = "rollback to " + version
+	}
+	return s.activate(ctx, actor, rs, v.Author, note, "rules.activate")
+}
+
+func filesOf(v *orglife.RuleSetVersion) map[string][]byte {
+	out := make(map[string][]byte, len(v.Files))
+	for k, c := range v.Files {
+		out[k] = []byte(c)
+	}
+	return out
+}
+
+// InitRules decides the rule set a starting server uses. With no active version in the database,
+// or when the active version came from a pack and the pack's rules changed, the pack's rules are
+// stored and activated. A version activated through the API (or a rollback) stays active across
+// restarts: the pack does not silently undo an administrator's change.
+func (s *Service) InitRules(ctx context.Context, pack *rules.RuleSet) error {
+	active, err := s.store.ActiveRuleSet(ctx)
+	switch {
+	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
+		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "rules of the pack", "rules.init")
+		return err
+	case err != nil:
+		return err
+	case active.Version == pack.Version:
+		s.SetRuleSet(pack)
+		return nil
+	case active.Author == AuthorPack:
+		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "the pack's rules changed", "rules.init")
+		return err
+	}
+	rs, err := s.CompileRules(filesOf(active))
+	if err != nil {
+		s.log.Error("the active rule set no longer compiles; activating the pack's rules", "version", active.Version, "err", orglife.ErrorMessage(err))
+		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "active version "+active.Version+" no longer compiles", "rules.init")
+		return err
+	}
+	s.SetRuleSet(rs)
+	s.log.Info("keeping the active rule set set by "+active.Author+"; the pack's rules differ", "active", active.Version, "pack", pack.Version)
+	return nil
+}
+
+// SyncRules makes this server use the version active in the database, when another server
+// activated a different one. It is called periodically by serve.
+func (s *Service) SyncRules(ctx context.Context) error {
+	active, err := s.store.ActiveRuleSet(ctx)
+	if orglife.ErrorCode(err) == orglife.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if cur := s.RuleSet(); cur != nil && cur.Version == active.Version {
+		return nil
+	}
+	rs, err := s.CompileRules(filesOf(active))
+	if err != nil {
+		return err
+	}
+	s.SetRuleSet(rs)
+	s.log.Info("switched to the rule set activated elsewhere", "version", active.Version, "by", active.Author)
+	return nil
+}
+
+// AuditParams page the audit log.
+type AuditParams struct {
+	Action string
+	ListParams
+}
+
+// Audit lists the audit log (admin only), oldest first.
+func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams) (Page[*orglife.AuditEntry], error) {
+	if !actor.IsAdmin() {
+		return Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
+	}
+	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.limit()+1)
+	if err != nil {
+		return Page[*orglife.AuditEntry]{}, err
+	}
+	out := Page[*orglife.AuditEntry]{Items: es}
+	if n := p.limit(); len(es) > n {
+		out.Items = es[:n]
+		next := es[n-1].ID
+		out.NextCursor = &next
+	}
+	return out, nil
+}
+
+// audit appends an audit entry through st (the caller's transaction when it has one).
+func (s *Service) audit(ctx context.Context, st Store, actor orglife.Actor, action, target string, detail map[string]any) error {
+	now := s.instant()
+	return st.AppendAudit(ctx, &orglife.AuditEntry{ID: orglife.NewID(now), At: now, Actor: actor.Name, Role: actor.Role,
+		Action: action, Target: target, Detail: detail})
+}
