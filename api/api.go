@@ -68,5 +68,6 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	s.ruleRoutes(v1)
 	s.complianceRoutes(v1)
 	s.violationRoutes(v1)
+	s.auditRoutes(v1)
 	return r
 }

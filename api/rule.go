@@ -1,17 +1,31 @@
 package api
 
 import (
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/rules"
 )
 
-// ruleRoutes registers the rule-set routes.
+// ruleRoutes registers the rule-set routes: the active set, validation, activation of new
+// files (PUT), versions and rollback, and previews.
 func (s *server) ruleRoutes(g *gin.RouterGroup) {
 	g.GET("/rules", s.getRules)
+	g.PUT("/rules", s.putRules)
+	g.POST("/rules/validate", s.validateRules)
+	g.POST("/rules/preview", s.previewRules)
+	g.GET("/rules/versions", s.ruleVersions)
+	g.GET("/rules/versions/:version", s.ruleVersion)
+	g.POST("/rules/versions/:version/activate", s.activateRules)
 }
 
 // ruleJSON is one rule as GET /v1/rules shows it.
@@ -78,4 +92,157 @@ func (s *server) getRules(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"version": rs.Version, "rules": rulesJSON(rs)})
+}
+
+// ruleFiles reads rule files from the request: a multipart/form-data body with one part per file
+// (named by the part's file name), or a YAML body holding one file, named by the `file` query
+// parameter (default rules.yaml).
+func (s *server) ruleFiles(c *gin.Context) (map[string][]byte, bool) {
+	mt, params, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "multipart/form-data" {
+		raw, ok := s.readBody(c)
+		if !ok {
+			return nil, false
+		}
+		if len(strings.TrimSpace(string(raw))) == 0 {
+			s.fail(c, errorf(codeInvalid, "request body is empty; a YAML rule file is expected"))
+			return nil, false
+		}
+		name := c.DefaultQuery("file", "rules.yaml")
+		return map[string][]byte{path.Base(name): raw}, true
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
+	mr := multipart.NewReader(c.Request.Body, params["boundary"])
+	files := map[string][]byte{}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.fail(c, errorf(codeInvalid, "malformed multipart body: %v", err))
+			return nil, false
+		}
+		name := part.FileName()
+		if name == "" {
+			name = part.FormName()
+		}
+		b, err := io.ReadAll(part)
+		if err != nil {
+			s.fail(c, errorf(codeInvalid, "cannot read part %s: %v", name, err))
+			return nil, false
+		}
+		name = path.Base(name)
+		if _, dup := files[name]; dup {
+			s.fail(c, errorf(codeInvalid, "file %s is given twice", name))
+			return nil, false
+		}
+		files[name] = b
+	}
+	if len(files) == 0 {
+		s.fail(c, errorf(codeInvalid, "the multipart body holds no rule file"))
+		return nil, false
+	}
+	return files, true
+}
+
+func (s *server) validateRules(c *gin.Context) {
+	files, ok := s.ruleFiles(c)
+	if !ok {
+		return
+	}
+	rs, err := s.svc.ValidateRules(c.Request.Context(), actorOf(c), files)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"valid": true, "version": rs.Version, "rules": len(rs.Rules)})
+}
+
+func (s *server) putRules(c *gin.Context) {
+	files, ok := s.ruleFiles(c)
+	if !ok {
+		return
+	}
+	v, err := s.svc.PutRules(c.Request.Context(), actorOf(c), files, c.Query("note"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"version": v.Version, "active": v.Active, "activated_at": v.ActivatedAt,
+		"author": v.Author, "note": v.Note, "rules": rulesJSON(s.svc.RuleSet())})
+}
+
+func (s *server) ruleVersions(c *gin.Context) {
+	if !actorOf(c).IsAdmin() {
+		s.fail(c, errorf(orglife.EFORBIDDEN, "only an admin may list rule-set versions"))
+		return
+	}
+	vs, err := s.svc.RuleVersions(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(vs, nil))
+}
+
+func (s *server) ruleVersion(c *gin.Context) {
+	if !actorOf(c).IsAdmin() {
+		s.fail(c, errorf(orglife.EFORBIDDEN, "only an admin may read rule-set versions"))
+		return
+	}
+	v, err := s.svc.RuleVersion(c.Request.Context(), c.Param("version"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// activateRequest is the optional body of POST /v1/rules/versions/:version/activate.
+type activateRequest struct {
+	Note string `json:"note"`
+}
+
+func (s *server) activateRules(c *gin.Context) {
+	var req activateRequest
+	raw, ok := s.readBody(c)
+	if !ok {
+		return
+	}
+	if len(strings.TrimSpace(string(raw))) > 0 && !s.decodeJSON(c, raw, &req) {
+		return
+	}
+	v, err := s.svc.ActivateVersion(c.Request.Context(), actorOf(c), c.Param("version"), req.Note)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *server) previewRules(c *gin.Context) {
+	from, ok := s.dateQuery(c, "from")
+	if !ok {
+		return
+	}
+	to, ok := s.dateQuery(c, "to")
+	if !ok {
+		return
+	}
+	asOf, ok := s.asOfQuery(c)
+	if !ok {
+		return
+	}
+	files, ok := s.ruleFiles(c)
+	if !ok {
+		return
+	}
+	res, err := s.svc.Preview(c.Request.Context(), actorOf(c), engine.PreviewParams{Files: files, From: from, To: to,
+		OrgID: c.Query("org_id"), AsOf: asOf})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
 }

@@ -60,9 +60,6 @@ func (s *Service) resolve(p EvaluateParams) (evalSpec, error) {
 	if p.AsOf != nil {
 		sp.asOf = p.AsOf.UTC().Truncate(time.Microsecond)
 	}
-	if sp.rules == nil {
-		return sp, orglife.Errorf(orglife.EUNPROCESSABLE, "no rule set is active")
-	}
 	day := func(s string, def time.Time, loc *time.Location) (time.Time, error) {
 		if s == "" {
 			y, m, d := def.In(loc).Date()
@@ -129,9 +126,15 @@ func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateP
 	return s.run(ctx, sp)
 }
 
+// errNoRules answers evaluations when no rule set is active.
+var errNoRules = orglife.Errorf(orglife.EUNPROCESSABLE, "no rule set is active")
+
 // run evaluates the orgs of sp in batches: one bulk read of orgs, members and records per batch,
 // pure evaluation per org, and (when persisting) one bulk write of ledger and violations.
 func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error) {
+	if sp.rules == nil {
+		return nil, errNoRules
+	}
 	res := &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
 		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}}
 	if sp.persist {

@@ -274,3 +274,6 @@ func (s *Service) History(ctx context.Context, actor orglife.Actor, id string) (
 	}
 	return s.store.Transitions(ctx, id)
 }
+
+// WorkflowSet returns the loaded workflow definitions as a set.
+func (s *Service) WorkflowSet() *workflows.Set { return s.defs }

@@ -6,10 +6,20 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// persist writes one batch's ledger rows with their timeline and reconciles its violations, in
-// one transaction: the stored rows and violations of the evaluated keys are read in bulk, changes
-// are computed in Go, and written in bulk.
-func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
+// batchDiff is what persisting one batch of evaluated rows changes: the ledger rows to upsert,
+// the status changes to append to the timeline, and the violations to open, clear or reopen.
+type batchDiff struct {
+	rows       []*orglife.LedgerRow
+	changes    []LedgerChange
+	violations []*orglife.Violation
+	vchanges   []ViolationChangeRecord
+	counts     reconcileCounts
+}
+
+// diffBatch compares evaluated rows with what st holds for the same keys: the stored ledger rows
+// of the batch's orgs and rules, and the stored violations of the evaluated (rule, subject,
+// period) keys. Evaluation persists the diff; a preview reports it. Two bulk reads.
+func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows []orglife.LedgerRow, sp evalSpec) (*batchDiff, error) {
 	evaluated := make(map[string]bool, len(rows))
 	ruleIDs := map[string]bool{}
 	for i := range rows {
@@ -20,51 +30,63 @@ func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.Le
 	for id := range ruleIDs {
 		ids = append(ids, id)
 	}
+	d := &batchDiff{}
+	if len(ids) == 0 {
+		return d, nil
+	}
+	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Rules: ids})
+	if err != nil {
+		return nil, err
+	}
+	prev := make(map[string]orglife.Status, len(old))
+	for _, r := range old {
+		prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())] = r.Status
+	}
+	for i := range rows {
+		r := &rows[i]
+		was, seen := prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())]
+		if !seen || was != r.Status {
+			d.changes = append(d.changes, LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
+				From: was, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
+		}
+		d.rows = append(d.rows, r)
+	}
+	existing, err := st.Violations(ctx, ViolationFilter{OrgIDs: batch})
+	if err != nil {
+		return nil, err
+	}
+	var scoped []*orglife.Violation
+	for _, v := range existing {
+		p := ""
+		if v.Period != nil {
+			p = *v.Period
+		}
+		if evaluated[ledgerKey(v.Rule, v.SubjectID, p)] {
+			scoped = append(scoped, v)
+		}
+	}
+	d.violations, d.vchanges, d.counts = reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(),
+		func() string { return orglife.NewID(s.instant()) })
+	return d, nil
+}
+
+// persist writes one batch's diff in one transaction: ledger rows with their timeline, and the
+// violation changes.
+func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
 	return s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		old, err := tx.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Rules: ids})
+		d, err := s.diffBatch(ctx, tx, batch, rows, sp)
 		if err != nil {
 			return err
 		}
-		prev := make(map[string]orglife.Status, len(old))
-		for _, r := range old {
-			prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())] = r.Status
-		}
-		var save []*orglife.LedgerRow
-		var changes []LedgerChange
-		for i := range rows {
-			r := &rows[i]
-			key := ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())
-			was, seen := prev[key]
-			if !seen || was != r.Status {
-				changes = append(changes, LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
-					From: was, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
-			}
-			save = append(save, r)
-		}
-		if err := tx.SaveLedger(ctx, save, changes); err != nil {
+		res.Opened += d.counts.opened
+		res.Cleared += d.counts.cleared
+		res.Reopened += d.counts.reopened
+		if err := tx.SaveLedger(ctx, d.rows, d.changes); err != nil {
 			return err
 		}
-		existing, err := tx.Violations(ctx, ViolationFilter{OrgIDs: batch})
-		if err != nil {
-			return err
-		}
-		var scoped []*orglife.Violation
-		for _, v := range existing {
-			p := ""
-			if v.Period != nil {
-				p = *v.Period
-			}
-			if evaluated[ledgerKey(v.Rule, v.SubjectID, p)] {
-				scoped = append(scoped, v)
-			}
-		}
-		vs, vchanges, counts := reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(), func() string { return orglife.NewID(s.instant()) })
-		res.Opened += counts.opened
-		res.Cleared += counts.cleared
-		res.Reopened += counts.reopened
-		if len(vs) == 0 {
+		if len(d.violations) == 0 {
 			return nil
 		}
-		return tx.SaveViolations(ctx, vs, vchanges)
+		return tx.SaveViolations(ctx, d.violations, d.vchanges)
 	})
 }

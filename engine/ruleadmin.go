@@ -215,3 +215,17 @@ func (s *Service) audit(ctx context.Context, st Store, actor orglife.Actor, acti
 	return st.AppendAudit(ctx, &orglife.AuditEntry{ID: orglife.NewID(now), At: now, Actor: actor.Name, Role: actor.Role,
 		Action: action, Target: target, Detail: detail})
 }
+
+// RuleVersion returns one stored rule-set version with its files.
+func (s *Service) RuleVersion(ctx context.Context, version string) (*orglife.RuleSetVersion, error) {
+	return s.store.RuleSetVersion(ctx, version)
+}
+
+// ReloadRules activates a rule set reloaded from the pack directory by `serve --watch`, unless
+// it is the one already active.
+func (s *Service) ReloadRules(ctx context.Context, rs *rules.RuleSet) (*orglife.RuleSetVersion, error) {
+	if cur := s.RuleSet(); cur != nil && cur.Version == rs.Version {
+		return nil, nil
+	}
+	return s.activate(ctx, orglife.Actor{Role: orglife.RoleAdmin, Name: AuthorWatch}, rs, AuthorWatch, "the pack directory changed", "rules.reload")
+}

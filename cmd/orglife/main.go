@@ -26,7 +26,10 @@ Usage:
   orglife token create --name N --role admin|supervisor|branch [--org X] [--db DSN]
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
+  orglife preview  --rules DIR [--from D] [--to D] [--org X] [--format table|json]
   orglife check    [--as-of T] [--from D] [--to D] [--org X] [--format table|json] [--fail-on SEVERITY]
+  orglife test     [DIR] [--require-coverage] [--run REGEX] [-v]
+  orglife demo     --branches N [--years Y] [--seed S] [--as-of T] [--planted FILE] [--db DSN]
 
 Common flags (each also read from the environment):
   --db    sqlite:PATH or postgres://… (ORGLIFE_DB, default sqlite:orglife.db)
@@ -63,6 +66,9 @@ func run(ctx context.Context, args []string, e env) int {
 		"graph":    cmdGraph,
 		"verify":   cmdVerify,
 		"check":    cmdCheck,
+		"preview":  cmdPreview,
+		"demo":     cmdDemo,
+		"test":     cmdTest,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

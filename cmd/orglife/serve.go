@@ -22,10 +22,16 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
 	demo := fs.Bool("demo", false, "create a demo org tree and print demo tokens")
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
+	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
+	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
 	if pos, code, ok := parseArgs(fs, args); !ok {
 		return code
 	} else if len(pos) > 0 {
 		fmt.Fprintf(e.stderr, "orglife serve: unexpected argument %q\n", pos[0])
+		return 2
+	}
+	if *watch && c.pack == "" {
+		fmt.Fprintln(e.stderr, "orglife serve: --watch needs --pack DIR (the built-in pack cannot change)")
 		return 2
 	}
 	log := newLogger(e.stderr)
@@ -76,6 +82,10 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	go svc.Schedule(schedCtx, *evalInterval)
+	go syncRules(schedCtx, svc, *rulesPoll, log)
+	if *watch {
+		go watchRules(schedCtx, svc, svc.WorkflowSet(), c.pack, time.Second, log)
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
