@@ -30,6 +30,7 @@ type activationRow struct {
 	Author      string    `bun:"author"`
 	Note        string    `bun:"note"`
 	ActivatedAt time.Time `bun:"activated_at"`
+	Seq         int64     `bun:"seq"`
 }
 
 // SaveRuleSet stores a rule-set version unless it is stored already (versions are checksums, so
@@ -45,10 +46,12 @@ func (d *DB) SaveRuleSet(ctx context.Context, v *orglife.RuleSetVersion) error {
 	return dbErr(err)
 }
 
-// ActivateRuleSet appends an activation of a stored version; the newest activation is active.
+// ActivateRuleSet appends an activation of a stored version with the next seq; the activation
+// with the highest seq is active (clocks may repeat an instant, seq does not). Two concurrent
+// activations clash on seq: one of them gets a conflict.
 func (d *DB) ActivateRuleSet(ctx context.Context, id, version, author, note string, at time.Time) error {
-	row := &activationRow{ID: id, Version: version, Author: author, Note: note, ActivatedAt: utc(at)}
-	_, err := d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
+	_, err := d.db.ExecContext(ctx, `INSERT INTO rule_activations (id, version, author, note, activated_at, seq)
+SELECT ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM rule_activations`, id, version, author, note, utc(at))
 	return dbErr(err)
 }
 
@@ -66,7 +69,7 @@ func (r *ruleSetRow) ruleSet(last *time.Time, active bool) (*orglife.RuleSetVers
 // none), in one query.
 func (d *DB) activations(ctx context.Context) (map[string]*time.Time, string, error) {
 	var rows []activationRow
-	if err := d.db.NewSelect().Model(&rows).Order("activated_at ASC", "id ASC").Scan(ctx); err != nil {
+	if err := d.db.NewSelect().Model(&rows).Order("seq ASC").Scan(ctx); err != nil {
 		return nil, "", dbErr(err)
 	}
 	last := map[string]*time.Time{}
@@ -83,7 +86,7 @@ func (d *DB) activations(ctx context.Context) (map[string]*time.Time, string, er
 // activated.
 func (d *DB) ActiveRuleSet(ctx context.Context) (*orglife.RuleSetVersion, error) {
 	var a activationRow
-	if err := d.db.NewSelect().Model(&a).Order("activated_at DESC", "id DESC").Limit(int64(1)).Scan(ctx); err != nil {
+	if err := d.db.NewSelect().Model(&a).Order("seq DESC").Limit(int64(1)).Scan(ctx); err != nil {
 		return nil, dbErr(err)
 	}
 	v, err := d.RuleSetVersion(ctx, a.Version)

@@ -1,5 +1,5 @@
--- Rule-set versions with their files, the activation log (the newest activation is the active
--- version; re-activating an older one is a rollback), and the audit log.
+-- Rule-set versions with their files, the activation log (the activation with the highest seq is
+-- the active version; re-activating an older one is a rollback), and the audit log.
 
 CREATE TABLE rule_sets (
     version    TEXT PRIMARY KEY,
@@ -15,9 +15,9 @@ CREATE TABLE rule_activations (
     version      TEXT NOT NULL REFERENCES rule_sets (version),
     author       TEXT NOT NULL,
     note         TEXT NOT NULL DEFAULT '',
-    activated_at {{timestamp}} NOT NULL
+    activated_at {{timestamp}} NOT NULL,
+    seq          INTEGER NOT NULL UNIQUE
 );
-CREATE INDEX rule_activations_at ON rule_activations (activated_at, id);
 
 CREATE TABLE audit (
     id     TEXT PRIMARY KEY,
