@@ -43,7 +43,13 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 		if err != nil {
 			return empty, err
 		}
-		return ledgerPage(rows, p.limit(), 0), nil
+		return ledgerPage(rows, p.limit(), -1), nil
+	}
+	offset := 0
+	if p.Cursor != "" {
+		if offset, err = strconv.Atoi(p.Cursor); err != nil || offset < 0 {
+			return empty, orglife.Errorf(orglife.EINVALID, "invalid cursor")
+		}
 	}
 	ep := EvaluateParams{AsOf: p.AsOf, From: p.From, To: p.To}
 	if p.Period != "" && p.Period != "-" {
@@ -71,17 +77,14 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 	if _, err := s.run(ctx, sp); err != nil {
 		return empty, err
 	}
-	offset := 0
-	if p.Cursor != "" {
-		offset, _ = strconv.Atoi(p.Cursor)
-	}
 	return ledgerPage(out, p.limit(), offset), nil
 }
 
-// ledgerPage cuts a page of at most limit rows starting at offset; the next cursor is the
-// storage's opaque cursor for persisted rows, or an offset for computed ones.
+// ledgerPage cuts a page of at most limit rows. Computed rows (offset >= 0) start at offset and
+// the next cursor is an offset; persisted rows (offset < 0) were read after the storage's cursor
+// and the next cursor is the last row's key.
 func ledgerPage(rows []*orglife.LedgerRow, limit, offset int) Page[*orglife.LedgerRow] {
-	if offset > 0 {
+	if offset >= 0 {
 		rows = rows[min(offset, len(rows)):]
 		if len(rows) > limit {
 			next := strconv.Itoa(offset + limit)

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func (w *world) compliance(t *testing.T, a orglife.Actor, p engine.CompliancePar
 
 func (w *world) complianceErr(a orglife.Actor, p engine.ComplianceParams) ([]*orglife.LedgerRow, error) {
 	var out []*orglife.LedgerRow
-	for {
+	for range 1000 {
 		page, err := w.svc.Compliance(w.ctx, a, p)
 		if err != nil {
 			return nil, err
@@ -31,8 +32,12 @@ func (w *world) complianceErr(a orglife.Actor, p engine.ComplianceParams) ([]*or
 		if page.NextCursor == nil {
 			return out, nil
 		}
+		if *page.NextCursor == p.Cursor {
+			return nil, fmt.Errorf("the cursor %q does not advance", p.Cursor)
+		}
 		p.Cursor = *page.NextCursor
 	}
+	return nil, fmt.Errorf("more than 1000 pages")
 }
 
 // orgsOf returns the distinct org ids of rows, sorted.
@@ -154,6 +159,10 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 					t.Fatalf("as of %v: page order differs at %d", asOf, i)
 				}
 			}
+		}
+
+		if _, err := w.complianceErr(admin, engine.ComplianceParams{AsOf: &asOf, ListParams: engine.ListParams{Cursor: "x"}}); code(err) != orglife.EINVALID {
+			t.Fatalf("as of with a bad cursor: %v", err)
 		}
 
 		// Scope: a branch sees its own org, a supervisor its subtree; outside is forbidden.
@@ -299,8 +308,10 @@ func TestComplianceSummary(t *testing.T) {
 				switch {
 				case wt.rate < 0 && r.Rate != nil:
 					t.Errorf("%s: %s rate %v, want null", label, org, *r.Rate)
-				case wt.rate >= 0 && (r.Rate == nil || *r.Rate != wt.rate):
-					t.Errorf("%s: %s rate %v, want %v", label, org, r.Rate, wt.rate)
+				case wt.rate >= 0 && r.Rate == nil:
+					t.Errorf("%s: %s rate null, want %v", label, org, wt.rate)
+				case wt.rate >= 0 && *r.Rate != wt.rate:
+					t.Errorf("%s: %s rate %v, want %v", label, org, *r.Rate, wt.rate)
 				}
 			}
 		}

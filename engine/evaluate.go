@@ -32,6 +32,12 @@ type EvaluateResult struct {
 	Opened      int                    `json:"opened"`
 	Cleared     int                    `json:"cleared"`
 	Reopened    int                    `json:"reopened"`
+	// Persisted is false for an evaluation as of a past instant: it reports what was known then
+	// and leaves the stored ledger and violations (the present) alone.
+	Persisted bool `json:"persisted"`
+	// Violations counts, for an evaluation that was not persisted, the violations its rows call
+	// for, by severity.
+	Violations map[string]int `json:"violations,omitempty"`
 }
 
 // evalBatch is how many orgs one bulk read covers.
@@ -110,7 +116,18 @@ func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID stri
 	return s.store.Subtree(ctx, orgID)
 }
 
-// Evaluate runs an evaluation (admin only) and persists the ledger and violations.
+// backdated is how far before now an as_of must lie for an evaluation to count as a look into
+// the past rather than a run of the present.
+const backdated = time.Minute
+
+// persists reports whether an evaluation as of asOf writes the ledger: only runs of the present
+// do; a run as of a past instant must not overwrite today's statuses with older ones.
+func (s *Service) persists(asOf time.Time) bool {
+	return !asOf.Before(s.instant().Add(-backdated))
+}
+
+// Evaluate runs an evaluation (admin only) and persists the ledger and violations; as of a past
+// instant it only computes (see EvaluateResult.Persisted).
 func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
@@ -122,7 +139,7 @@ func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateP
 	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
 		return nil, err
 	}
-	sp.persist = true
+	sp.persist = s.persists(sp.asOf)
 	return s.run(ctx, sp)
 }
 
@@ -136,7 +153,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		return nil, errNoRules
 	}
 	res := &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
-		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}}
+		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}, Persisted: sp.persist}
 	if sp.persist {
 		s.evalMu.Lock()
 		defer s.evalMu.Unlock()
@@ -154,6 +171,14 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		}
 		if sp.collect != nil {
 			sp.collect(rows)
+		}
+		if !sp.persist {
+			for _, v := range wanted(rows, sp.rules.Version) {
+				if res.Violations == nil {
+					res.Violations = map[string]int{}
+				}
+				res.Violations[v.Severity]++
+			}
 		}
 		if sp.persist {
 			if err := s.persist(ctx, batch, rows, sp, res); err != nil {
@@ -239,7 +264,7 @@ func compareRows(a, b orglife.LedgerRow) int {
 // ledgerKey identifies a ledger row.
 func ledgerKey(rule, subject, period string) string { return rule + "\x00" + subject + "\x00" + period }
 
-// Check evaluates like Evaluate (persisting the ledger and violations) and also returns the
+// Check evaluates like Evaluate (persisting unless as of a past instant) and also returns the
 // rows it computed, ordered by org, rule, subject and period.
 func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, []orglife.LedgerRow, error) {
 	if !actor.IsAdmin() {
@@ -252,7 +277,7 @@ func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluatePara
 	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
 		return nil, nil, err
 	}
-	sp.persist = true
+	sp.persist = s.persists(sp.asOf)
 	var rows []orglife.LedgerRow
 	sp.collect = func(batch []orglife.LedgerRow) { rows = append(rows, batch...) }
 	res, err := s.run(ctx, sp)

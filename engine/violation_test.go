@@ -387,6 +387,9 @@ func TestViolationLifecycle(t *testing.T) {
 		if short.Status != orglife.ViolationOpen {
 			t.Fatalf("shallow violation: %s", short.Status)
 		}
+		if v, err := w.svc.Decide(w.ctx, supG, short.ID, engine.DecideAcknowledge, engine.DecideParams{}); err != nil || v.Status != orglife.ViolationAcknowledged {
+			t.Fatalf("acknowledge by the general branch's supervisor: %v %v", v, err)
+		}
 		fire := func(a orglife.Actor, event, comment, minutes string) {
 			t.Helper()
 			p := engine.FireParams{InstanceID: feb.ID, Event: event, Comment: comment}
@@ -399,8 +402,9 @@ func TestViolationLifecycle(t *testing.T) {
 		}
 		w.clock.set(t, "2025-02-21T11:00:00+08:00")
 		fire(supG, "return", "记录过于简略，请补充", "")
-		if v := w.mustViolation(t, rule, "b", "2025-02", orglife.KindShallow, "minutes_too_short"); v.Status != orglife.ViolationResolved || resolution(v) != orglife.ResolutionCleared {
-			t.Fatalf("after return: %s %s", v.Status, resolution(v))
+		if v := w.mustViolation(t, rule, "b", "2025-02", orglife.KindShallow, "minutes_too_short"); v.Status != orglife.ViolationResolved ||
+			resolution(v) != orglife.ResolutionCleared || historyPath(v) != ">open open>acknowledged acknowledged>resolved" {
+			t.Fatalf("after return: %s %s %q", v.Status, resolution(v), historyPath(v))
 		}
 		w.clock.set(t, "2025-02-21T12:00:00+08:00")
 		fire(brB, "record", "", longMinutes2)
@@ -416,7 +420,7 @@ func TestViolationLifecycle(t *testing.T) {
 		fire(brB, "record", "", shortMinutes)
 		v = w.mustViolation(t, rule, "b", "2025-02", orglife.KindShallow, "minutes_too_short")
 		if v.ID != short.ID || v.Status != orglife.ViolationOpen || v.Resolution != nil ||
-			historyPath(v) != ">open open>resolved resolved>open" || v.History[2].Note != "condition returned" {
+			historyPath(v) != ">open open>acknowledged acknowledged>resolved resolved>open" || v.History[3].Note != "condition returned" {
 			t.Fatalf("condition returned: %s %s %q", v.Status, resolution(v), historyPath(v))
 		}
 		if got, want := w.timeline(t, rule, "b", "2025-02"), ">pending pending>shallow shallow>pending pending>compliant compliant>pending pending>shallow"; got != want {
