@@ -14,7 +14,7 @@ import (
 // cmdDemo generates a deterministic org tree with three (--years) years of records per branch
 // and planted outcomes into an empty database (bulk load, not Fire), and writes the planted
 // violation set as JSON lines to --planted. It prints the counts and the evaluation range that
-// reproduces the planted set ("orglife check --as-of … --from … --to …").
+// reproduces the planted set ("orglife check --now … --from … --to …").
 func cmdDemo(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("demo", e)
 	var c common
@@ -86,6 +86,6 @@ func cmdDemo(ctx context.Context, args []string, e env) int {
 		st.Orgs, st.Branches, st.Hot, st.Members, st.Instances, st.Transitions, took.Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "planted: %d violations (%d branch-years: %d missed a theme day, %d shallow)\n",
 		len(ps), st.BranchYears, st.Missed, st.Shallow)
-	fmt.Fprintf(e.stdout, "evaluate with: orglife check --as-of %s --from %s --to %s\n", at.Format(time.RFC3339), from, to)
+	fmt.Fprintf(e.stdout, "evaluate with: orglife check --now %s --from %s --to %s\n", at.Format(time.RFC3339), from, to)
 	return 0
 }
