@@ -11,8 +11,9 @@ type RuleSetVersion struct {
 	Author    string            `json:"author"`
 	Note      string            `json:"note"`
 	CreatedAt time.Time         `json:"created_at"`
-	// ActivatedAt is the last time the version was activated (nil: never).
+	// ActivatedAt and ActivatedBy tell the last activation of the version (nil, "": never).
 	ActivatedAt *time.Time `json:"activated_at"`
+	ActivatedBy string     `json:"activated_by"`
 	Active      bool       `json:"active"`
 }
 

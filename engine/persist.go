@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"strings"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 )
 
 // batchDiff is what persisting one batch of evaluated rows changes: the ledger rows to upsert,
@@ -34,10 +36,11 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 	if len(ids) == 0 {
 		return d, nil
 	}
-	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Rules: ids})
+	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch})
 	if err != nil {
 		return nil, err
 	}
+	rows = append(rows, s.retired(old, evaluated, sp)...)
 	prev := make(map[string]orglife.Status, len(old))
 	for _, r := range old {
 		prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())] = r.Status
@@ -89,4 +92,54 @@ func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.Le
 		}
 		return tx.SaveViolations(ctx, d.violations, d.vchanges)
 	})
+}
+
+// retired returns, as not_applicable rows, the stored rows in the evaluated range that the
+// active rules no longer produce: rules that were removed, or whose timing changed (a quarterly
+// rule made monthly leaves quarter rows behind). Marking them keeps the ledger honest and lets
+// their violations clear; their keys are added to evaluated.
+func (s *Service) retired(old []*orglife.LedgerRow, evaluated map[string]bool, sp evalSpec) []orglife.LedgerRow {
+	from, to := sp.from.Format(orglife.DateLayout), sp.to.Format(orglife.DateLayout)
+	var out []orglife.LedgerRow
+	for _, r := range old {
+		key := ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())
+		if evaluated[key] || r.Status == orglife.StatusNotApplicable {
+			continue
+		}
+		rule := sp.rules.Rule(r.Rule)
+		if rule != nil && periodKind(r.PeriodKey()) == rule.Every {
+			continue // the rule still produces this key; the range or scope just did not cover it
+		}
+		if r.PeriodStart != nil && r.PeriodEnd != nil && (*r.PeriodEnd < from || *r.PeriodStart > to) {
+			continue
+		}
+		if r.PeriodStart == nil && !inRange(r, from, to) && rule != nil {
+			continue
+		}
+		row := *r
+		row.Status = orglife.StatusNotApplicable
+		row.RuleVersion = sp.rules.Version
+		row.EvaluatedAt = sp.asOf
+		row.Explanation = orglife.Explanation{Text: "规则已变更或停用（版本 " + sp.rules.Version + "），本行不再适用", Clauses: []orglife.Clause{}}
+		row.Evidence = []string{}
+		evaluated[key] = true
+		out = append(out, row)
+	}
+	return out
+}
+
+// periodKind tells the kind of a period label: 2025-03 month, 2025-Q1 quarter, 2025-H1
+// half_year, 2025 year; "" for rows without a period.
+func periodKind(label string) string {
+	switch {
+	case label == "":
+		return ""
+	case strings.Contains(label, "-Q"):
+		return rules.PeriodQuarter
+	case strings.Contains(label, "-H"):
+		return rules.PeriodHalfYear
+	case strings.Contains(label, "-"):
+		return rules.PeriodMonth
+	}
+	return rules.PeriodYear
 }

@@ -18,6 +18,9 @@ const (
 	AuthorWatch = "watch" // reloaded by `serve --watch`
 )
 
+// packActor activates the pack's rules at start.
+var packActor = orglife.Actor{Role: orglife.RoleAdmin, Name: AuthorPack}
+
 // CompileRules validates and compiles rule files (name → content) against the workflows'
 // collections. Problems come back as an unprocessable error with one detail per problem (file,
 // line, column, message).
@@ -61,7 +64,8 @@ func versionOf(rs *rules.RuleSet, author, note string) *orglife.RuleSetVersion {
 	return &orglife.RuleSetVersion{Version: rs.Version, Checksum: hex.EncodeToString(h.Sum(nil)), Files: files, Author: author, Note: note}
 }
 
-// activate stores rs (if new), appends its activation and an audit entry in one transaction, then
+// activate stores rs (if new; author is the version's author), appends its activation by actor
+// and an audit entry in one transaction, then
 // makes it the rule set of this server. Other servers pick it up through SyncRules.
 func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.RuleSet, author, note, action string) (*orglife.RuleSetVersion, error) {
 	v := versionOf(rs, author, note)
@@ -75,7 +79,7 @@ func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.R
 		if err := tx.SaveRuleSet(ctx, v); err != nil {
 			return err
 		}
-		if err := tx.ActivateRuleSet(ctx, orglife.NewID(now), v.Version, author, note, now); err != nil {
+		if err := tx.ActivateRuleSet(ctx, orglife.NewID(now), v.Version, actor.Name, note, now); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, action, "rules@"+v.Version, map[string]any{"from": prev, "to": v.Version, "note": note, "files": len(v.Files)})
@@ -84,7 +88,7 @@ func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.R
 		return nil, err
 	}
 	s.SetRuleSet(rs)
-	v.ActivatedAt, v.Active = &now, true
+	v.ActivatedAt, v.ActivatedBy, v.Active = &now, actor.Name, true
 	s.log.Info("rule set activated", "version", v.Version, "previous", prev, "by", actor.Name, "note", note)
 	return v, nil
 }
@@ -123,7 +127,7 @@ func (s *Service) ActivateVersion(ctx context.Context, actor orglife.Actor, vers
 	if note == "" {
 		note = "rollback to " + version
 	}
-	return s.activate(ctx, actor, rs, v.Author, note, "rules.activate")
+	return s.activate(ctx, actor, rs, actor.Name, note, "rules.activate")
 }
 
 func filesOf(v *orglife.RuleSetVersion) map[string][]byte {
@@ -135,32 +139,32 @@ func filesOf(v *orglife.RuleSetVersion) map[string][]byte {
 }
 
 // InitRules decides the rule set a starting server uses. With no active version in the database,
-// or when the active version came from a pack and the pack's rules changed, the pack's rules are
-// stored and activated. A version activated through the API (or a rollback) stays active across
-// restarts: the pack does not silently undo an administrator's change.
+// or when the active version was activated from a pack and the pack's rules changed, the pack's
+// rules are stored and activated (a version reloaded by --watch came from a pack directory too).
+// A version activated by a person (PUT, rollback) stays active across restarts: the pack does not silently undo an administrator's change.
 func (s *Service) InitRules(ctx context.Context, pack *rules.RuleSet) error {
 	active, err := s.store.ActiveRuleSet(ctx)
 	switch {
 	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
-		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "rules of the pack", "rules.init")
+		_, err = s.activate(ctx, packActor, pack, AuthorPack, "rules of the pack", "rules.init")
 		return err
 	case err != nil:
 		return err
 	case active.Version == pack.Version:
 		s.SetRuleSet(pack)
 		return nil
-	case active.Author == AuthorPack:
-		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "the pack's rules changed", "rules.init")
+	case active.ActivatedBy == AuthorPack || active.ActivatedBy == AuthorWatch:
+		_, err = s.activate(ctx, packActor, pack, AuthorPack, "the pack's rules changed", "rules.init")
 		return err
 	}
 	rs, err := s.CompileRules(filesOf(active))
 	if err != nil {
 		s.log.Error("the active rule set no longer compiles; activating the pack's rules", "version", active.Version, "err", orglife.ErrorMessage(err))
-		_, err = s.activate(ctx, SystemActor, pack, AuthorPack, "active version "+active.Version+" no longer compiles", "rules.init")
+		_, err = s.activate(ctx, packActor, pack, AuthorPack, "active version "+active.Version+" no longer compiles", "rules.init")
 		return err
 	}
 	s.SetRuleSet(rs)
-	s.log.Info("keeping the active rule set set by "+active.Author+"; the pack's rules differ", "active", active.Version, "pack", pack.Version)
+	s.log.Info("keeping the rule set activated by "+active.ActivatedBy+"; the pack's rules differ", "active", active.Version, "pack", pack.Version)
 	return nil
 }
 

@@ -125,6 +125,9 @@ func TestPreviewMatchesActivation(t *testing.T) {
 		for _, v := range prev.Cleared {
 			cleared = append(cleared, violationKey(v.Rule, v.OrgID, v.SubjectID, v.Period, v.Kind, v.Check))
 		}
+		if !slices.Contains(previewed, "lecture_quarterly|b|b|2025-Q1 compliant>not_applicable") {
+			t.Fatalf("preview does not retire the quarter row:\n%s", strings.Join(previewed, "\n"))
+		}
 		if !slices.Contains(previewed, "lecture_quarterly|b|b|2025-02 >overdue") || !slices.Contains(opened, "lecture_quarterly|b|b|2025-02|overdue|") {
 			t.Fatalf("preview misses February without a 党课:\n%s\nopened %v", strings.Join(previewed, "\n"), opened)
 		}

@@ -55,28 +55,31 @@ SELECT ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM rule_activations`, id, vers
 	return dbErr(err)
 }
 
-// ruleSetOf converts a row, with its last activation, to a RuleSetVersion.
-func (r *ruleSetRow) ruleSet(last *time.Time, active bool) (*orglife.RuleSetVersion, error) {
+// ruleSet converts a row, with its last activation (nil: never), to a RuleSetVersion.
+func (r *ruleSetRow) ruleSet(last *activationRow, active bool) (*orglife.RuleSetVersion, error) {
 	v := &orglife.RuleSetVersion{Version: r.Version, Checksum: r.Checksum, Author: r.Author, Note: r.Note,
-		CreatedAt: r.CreatedAt.UTC(), ActivatedAt: last, Active: active}
+		CreatedAt: r.CreatedAt.UTC(), Active: active}
+	if last != nil {
+		at := last.ActivatedAt.UTC()
+		v.ActivatedAt, v.ActivatedBy = &at, last.Author
+	}
 	if err := fromJSON(r.Files, &v.Files); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// activations returns the newest activation time per version and the active version ("" when
-// none), in one query.
-func (d *DB) activations(ctx context.Context) (map[string]*time.Time, string, error) {
+// activations returns the newest activation per version and the active version ("" when none),
+// in one query.
+func (d *DB) activations(ctx context.Context) (map[string]*activationRow, string, error) {
 	var rows []activationRow
 	if err := d.db.NewSelect().Model(&rows).Order("seq ASC").Scan(ctx); err != nil {
 		return nil, "", dbErr(err)
 	}
-	last := map[string]*time.Time{}
+	last := map[string]*activationRow{}
 	active := ""
 	for i := range rows {
-		at := rows[i].ActivatedAt.UTC()
-		last[rows[i].Version] = &at
+		last[rows[i].Version] = &rows[i]
 		active = rows[i].Version
 	}
 	return last, active, nil
@@ -94,7 +97,7 @@ func (d *DB) ActiveRuleSet(ctx context.Context) (*orglife.RuleSetVersion, error)
 		return nil, err
 	}
 	at := a.ActivatedAt.UTC()
-	v.ActivatedAt, v.Active = &at, true
+	v.ActivatedAt, v.ActivatedBy, v.Active = &at, a.Author, true
 	return v, nil
 }
 
