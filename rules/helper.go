@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 	"unicode"
 
@@ -161,14 +162,14 @@ func floorDiv(a, b int64) (int64, int64) {
 // Identical texts score 1 (two empty texts too); texts sharing no bigram score 0. Texts of one
 // character compare as equal or not.
 func Similarity(a, b string) float64 {
-	ra, rb := cleanRunes(a), cleanRunes(b)
-	if len(ra) < 2 || len(rb) < 2 {
-		if string(ra) == string(rb) {
+	pa, pb := textProfile(a), textProfile(b)
+	if pa.bigrams == nil || pb.bigrams == nil {
+		if pa.short == pb.short && (pa.bigrams == nil) == (pb.bigrams == nil) {
 			return 1
 		}
 		return 0
 	}
-	ba, bb := bigrams(ra), bigrams(rb)
+	ba, bb := pa.bigrams, pb.bigrams
 	common := 0
 	for i, j := 0, 0; i < len(ba) && j < len(bb); {
 		switch {
@@ -183,6 +184,46 @@ func Similarity(a, b string) float64 {
 		}
 	}
 	return 2 * float64(common) / float64(len(ba)+len(bb))
+}
+
+// profile is a text cleaned for Similarity: its sorted bigrams, or, for a text of fewer than two
+// characters after cleaning, nil bigrams and the cleaned text.
+type profile struct {
+	bigrams []uint64
+	short   string
+}
+
+// profiles caches the profiles of recent texts: a rule like copied_minutes compares each record
+// with every earlier one, so the same texts are cleaned over and over (W1 profiling showed
+// cleaning at a third of the evaluation's CPU). The cache is dropped when it grows past
+// maxProfiles entries.
+var profiles struct {
+	sync.Mutex
+	m map[string]profile
+}
+
+const maxProfiles = 1 << 16
+
+func textProfile(s string) profile {
+	profiles.Lock()
+	p, ok := profiles.m[s]
+	profiles.Unlock()
+	if ok {
+		return p
+	}
+	rs := cleanRunes(s)
+	if len(rs) < 2 {
+		p = profile{short: string(rs)}
+	} else {
+		p = profile{bigrams: bigrams(rs)}
+	}
+	profiles.Lock()
+	if profiles.m == nil || len(profiles.m) >= maxProfiles {
+		profiles.m = make(map[string]profile, 1024)
+	}
+	profiles.m[s] = p
+	profiles.Unlock()
+	return p
 }
 
 func cleanRunes(s string) []rune {
