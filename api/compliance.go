@@ -67,11 +67,7 @@ func (s *server) compliance(c *gin.Context) {
 	if !ok {
 		return
 	}
-	from, ok := s.dateQuery(c, "from")
-	if !ok {
-		return
-	}
-	to, ok := s.dateQuery(c, "to")
+	from, to, ok := s.dateRange(c)
 	if !ok {
 		return
 	}
@@ -86,11 +82,7 @@ func (s *server) compliance(c *gin.Context) {
 }
 
 func (s *server) complianceSummary(c *gin.Context) {
-	from, ok := s.dateQuery(c, "from")
-	if !ok {
-		return
-	}
-	to, ok := s.dateQuery(c, "to")
+	from, to, ok := s.dateRange(c)
 	if !ok {
 		return
 	}

@@ -73,11 +73,7 @@ func (s *server) listInstances(c *gin.Context) {
 	if !ok {
 		return
 	}
-	from, ok := s.dateQuery(c, "from")
-	if !ok {
-		return
-	}
-	to, ok := s.dateQuery(c, "to")
+	from, to, ok := s.dateRange(c)
 	if !ok {
 		return
 	}

@@ -127,6 +127,15 @@ func (s *server) dateQuery(c *gin.Context, name string) (string, bool) {
 	return v, true
 }
 
+// dateRange reads the optional from and to dates of a query.
+func (s *server) dateRange(c *gin.Context) (from, to string, ok bool) {
+	if from, ok = s.dateQuery(c, "from"); !ok {
+		return "", "", false
+	}
+	to, ok = s.dateQuery(c, "to")
+	return from, to, ok
+}
+
 // page is the JSON of a list answer.
 type page[T any] struct {
 	Items      []T     `json:"items"`

@@ -222,11 +222,7 @@ func (s *server) activateRules(c *gin.Context) {
 }
 
 func (s *server) previewRules(c *gin.Context) {
-	from, ok := s.dateQuery(c, "from")
-	if !ok {
-		return
-	}
-	to, ok := s.dateQuery(c, "to")
+	from, to, ok := s.dateRange(c)
 	if !ok {
 		return
 	}
