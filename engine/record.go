@@ -37,24 +37,9 @@ func (s *Service) recordAt(def *workflows.Definition, in *orglife.Instance, hist
 			}
 		}
 	}
-	if def.IsCancelled(state) {
-		return nil
-	}
-	r := &rules.Record{ID: in.ID, Workflow: in.Workflow, OrgID: in.OrgID, State: state, Complete: def.IsComplete(state),
-		CreatedAt: in.CreatedAt, Data: data}
+	var at time.Time
 	if recordedAt != nil {
-		r.RecordedAt = *recordedAt
+		at = *recordedAt
 	}
-	occurs := ""
-	if def.OccursOn != "" {
-		occurs = def.OccursOnDate(data)
-	} else if recordedAt != nil {
-		occurs = recordedAt.In(s.loc).Format(orglife.DateLayout)
-	}
-	if occurs != "" {
-		if t, err := time.ParseInLocation(orglife.DateLayout, occurs[:min(len(occurs), 10)], s.loc); err == nil {
-			r.OccursOn = t
-		}
-	}
-	return r
+	return def.Record(in.ID, in.OrgID, state, data, in.CreatedAt, at, s.loc)
 }
