@@ -26,7 +26,7 @@ Usage:
   orglife token create --name N --role admin|supervisor|branch [--org X] [--db DSN]
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
-  orglife preview  --rules DIR [--from D] [--to D] [--org X] [--format table|json]
+  orglife preview  --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]
   orglife check    [--now T] [--as-of T] [--from D] [--to D] [--org X] [--format table|json] [--fail-on SEVERITY]
   orglife test     [DIR] [--require-coverage] [--run REGEX] [-v]
   orglife demo     --branches N [--years Y] [--seed S] [--as-of T] [--planted FILE] [--db DSN]

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
@@ -25,12 +26,22 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 	from := fs.String("from", "", "first date (YYYY-MM-DD); default the lookback before now")
 	to := fs.String("to", "", "last date (YYYY-MM-DD); default today")
 	org := fs.String("org", "", "only this org and its subtree")
+	asOf := fs.String("as-of", "", "evaluate as of this RFC 3339 instant (default now)")
 	format := fs.String("format", "table", "table or json")
 	if pos, code, ok := parseArgs(fs, args); !ok {
 		return code
 	} else if len(pos) > 0 || *dir == "" {
-		fmt.Fprintln(e.stderr, "usage: orglife preview --rules DIR [--from D] [--to D] [--org X] [--format table|json]")
+		fmt.Fprintln(e.stderr, "usage: orglife preview --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]")
 		return 2
+	}
+	var at *time.Time
+	if *asOf != "" {
+		t, err := time.Parse(time.RFC3339, *asOf)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "orglife preview: --as-of must be an RFC 3339 instant")
+			return 2
+		}
+		at = &t
 	}
 	files, err := readRuleDir(*dir)
 	if err != nil {
@@ -44,7 +55,7 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	defer db.Close()
-	res, err := svc.Preview(ctx, cliActor, engine.PreviewParams{Files: files, From: *from, To: *to, OrgID: *org})
+	res, err := svc.Preview(ctx, cliActor, engine.PreviewParams{Files: files, From: *from, To: *to, OrgID: *org, AsOf: at})
 	if err != nil {
 		for _, d := range orglife.ErrorDetails(err) {
 			if d.File != "" {
