@@ -76,6 +76,9 @@ type LedgerRow struct {
 	EvaluatedAt time.Time   `json:"evaluated_at"`
 	// Mode is "shadow" for rules that open no violations.
 	Mode string `json:"mode,omitempty"`
+	// Digest fingerprints the row's content without EvaluatedAt; a row whose digest is unchanged
+	// is not rewritten, so EvaluatedAt tells when the row last changed.
+	Digest string `json:"-"`
 }
 
 // PeriodKey returns the period label, or "" for deadline and instance rules.

@@ -48,6 +48,9 @@ type LedgerFilter struct {
 	Status     string
 	Cursor     string // opaque: rows after this key
 	Limit      int
+	// Light leaves out the explanation and evidence (comparisons need only keys, status and
+	// digest).
+	Light bool
 }
 
 // LedgerChange is one entry of a ledger row's status timeline.

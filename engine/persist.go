@@ -2,7 +2,11 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/rules"
@@ -36,21 +40,29 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 	if len(ids) == 0 {
 		return d, nil
 	}
-	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch})
+	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Light: true})
 	if err != nil {
 		return nil, err
 	}
 	rows = append(rows, s.retired(old, evaluated, sp)...)
-	prev := make(map[string]orglife.Status, len(old))
+	prev := make(map[string]*orglife.LedgerRow, len(old))
 	for _, r := range old {
-		prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())] = r.Status
+		prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())] = r
 	}
 	for i := range rows {
 		r := &rows[i]
-		was, seen := prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())]
-		if !seen || was != r.Status {
+		r.Digest = digest(r)
+		was := prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())]
+		switch {
+		case was == nil || was.Status != r.Status:
+			var from orglife.Status
+			if was != nil {
+				from = was.Status
+			}
 			d.changes = append(d.changes, LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
-				From: was, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
+				From: from, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
+		case was.Digest == r.Digest:
+			continue // unchanged: not rewritten
 		}
 		d.rows = append(d.rows, r)
 	}
@@ -142,4 +154,16 @@ func periodKind(label string) string {
 		return rules.PeriodMonth
 	}
 	return rules.PeriodYear
+}
+
+// digest fingerprints what a ledger row says, leaving out when it was evaluated.
+func digest(r *orglife.LedgerRow) string {
+	c := *r
+	c.EvaluatedAt, c.Digest = time.Time{}, ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return ""
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:16])
 }

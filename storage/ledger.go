@@ -35,6 +35,7 @@ type ledgerRow struct {
 	Explanation string     `bun:"explanation"`
 	Evidence    string     `bun:"evidence"`
 	EvaluatedAt time.Time  `bun:"evaluated_at"`
+	Digest      string     `bun:"digest"`
 }
 
 // newLedgerRow normalizes r's instants and converts it to a row.
@@ -52,7 +53,7 @@ func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
 		Rule: r.Rule, SubjectID: r.SubjectID, PeriodKey: r.PeriodKey(), OrgID: r.OrgID, Scope: r.Scope,
 		RuleVersion: r.RuleVersion, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Due: r.Due,
 		Status: string(r.Status), Severity: r.Severity, Mode: r.Mode, Explanation: expl, Evidence: ev,
-		EvaluatedAt: r.EvaluatedAt,
+		EvaluatedAt: r.EvaluatedAt, Digest: r.Digest,
 	}, nil
 }
 
@@ -62,7 +63,7 @@ func (r *ledgerRow) ledger() (*orglife.LedgerRow, error) {
 		Rule: r.Rule, RuleVersion: r.RuleVersion, Scope: r.Scope, OrgID: r.OrgID, SubjectID: r.SubjectID,
 		Period: periodPtr(r.PeriodKey), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		Due: utcPtr(r.Due), Status: orglife.Status(r.Status), Severity: r.Severity,
-		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode,
+		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode, Digest: r.Digest,
 	}
 	if err := fromJSON(r.Explanation, &out.Explanation); err != nil {
 		return nil, err
@@ -110,6 +111,9 @@ type ledgerTimelineRow struct {
 func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.LedgerRow, error) {
 	var rows []ledgerRow
 	q := d.db.NewSelect().Model(&rows).Order("org_id", "rule", "subject_id", "period_key")
+	if f.Light {
+		q = q.ExcludeColumn("explanation", "evidence")
+	}
 	if len(f.OrgIDs) > 0 {
 		q = q.Where("org_id IN (?)", bun.In(f.OrgIDs))
 	}

@@ -1,0 +1,61 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/engine"
+)
+
+// ledgerWrites counts the ledger rows a store is asked to write.
+type ledgerWrites struct {
+	engine.Store
+	rows *int
+}
+
+func (l ledgerWrites) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
+	return l.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		return fn(ctx, ledgerWrites{Store: tx, rows: l.rows})
+	})
+}
+
+func (l ledgerWrites) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+	*l.rows += len(rows)
+	return l.Store.SaveLedger(ctx, rows, changes)
+}
+
+// TestUnchangedRowsAreNotRewritten evaluates twice: the second run writes no ledger row; after
+// a change, only the rows whose content changed are rewritten.
+func TestUnchangedRowsAreNotRewritten(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		written := 0
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		svc := engine.New(engine.Config{Store: ledgerWrites{Store: w.st, rows: &written}, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now, Location: loc})
+		eval := func() int {
+			written = 0
+			if _, err := svc.Evaluate(w.ctx, admin, engine.EvaluateParams{From: "2024-12-01", To: "2025-01-31"}); err != nil {
+				t.Fatal(err)
+			}
+			return written
+		}
+		first := eval()
+		if first == 0 {
+			t.Fatal("the first evaluation wrote nothing")
+		}
+		if again := eval(); again != 0 {
+			t.Fatalf("an evaluation with nothing changed rewrote %d of %d rows", again, first)
+		}
+		m := w.themeDay(t, brB, "b", "2025-01-20")
+		w.record(t, brB, m.ID, longMinutes)
+		// the event re-evaluated January onwards; December's row also lists the new meeting as
+		// evidence (its copied-minutes check reads all_meetings), so it alone is rewritten
+		if n := eval(); n > 1 {
+			t.Fatalf("after the event was re-evaluated, a full evaluation rewrote %d rows", n)
+		}
+		if s := w.row(t, "theme_day_monthly", "b", "2025-01").Status; s != orglife.StatusLate {
+			t.Fatalf("backfilled January: %s", s)
+		}
+	})
+}
