@@ -28,14 +28,18 @@ func TestW2(t *testing.T) {
 	svc := service(db, set, rs, asOf, e.cfg.Loc)
 	samples := 200
 	fmt.Sscan(envOr("ORGLIFE_BENCH_SAMPLES", "200"), &samples)
-	// the instances to record: theme days in February of the as-of year, one per branch
+	// the instances to record: theme days in February of the as-of year, one per branch and
+	// sample round (a later round moves a day earlier, so unique keys never clash)
 	held := asOf.In(e.cfg.Loc).AddDate(0, 0, -10).Format(orglife.DateLayout)
+	heldOn := func(i int) string {
+		return asOf.In(e.cfg.Loc).AddDate(0, 0, -10-i/e.cfg.Branches).Format(orglife.DateLayout)
+	}
 	// leftovers of an earlier W2 run (the generated records end the year before)
 	for _, q := range []string{
 		"DELETE FROM transitions WHERE instance_id IN (SELECT id FROM instances WHERE occurs_on >= $1)",
 		"DELETE FROM instances WHERE occurs_on >= $1",
 	} {
-		if _, err := conn.Exec(ctx, q, held[:4]+"-01-01"); err != nil {
+		if _, err := conn.Exec(ctx, q, heldOn(samples)[:4]+"-01-01"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -45,7 +49,7 @@ func TestW2(t *testing.T) {
 		branch := orglife.Actor{Role: orglife.RoleBranch, OrgID: org, Name: "branch-" + org}
 		t0 := time.Now()
 		in, err := svc.Start(ctx, branch, engine.StartParams{Workflow: "meeting", OrgID: org,
-			Data: map[string]any{"type": "theme_day", "held_on": held, "topic": "主题党日 W2"}})
+			Data: map[string]any{"type": "theme_day", "held_on": heldOn(i), "topic": "主题党日 W2"}})
 		if err != nil {
 			t.Fatalf("start %s: %v", org, err)
 		}
