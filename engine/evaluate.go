@@ -47,11 +47,10 @@ const evalBatch = 500
 type evalSpec struct {
 	asOf     time.Time
 	from, to time.Time
-	orgIDs   []string // nil: every org
+	orgIDs   []string // the orgs to evaluate
 	persist  bool
 	rules    *rules.RuleSet
-	// instance, when set, limits instance-scope rows to the orgs' instances (after an event).
-	collect func(rows []orglife.LedgerRow) // receives each batch's rows when not nil
+	collect  func(rows []orglife.LedgerRow) // receives each batch's rows when not nil
 }
 
 // RuleSet returns the active rule set.
