@@ -193,9 +193,8 @@ type outcome struct {
 // instant (spec §3). On return the frame holds the as_of view.
 func (ev *orgEval) judge(due time.Time) outcome {
 	r := ev.r
-	env := ev.f.env
 	filtered := ev.setView(due, true)
-	holds, err := r.require.boolEnv(env)
+	holds, err := r.require.boolFrame(ev.f)
 	if err != nil {
 		ev.setView(due, false)
 		return outcome{status: orglife.StatusError, err: err}
@@ -206,7 +205,7 @@ func (ev *orgEval) judge(due time.Time) outcome {
 	}
 	if !holds {
 		if filtered {
-			if holds, err = r.require.boolEnv(env); err != nil {
+			if holds, err = r.require.boolFrame(ev.f); err != nil {
 				return outcome{status: orglife.StatusError, err: err}
 			}
 		}
@@ -224,7 +223,7 @@ func (ev *orgEval) judge(due time.Time) outcome {
 	}
 	out := outcome{status: st}
 	for _, c := range r.Shallow {
-		fires, err := c.when.boolEnv(env)
+		fires, err := c.when.boolFrame(ev.f)
 		if err != nil {
 			return outcome{status: orglife.StatusError, err: err}
 		}
@@ -264,7 +263,7 @@ func (ev *orgEval) where() (bool, error) {
 		return true, nil
 	}
 	ev.setView(ev.now, false)
-	return ev.r.where.boolEnv(ev.f.env)
+	return ev.r.where.boolFrame(ev.f)
 }
 
 // effective reports whether the date d (midnight in loc) is within the rule's effective dates.
@@ -410,7 +409,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		return fail(orglife.StatusError, out.err.Error())
 	}
 	row.Explanation.Checks = out.checks
-	row.Explanation.Clauses = explainClauses(r.clauses, ev.f.env, ev.loc)
+	row.Explanation.Clauses = explainClauses(r.clauses, ev.f, ev.loc)
 	n := len(row.Evidence)
 	for _, c := range row.Explanation.Clauses {
 		if c.Matched != nil {

@@ -136,27 +136,27 @@ func topLevel(rs []rune) []int {
 }
 
 // explainClauses evaluates the clause programs on the frame's current view.
-func explainClauses(cs []*clauseProgs, env any, loc *time.Location) []orglife.Clause {
+func explainClauses(cs []*clauseProgs, f *frame, loc *time.Location) []orglife.Clause {
 	out := make([]orglife.Clause, len(cs))
 	for i, c := range cs {
 		cl := &out[i]
 		cl.Source = c.source
-		holds, err := c.holds.boolEnv(env)
+		holds, err := c.holds.boolFrame(f)
 		if err != nil {
 			cl.Error = err.Error()
 			continue
 		}
 		cl.Holds = holds
 		if c.left != nil && c.right != nil {
-			if v, err := c.left.runEnv(env); err == nil {
+			if v, err := c.left.runFrame(f); err == nil {
 				cl.Left = clauseValue(v, loc)
 			}
-			if v, err := c.right.runEnv(env); err == nil {
+			if v, err := c.right.runFrame(f); err == nil {
 				cl.Right = clauseValue(v, loc)
 			}
 		}
 		if c.matched != nil {
-			if v, err := c.matched.runEnv(env); err == nil {
+			if v, err := c.matched.runFrame(f); err == nil {
 				if n, ok := v.(int); ok {
 					cl.Matched = &n
 				}

@@ -34,6 +34,12 @@ type Program struct {
 	want     Kind
 	elemZero any
 	vms      sync.Pool
+
+	// fastB / fastI are the fast-path closures of a program compiled against the environment
+	// struct fastEnv (fastpath.go), nil when it has no fast form.
+	fastB   fastBool
+	fastI   fastInt
+	fastEnv reflect.Type
 }
 
 // Compile compiles src against env and checks that its result has the wanted kind. Unknown

@@ -75,6 +75,8 @@ type collData struct {
 	occ  []time.Time      // occurs_on of each
 	rec  []time.Time      // recorded_at of each
 	ids  []string
+	// occK and recK are occ and rec as instant keys, compared without time.Time's overhead.
+	occK, recK []instKey
 	// maxRec is the latest recorded_at.
 	maxRec time.Time
 }
@@ -102,7 +104,8 @@ func (rt *recordType) convert(recs []*Record, loc *time.Location) *collData {
 		return keep[i].ID < keep[j].ID
 	})
 	n := len(keep)
-	cd := &collData{ptrs: make([]unsafe.Pointer, n), occ: make([]time.Time, n), rec: make([]time.Time, n), ids: make([]string, n)}
+	cd := &collData{ptrs: make([]unsafe.Pointer, n), occ: make([]time.Time, n), rec: make([]time.Time, n), ids: make([]string, n),
+		occK: make([]instKey, n), recK: make([]instKey, n)}
 	arr := reflect.MakeSlice(reflect.SliceOf(rt.typ), n, n)
 	for i, r := range keep {
 		v := arr.Index(i)
@@ -125,6 +128,7 @@ func (rt *recordType) convert(recs []*Record, loc *time.Location) *collData {
 		}
 		cd.ptrs[i] = v.Addr().UnsafePointer()
 		cd.occ[i], cd.rec[i], cd.ids[i] = o, r.RecordedAt, r.ID
+		cd.occK[i], cd.recK[i] = keyOf(o), keyOf(r.RecordedAt)
 		if r.RecordedAt.After(cd.maxRec) {
 			cd.maxRec = r.RecordedAt
 		}
@@ -132,22 +136,53 @@ func (rt *recordType) convert(recs []*Record, loc *time.Location) *collData {
 	return cd
 }
 
+// instKey is an instant as Unix seconds and nanoseconds: ordered like time.Time.Before for times
+// without a monotonic clock reading (dates, due instants and period bounds never carry one).
+type instKey struct {
+	sec  int64
+	nsec int64
+}
+
+func keyOf(t time.Time) instKey { return instKey{t.Unix(), int64(t.Nanosecond())} }
+
+func (a instKey) before(b instKey) bool { return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec }
+
 // bounds returns the index range of the records whose occurs_on falls in [start, end).
 func (cd *collData) bounds(start, end time.Time) (int, int) {
-	lo := sort.Search(len(cd.occ), func(i int) bool { return !cd.occ[i].Before(start) })
-	hi := lo + sort.Search(len(cd.occ)-lo, func(i int) bool { return !cd.occ[lo+i].Before(end) })
-	return lo, hi
+	s, e := keyOf(start), keyOf(end)
+	occ := cd.occK
+	lo, hi := 0, len(occ)
+	for lo < hi { // first i with !occ[i].before(s)
+		m := int(uint(lo+hi) >> 1)
+		if occ[m].before(s) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	first := lo
+	hi = len(occ)
+	for lo < hi { // first i >= first with !occ[i].before(e)
+		m := int(uint(lo+hi) >> 1)
+		if occ[m].before(e) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return first, lo
 }
 
 // byDue returns the pointers of [lo, hi) recorded by due (strictly before the due instant, the
 // start of the day after the last day that counts): the sub-slice itself when none was recorded
 // later (no copy), else a filtered copy.
 func (cd *collData) byDue(lo, hi int, due time.Time) []unsafe.Pointer {
+	d := keyOf(due)
 	for i := lo; i < hi; i++ {
-		if !cd.rec[i].Before(due) {
+		if !cd.recK[i].before(d) {
 			out := make([]unsafe.Pointer, 0, hi-lo)
 			for j := lo; j < hi; j++ {
-				if cd.rec[j].Before(due) {
+				if cd.recK[j].before(d) {
 					out = append(out, cd.ptrs[j])
 				}
 			}

@@ -169,6 +169,9 @@ func compileIn(src string, env reflect.Type, want Kind) (*Program, error) {
 	}
 	p := &Program{Source: src, program: prog, want: want}
 	p.vms.New = func() any { return &vm.VM{} }
+	if p.fastB, p.fastI = fastCompile(src, env); p.fastB != nil || p.fastI != nil {
+		p.fastEnv = env
+	}
 	return p, nil
 }
 
