@@ -42,14 +42,13 @@ type Program struct {
 	fastEnv reflect.Type
 }
 
-// Compile compiles src against env and checks that its result has the wanted kind. Unknown
-// variables, fields and functions and type errors are compile errors. The error is always an
-// *ExprError with a 1-based position inside src.
-func Compile(src string, env Env, want Kind) (*Program, error) {
+// compile compiles src against an environment value (a map or a struct) with the helpers and,
+// when the environment has `now`, the clock patch; the result must have the wanted kind.
+func compile(src string, env any, clock bool, want Kind) (*Program, error) {
 	opts := make([]expr.Option, 0, len(helperOptions)+3)
-	opts = append(opts, expr.Env(map[string]any(env)))
+	opts = append(opts, expr.Env(env))
 	opts = append(opts, helperOptions...)
-	if _, ok := env[VarNow].(time.Time); ok {
+	if clock {
 		opts = append(opts, expr.Patch(clockPatch{}))
 	}
 	if want == KindBool {
@@ -64,8 +63,20 @@ func Compile(src string, env Env, want Kind) (*Program, error) {
 	}
 	p := &Program{Source: src, program: prog, want: want}
 	p.vms.New = func() any { return &vm.VM{} }
+	return p, nil
+}
+
+// Compile compiles src against env and checks that its result has the wanted kind. Unknown
+// variables, fields and functions and type errors are compile errors. The error is always an
+// *ExprError with a 1-based position inside src.
+func Compile(src string, env Env, want Kind) (*Program, error) {
+	_, clock := env[VarNow].(time.Time)
+	p, err := compile(src, map[string]any(env), clock, want)
+	if err != nil {
+		return nil, err
+	}
 	if want == KindList {
-		t := prog.Node().Type()
+		t := p.program.Node().Type()
 		for t != nil && t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}

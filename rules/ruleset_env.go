@@ -6,7 +6,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -153,22 +152,10 @@ func (f *frame) setColl(k int, s []unsafe.Pointer) {
 // compileIn compiles src against an environment struct type (with the helpers and the clock
 // patch, since every rule environment has `now`). Errors are *ExprError.
 func compileIn(src string, env reflect.Type, want Kind) (*Program, error) {
-	opts := make([]expr.Option, 0, len(helperOptions)+3)
-	opts = append(opts, expr.Env(reflect.Zero(env).Interface()))
-	opts = append(opts, helperOptions...)
-	opts = append(opts, expr.Patch(clockPatch{}))
-	if want == KindBool {
-		opts = append(opts, expr.AsBool())
-	}
-	prog, err := expr.Compile(src, opts...)
+	p, err := compile(src, reflect.Zero(env).Interface(), true, want)
 	if err != nil {
-		return nil, exprError(src, err)
+		return nil, err
 	}
-	if err := checkConstArgs(prog.Node()); err != nil {
-		return nil, exprError(src, err)
-	}
-	p := &Program{Source: src, program: prog, want: want}
-	p.vms.New = func() any { return &vm.VM{} }
 	if p.fastB, p.fastI = fastCompile(src, env); p.fastB != nil || p.fastI != nil {
 		p.fastEnv = env
 	}
