@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,8 +74,21 @@ func TestAnnualPlanWalk(t *testing.T) {
 		fire := func(actor orglife.Actor, event, comment string) (*orglife.Instance, error) {
 			return svc.Fire(ctx, actor, engine.FireParams{InstanceID: p.ID, Event: event, Comment: comment})
 		}
-		if _, err := fire(branchB, "submit", ""); err != nil {
+		sub, err := fire(branchB, "submit", "")
+		if err != nil {
 			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			actor orglife.Actor
+			want  string
+		}{{branchB, ""}, {supervisor, "return file"}, {admin, "return file"}} {
+			var names []string
+			for _, e := range svc.AvailableEvents(c.actor, sub) {
+				names = append(names, e.Name)
+			}
+			if got := strings.Join(names, " "); got != c.want {
+				t.Fatalf("available events for %s on a submitted plan: %q, want %q", c.actor.Name, got, c.want)
+			}
 		}
 		if _, err := fire(branchB2, "submit", ""); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("another branch's token: %v", err)

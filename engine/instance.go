@@ -199,18 +199,18 @@ func mayFire(actor orglife.Actor, ev *workflows.Event, sc scope) bool {
 	return false
 }
 
-// AvailableEvents lists the events the actor may fire on the instance in its current state.
+// AvailableEvents lists the events the actor may fire on the instance in its current state. The
+// instance must be one the actor may read (as every instance the service hands out is): its org
+// is then the actor's own or, for a supervisor, one below it, so no query is needed.
 func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []EventRef {
 	out := []EventRef{}
 	def, err := s.definition(in.Workflow)
 	if err != nil {
 		return out
 	}
-	path, err := s.store.OrgPath(context.Background(), in.OrgID)
-	if err != nil {
-		return out
-	}
-	sc := scopeOf(actor, path)
+	own := in.OrgID == actor.OrgID
+	sc := scope{read: true, branch: actor.IsAdmin() || (actor.Role == orglife.RoleBranch && own),
+		above: actor.IsAdmin() || (actor.Role == orglife.RoleSupervisor && !own)}
 	for _, ev := range def.EventsFrom(in.State) {
 		if mayFire(actor, ev, sc) {
 			out = append(out, EventRef{Name: ev.Name, To: ev.To})
