@@ -161,7 +161,7 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 		}
 		return id
 	}
-	rows, err := s.store.LedgerRows(ctx, LedgerFilter{OrgIDs: all, Period: p.Period})
+	rows, err := s.store.LedgerRows(ctx, LedgerFilter{OrgIDs: all, Period: p.Period, Light: true})
 	if err != nil {
 		return nil, err
 	}
