@@ -65,7 +65,7 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 	}
 	sp.orgIDs = orgs
 	var out []*orglife.LedgerRow
-	sp.collect = func(rows []orglife.LedgerRow) {
+	sp.collect = func(_ []string, rows []orglife.LedgerRow) {
 		for i := range rows {
 			r := &rows[i]
 			if (p.Rule == "" || r.Rule == p.Rule) && (p.Status == "" || string(r.Status) == p.Status) &&

@@ -50,7 +50,7 @@ type evalSpec struct {
 	orgIDs   []string // the orgs to evaluate
 	persist  bool
 	rules    *rules.RuleSet
-	collect  func(rows []orglife.LedgerRow) // receives each batch's rows when not nil
+	collect  func(batch []string, rows []orglife.LedgerRow) // receives each batch's orgs and rows when not nil
 }
 
 // RuleSet returns the active rule set.
@@ -169,7 +169,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 			res.ByStatus[r.Status]++
 		}
 		if sp.collect != nil {
-			sp.collect(rows)
+			sp.collect(batch, rows)
 		}
 		if !sp.persist {
 			for _, v := range wanted(rows, sp.rules.Version) {
@@ -278,7 +278,7 @@ func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluatePara
 	}
 	sp.persist = s.persists(sp.asOf)
 	var rows []orglife.LedgerRow
-	sp.collect = func(batch []orglife.LedgerRow) { rows = append(rows, batch...) }
+	sp.collect = func(_ []string, batch []orglife.LedgerRow) { rows = append(rows, batch...) }
 	res, err := s.run(ctx, sp)
 	return res, rows, err
 }

@@ -27,19 +27,10 @@ type batchDiff struct {
 // period) keys. Evaluation persists the diff; a preview reports it. Two bulk reads.
 func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows []orglife.LedgerRow, sp evalSpec) (*batchDiff, error) {
 	evaluated := make(map[string]bool, len(rows))
-	ruleIDs := map[string]bool{}
 	for i := range rows {
 		evaluated[ledgerKey(rows[i].Rule, rows[i].SubjectID, rows[i].PeriodKey())] = true
-		ruleIDs[rows[i].Rule] = true
-	}
-	var ids []string
-	for id := range ruleIDs {
-		ids = append(ids, id)
 	}
 	d := &batchDiff{}
-	if len(ids) == 0 {
-		return d, nil
-	}
 	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Light: true})
 	if err != nil {
 		return nil, err
@@ -106,10 +97,11 @@ func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.Le
 	})
 }
 
-// retired returns, as not_applicable rows, the stored rows in the evaluated range that the
-// active rules no longer produce: rules that were removed, or whose timing changed (a quarterly
-// rule made monthly leaves quarter rows behind). Marking them keeps the ledger honest and lets
-// their violations clear; their keys are added to evaluated.
+// retired returns, as not_applicable rows, the stored rows of the batch that the active rules no
+// longer produce although the evaluation covered them: rows of removed rules, rows of a rule whose
+// timing changed (a quarterly rule made monthly leaves quarter rows behind), rows of instances
+// that were cancelled or deleted and of members that left. Marking them keeps the ledger honest
+// and lets their violations clear; their keys are added to evaluated.
 func (s *Service) retired(old []*orglife.LedgerRow, evaluated map[string]bool, sp evalSpec) []orglife.LedgerRow {
 	from, to := sp.from.Format(orglife.DateLayout), sp.to.Format(orglife.DateLayout)
 	var out []orglife.LedgerRow
@@ -118,26 +110,34 @@ func (s *Service) retired(old []*orglife.LedgerRow, evaluated map[string]bool, s
 		if evaluated[key] || r.Status == orglife.StatusNotApplicable {
 			continue
 		}
-		rule := sp.rules.Rule(r.Rule)
-		if rule != nil && periodKind(r.PeriodKey()) == rule.Every {
-			continue // the rule still produces this key; the range or scope just did not cover it
-		}
-		if r.PeriodStart != nil && r.PeriodEnd != nil && (*r.PeriodEnd < from || *r.PeriodStart > to) {
-			continue
-		}
-		if r.PeriodStart == nil && !inRange(r, from, to) && rule != nil {
+		if !covered(r, sp.rules.Rule(r.Rule), from, to, sp.from) {
 			continue
 		}
 		row := *r
 		row.Status = orglife.StatusNotApplicable
 		row.RuleVersion = sp.rules.Version
 		row.EvaluatedAt = sp.asOf
-		row.Explanation = orglife.Explanation{Text: "规则已变更或停用（版本 " + sp.rules.Version + "），本行不再适用", Clauses: []orglife.Clause{}}
+		row.Explanation = orglife.Explanation{Text: "规则、记录或党员已变更（版本 " + sp.rules.Version + "），本行不再适用", Clauses: []orglife.Clause{}}
 		row.Evidence = []string{}
 		evaluated[key] = true
 		out = append(out, row)
 	}
 	return out
+}
+
+// covered reports whether an evaluation over [from, to] would have produced the stored row r if
+// its rule (nil when removed), subject and period still existed as they were.
+func covered(r *orglife.LedgerRow, rule *rules.Rule, from, to string, fromDay time.Time) bool {
+	overlaps := r.PeriodStart == nil || r.PeriodEnd == nil || (*r.PeriodEnd >= from && *r.PeriodStart <= to)
+	switch {
+	case rule == nil:
+		return overlaps // a removed rule
+	case rule.Every != "" && periodKind(r.PeriodKey()) == rule.Every:
+		return false // the rule still produces this key; the subject just is not evaluated now
+	case rule.Timing() == rules.TimingInstance && r.Period == nil:
+		return r.Due == nil || !r.Due.Before(fromDay) // instance rows are evaluated when due ≥ from
+	}
+	return overlaps // the timing changed, or a deadline subject is gone
 }
 
 // periodKind tells the kind of a period label: 2025-03 month, 2025-Q1 quarter, 2025-H1

@@ -102,11 +102,10 @@ func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewPar
 		return perOrg[org]
 	}
 	var failed error
-	sp.collect = func(rows []orglife.LedgerRow) {
-		if failed != nil || len(rows) == 0 {
+	sp.collect = func(batch []string, rows []orglife.LedgerRow) {
+		if failed != nil {
 			return
 		}
-		batch := orgsOf(rows)
 		d, err := s.diffBatch(ctx, s.store, batch, rows, sp)
 		if err != nil {
 			failed = err
@@ -157,18 +156,6 @@ func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewPar
 	}
 	res.Totals, err = s.subtreeTotals(ctx, sp.orgIDs, perOrg)
 	return res, err
-}
-
-func orgsOf(rows []orglife.LedgerRow) []string {
-	seen := map[string]bool{}
-	var out []string
-	for i := range rows {
-		if !seen[rows[i].OrgID] {
-			seen[rows[i].OrgID] = true
-			out = append(out, rows[i].OrgID)
-		}
-	}
-	return out
 }
 
 func compareRefs(a, b ViolationRef) int {
