@@ -8,7 +8,6 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
-	"github.com/orglife/orglife/rules"
 )
 
 // compliance lists ledger rows (all pages of at most 500) and fails on error.
@@ -249,11 +248,7 @@ func TestComplianceSummary(t *testing.T) {
     message: 本月未开展主题党日
 `
 	packWorld(t, func(t *testing.T, w *world) {
-		rs, problems := rules.ParseRuleFiles(map[string][]byte{"theme.yaml": []byte(src)}, w.set.Collections())
-		if len(problems) > 0 {
-			t.Fatal(problems)
-		}
-		w.svc.SetRuleSet(rs)
+		w.useRules(t, src)
 		g := "g"
 		if _, err := w.svc.CreateOrg(w.ctx, admin, &orglife.Org{ID: "b3", Name: "博士生第三党支部", Kind: orglife.KindBranch, ParentID: &g}); err != nil {
 			t.Fatal(err)

@@ -5,14 +5,13 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
-	"github.com/orglife/orglife/rules"
 )
 
 // TestCancelledInstanceRowRetired: an instance rule's overdue row and violation go away when the
 // instance is cancelled (the rule no longer produces the row).
 func TestCancelledInstanceRowRetired(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
-		rs, problems := rules.ParseRuleFiles(map[string][]byte{"r.yaml": []byte(`rules:
+		w.useRules(t, `rules:
   - id: meeting_held
     title: 计划的会议按期召开
     source: test
@@ -21,11 +20,7 @@ func TestCancelledInstanceRowRetired(t *testing.T) {
     due: "data.held_on + days(3)"
     require: "instance.complete"
     message: 计划的会议逾期未召开
-`)}, w.set.Collections())
-		if len(problems) > 0 {
-			t.Fatal(problems)
-		}
-		w.svc.SetRuleSet(rs)
+`)
 		m := w.themeDay(t, brB, "b", "2025-02-01")
 		w.evaluate(t, "2025-01-01", "2025-02-28")
 		v := w.mustViolation(t, "meeting_held", "b", "", "overdue", "")

@@ -115,6 +115,16 @@ func newWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleS
 	return w
 }
 
+// useRules compiles one rule file against the pack's workflows and activates it.
+func (w *world) useRules(t *testing.T, src string) {
+	t.Helper()
+	rs, problems := rules.ParseRuleFiles(map[string][]byte{"rules.yaml": []byte(src)}, w.set.Collections())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	w.svc.SetRuleSet(rs)
+}
+
 // evaluate runs a persisting evaluation as admin over [from, to].
 func (w *world) evaluate(t *testing.T, from, to string) *engine.EvaluateResult {
 	t.Helper()
@@ -452,11 +462,7 @@ func TestShadowRules(t *testing.T) {
     message: 本月未开展主题党日
 `
 	packWorld(t, func(t *testing.T, w *world) {
-		rs, problems := rules.ParseRuleFiles(map[string][]byte{"shadow.yaml": []byte(src)}, w.set.Collections())
-		if len(problems) > 0 {
-			t.Fatal(problems)
-		}
-		w.svc.SetRuleSet(rs)
+		w.useRules(t, src)
 		res := w.evaluate(t, "2025-01-01", "2025-01-31")
 		if res.Opened != 3 { // theme_enforced in b, b2 and x
 			t.Fatalf("opened %d violations, want 3: %+v", res.Opened, res)
