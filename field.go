@@ -24,7 +24,9 @@ type Field struct {
 	Max       *float64 `json:"max,omitempty"`
 	MinLength *int     `json:"min_length,omitempty"`
 	MaxLength *int     `json:"max_length,omitempty"`
-	Values    []string `json:"values,omitempty"`
-	Items     *Field   `json:"items,omitempty"`
-	Fields    []*Field `json:"fields,omitempty"`
+	// MaxItems caps the items of a list (max_length on a list means the same, for older files).
+	MaxItems *int     `json:"max_items,omitempty"`
+	Values   []string `json:"values,omitempty"`
+	Items    *Field   `json:"items,omitempty"`
+	Fields   []*Field `json:"fields,omitempty"`
 }

@@ -82,6 +82,10 @@ func (s *Service) runActions(ctx context.Context, tx Store, def *workflows.Defin
 				c.ParentAction, c.ParentKey = action, key
 				children = append(children, c)
 			}
+			if len(children) > workflows.MaxChildrenPerTransition {
+				return orglife.Errorf(orglife.EUNPROCESSABLE, "this transition would start more than %d instances, the most one transition may start (a budget of the workflow format); nothing was written",
+					workflows.MaxChildrenPerTransition)
+			}
 		}
 	}
 	if len(problems) > 0 {

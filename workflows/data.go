@@ -159,8 +159,16 @@ func (n *normalizer) length(f *orglife.Field, l int, path, unit string) bool {
 		n.fail(path, "must have at least %d %s", *f.MinLength, unit)
 		return false
 	}
-	if f.MaxLength != nil && l > *f.MaxLength {
-		n.fail(path, "must have at most %d %s", *f.MaxLength, unit)
+	if limit, def := maxLength(f); l > limit {
+		if def {
+			key := "max_length"
+			if f.Type == orglife.TypeList {
+				key = "max_items"
+			}
+			n.fail(path, "must have at most %d %s (the default limit of a %s field; the workflow may set %s)", limit, unit, f.Type, key)
+		} else {
+			n.fail(path, "must have at most %d %s", limit, unit)
+		}
 		return false
 	}
 	return true

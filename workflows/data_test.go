@@ -148,3 +148,55 @@ func TestUniqueKeyAndOccursOn(t *testing.T) {
 		t.Errorf("unset: %q", got)
 	}
 }
+
+func TestNormalizeDataDefaultBudgets(t *testing.T) {
+	m := def(t, "meeting")
+	problems := make([]any, DefaultMaxItems+1)
+	for i := range problems {
+		problems[i] = "问题"
+	}
+	long := make([]rune, DefaultMaxStringLength+1)
+	for i := range long {
+		long[i] = '长'
+	}
+	_, details := m.NormalizeData(map[string]any{"problems": problems, "topic": string(long)}, nil)
+	want := []orglife.Detail{
+		{Field: "problems", Message: "must have at most 100 items (the default limit of a list field; the workflow may set max_items)"},
+		{Field: "topic", Message: "must have at most 2000 characters (the default limit of a string field; the workflow may set max_length)"},
+	}
+	if !reflect.DeepEqual(details, want) {
+		t.Fatalf("details = %#v, want %#v", details, want)
+	}
+	if _, details := m.NormalizeData(map[string]any{"problems": problems[:DefaultMaxItems]}, nil); len(details) > 0 {
+		t.Fatalf("a list at the limit is refused: %v", details)
+	}
+}
+
+func TestMaxItemsOverridesTheDefault(t *testing.T) {
+	src := []byte(`id: w
+fields:
+  items: {type: list, items: {type: string}, max_items: 3}
+  text: {type: text, max_items: 3}
+states: {a: {}, b: {final: true}}
+initial: a
+events: [{name: go, from: [a], to: b, by: [branch]}]
+`)
+	_, problems := Parse("w.yaml", src)
+	if len(problems) != 1 || problems[0].Message != `field "text": max_items does not apply to type text` {
+		t.Fatalf("problems = %v", problems)
+	}
+	d, problems := Parse("w.yaml", []byte(`id: w
+fields:
+  items: {type: list, items: {type: string}, max_items: 3}
+states: {a: {}, b: {final: true}}
+initial: a
+events: [{name: go, from: [a], to: b, by: [branch]}]
+`))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	_, details := d.NormalizeData(map[string]any{"items": []any{"a", "b", "c", "d"}}, nil)
+	if len(details) != 1 || details[0].Message != "must have at most 3 items" {
+		t.Fatalf("details = %v", details)
+	}
+}

@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	fieldKeys  = []string{"type", "title", "description", "required", "min", "max", "min_length", "max_length", "values", "items", "fields"}
+	fieldKeys  = []string{"type", "title", "description", "required", "min", "max", "min_length", "max_length", "max_items", "values", "items", "fields"}
 	fieldTypes = []string{orglife.TypeString, orglife.TypeText, orglife.TypeInt, orglife.TypeNumber, orglife.TypeBool,
 		orglife.TypeDate, orglife.TypeDatetime, orglife.TypeEnum, orglife.TypeList, orglife.TypeObject}
 	// reservedFields are the names rule expressions add to every record of a collection.
@@ -101,7 +101,7 @@ func (dec *decoder) field(n *yamlfile.Node, path string) *orglife.Field {
 	for _, c := range []struct {
 		key string
 		dst **int
-	}{{"min_length", &f.MinLength}, {"max_length", &f.MaxLength}} {
+	}{{"min_length", &f.MinLength}, {"max_length", &f.MaxLength}, {"max_items", &f.MaxItems}} {
 		v := n.Get(c.key)
 		if v.IsNull() {
 			continue
@@ -110,7 +110,7 @@ func (dec *decoder) field(n *yamlfile.Node, path string) *orglife.Field {
 		switch {
 		case !ok || x < 0:
 			dec.add(v, "%s: %s must be a non-negative integer", what, c.key)
-		case f.Type != "" && !sized:
+		case f.Type != "" && !sized, c.key == "max_items" && f.Type != "" && f.Type != orglife.TypeList:
 			dec.add(n.Entry(c.key).Key, "%s: %s does not apply to type %s", what, c.key, f.Type)
 		default:
 			*c.dst = &x
