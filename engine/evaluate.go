@@ -157,6 +157,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		s.evalMu.Lock()
 		defer s.evalMu.Unlock()
 	}
+	failed := map[string]bool{} // rules whose failure was logged in this run
 	for start := 0; start < len(sp.orgIDs); start += evalBatch {
 		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
 		rows, err := s.evaluateBatch(ctx, batch, sp)
@@ -168,6 +169,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		for _, r := range rows {
 			res.ByStatus[r.Status]++
 		}
+		s.logErrors(rows, failed)
 		if sp.collect != nil {
 			sp.collect(batch, rows)
 		}
@@ -186,6 +188,19 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		}
 	}
 	return res, nil
+}
+
+// logErrors logs, once per rule and run, the first row of each rule that failed at run time.
+func (s *Service) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
+	for i := range rows {
+		r := &rows[i]
+		if r.Status != orglife.StatusError || logged[r.Rule] {
+			continue
+		}
+		logged[r.Rule] = true
+		s.log.Error("rule failed at run time; its rows have status error", "rule", r.Rule, "version", r.RuleVersion,
+			"org", r.OrgID, "subject", r.SubjectID, "period", r.PeriodKey(), "explanation", r.Explanation.Text)
+	}
 }
 
 // evaluateBatch reads a batch of orgs in bulk and evaluates every rule on each.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
@@ -52,14 +53,31 @@ func (rs *RuleSet) EvaluateOrg(in *OrgInput, p EvalParams) []orglife.LedgerRow {
 		if p.Rules != nil && !slices.Contains(p.Rules, r.ID) {
 			continue
 		}
-		switch r.Timing() {
-		case TimingPeriodic:
-			rows = ev.periodic(r, rows)
-		case TimingDeadline:
-			rows = ev.deadline(r, rows)
-		case TimingInstance:
-			rows = ev.instances(r, rows)
+		rows = ev.rule(r, rows)
+	}
+	return rows
+}
+
+// rule appends the rows of one rule. A panic while judging it (a fault of a helper or of the
+// evaluator itself) is contained: the rows it produced are dropped and one error row stands for
+// the rule, so the other rules and orgs carry on.
+func (ev *orgEval) rule(r *Rule, rows []orglife.LedgerRow) (out []orglife.LedgerRow) {
+	n := len(rows)
+	defer func() {
+		if x := recover(); x != nil {
+			out = append(rows[:n], orglife.LedgerRow{Rule: r.ID, RuleVersion: ev.rs.Version, Scope: r.Scope,
+				OrgID: ev.in.Org.ID, SubjectID: ev.in.Org.ID, Severity: r.Severity, EvaluatedAt: ev.p.AsOf,
+				Status: orglife.StatusError, Evidence: []string{},
+				Explanation: orglife.Explanation{Text: fmt.Sprintf("%s：规则运行失败（%v）", r.Title, x)}})
 		}
+	}()
+	switch r.Timing() {
+	case TimingPeriodic:
+		return ev.periodic(r, rows)
+	case TimingDeadline:
+		return ev.deadline(r, rows)
+	case TimingInstance:
+		return ev.instances(r, rows)
 	}
 	return rows
 }

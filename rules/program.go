@@ -45,16 +45,22 @@ type Program struct {
 // compile compiles src against an environment value (a map or a struct) with the helpers and,
 // when the environment has `now`, the clock patch; the result must have the wanted kind.
 func compile(src string, env any, clock bool, want Kind) (*Program, error) {
-	opts := make([]expr.Option, 0, len(helperOptions)+3)
+	opts := make([]expr.Option, 0, len(helperOptions)+10)
 	opts = append(opts, expr.Env(env))
 	opts = append(opts, helperOptions...)
+	opts = append(opts, budgetOptions()...)
 	if clock {
 		opts = append(opts, expr.Patch(clockPatch{}))
 	}
 	if want == KindBool {
 		opts = append(opts, expr.AsBool())
 	}
-	prog, err := expr.Compile(src, opts...)
+	// The first compilation reports the problems of the expression as written; the second adds
+	// the budget guards (budget.go) to a program known to be well typed.
+	if _, err := expr.Compile(src, opts...); err != nil {
+		return nil, exprError(src, err)
+	}
+	prog, err := expr.Compile(src, append(opts, expr.Patch(&budgetPatch{}))...)
 	if err != nil {
 		return nil, exprError(src, err)
 	}
@@ -62,7 +68,7 @@ func compile(src string, env any, clock bool, want Kind) (*Program, error) {
 		return nil, exprError(src, err)
 	}
 	p := &Program{Source: src, program: prog, want: want}
-	p.vms.New = func() any { return &vm.VM{} }
+	p.vms.New = func() any { return &vm.VM{MemoryBudget: MemoryBudget} }
 	return p, nil
 }
 

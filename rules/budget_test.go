@@ -1,0 +1,64 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExpressionBudgets(t *testing.T) {
+	loc := shanghai(t)
+	s := NewSchema(meetingFields())
+	env := GuardEnv(s)
+	vars := guardVars(s, map[string]any{"topic": "学习", "problems": []any{"甲", "乙"}}, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), loc)
+	tests := []struct {
+		src     string
+		want    any    // the result when it runs
+		failure string // a part of the run-time error otherwise
+	}{
+		{src: "repeat('ab', 3)", want: "ababab"},
+		{src: "'党' + '课'", want: "党课"},
+		{src: "data.topic + '会'", want: "学习会"},
+		{src: "join(data.problems, '；')", want: "甲；乙"},
+		{src: "replace('a-b-c', '-', '+')", want: "a+b+c"},
+		{src: "reduce(data.problems, #acc + #, '')", want: "甲乙"},
+		{src: "reduce(1..3, #acc + #, 0)", want: 6},
+		{src: "len(repeat(repeat('x', 999999), 999999)) > 0", failure: "more than the budget of 1048576 bytes"},
+		{src: "len(reduce(1..64, #acc + #acc, 'x')) > 0", failure: "budget"},
+		{src: "len(reduce(1..64, #acc + #acc + '', data.topic)) > 0", failure: "budget"},
+		{src: "len(map(1..1000, repeat('x', 100000))) > 0", failure: "memory budget exceeded"},
+		{src: "len(map(1..1000, 'x' + repeat('x', 100000))) > 0", failure: "memory budget exceeded"},
+		{src: "len(join(map(1..200000, 'xxxxxxxxxx'), ',')) > 0", failure: "more than the budget"},
+		{src: "len(replace(repeat('x', 1000), '', repeat('y', 2000))) > 0", failure: "more than the budget"},
+		{src: "len(map(1..10000000, #)) > 0", failure: "memory budget exceeded"},
+	}
+	for _, tt := range tests {
+		p, err := Compile(tt.src, env, KindAny)
+		if err != nil {
+			t.Errorf("%s: compile: %v", tt.src, err)
+			continue
+		}
+		start := time.Now()
+		out, err := p.Run(vars)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: ran for %v", tt.src, d)
+		}
+		switch {
+		case tt.failure != "" && (err == nil || !strings.Contains(err.Error(), tt.failure)):
+			t.Errorf("%s: got %v, %v; want an error with %q", tt.src, out, err, tt.failure)
+		case tt.failure == "" && err != nil:
+			t.Errorf("%s: %v", tt.src, err)
+		case tt.failure == "" && out != tt.want:
+			t.Errorf("%s = %#v, want %#v", tt.src, out, tt.want)
+		}
+	}
+}
+
+func TestUnboundedBuiltinsAreRemoved(t *testing.T) {
+	env := GuardEnv(NewSchema(meetingFields()))
+	for _, src := range []string{"toJSON(data)", "toBase64(data.topic)"} {
+		if _, err := Compile(src, env, KindAny); err == nil || !strings.Contains(err.Error(), "unknown name") {
+			t.Errorf("%s: err = %v, want unknown name", src, err)
+		}
+	}
+}
