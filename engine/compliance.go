@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -43,13 +43,7 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 		if err != nil {
 			return empty, err
 		}
-		return ledgerPage(rows, p.limit(), -1), nil
-	}
-	offset := 0
-	if p.Cursor != "" {
-		if offset, err = strconv.Atoi(p.Cursor); err != nil || offset < 0 {
-			return empty, orglife.Errorf(orglife.EINVALID, "invalid cursor")
-		}
+		return ledgerPage(rows, p.limit()), nil
 	}
 	ep := EvaluateParams{AsOf: p.AsOf, From: p.From, To: p.To}
 	if p.Period != "" && p.Period != "-" {
@@ -63,35 +57,49 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 	if err != nil {
 		return empty, err
 	}
-	sp.orgIDs = orgs
+	return s.computedPage(ctx, sp, orgs, p)
+}
+
+// pageOrgs is how many orgs a computed page evaluates at a time.
+const pageOrgs = 20
+
+// computedPage evaluates as of sp.asOf only as many orgs, in id order, as the page needs: rows
+// come out ordered by org, rule, subject and period, so the cursor is the key of the last row
+// returned and the next page starts at its org.
+func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, p ComplianceParams) (Page[*orglife.LedgerRow], error) {
+	orgs = slices.Sorted(slices.Values(orgs))
+	if p.Cursor != "" {
+		if strings.Count(p.Cursor, "\x1f") != 3 {
+			return Page[*orglife.LedgerRow]{}, orglife.Errorf(orglife.EINVALID, "invalid cursor")
+		}
+		org, _, _ := strings.Cut(p.Cursor, "\x1f")
+		i, _ := slices.BinarySearch(orgs, org)
+		orgs = orgs[i:]
+	}
+	limit := p.limit()
 	var out []*orglife.LedgerRow
 	sp.collect = func(_ []string, rows []orglife.LedgerRow) {
 		for i := range rows {
 			r := &rows[i]
 			if (p.Rule == "" || r.Rule == p.Rule) && (p.Status == "" || string(r.Status) == p.Status) &&
-				(p.Period == "" || r.PeriodKey() == p.Period || (p.Period == "-" && r.Period == nil)) {
+				(p.Period == "" || r.PeriodKey() == p.Period || (p.Period == "-" && r.Period == nil)) &&
+				(p.Cursor == "" || LedgerCursor(r) > p.Cursor) {
 				out = append(out, r)
 			}
 		}
 	}
-	if _, err := s.run(ctx, sp); err != nil {
-		return empty, err
+	for start := 0; start < len(orgs) && len(out) <= limit; start += pageOrgs {
+		sp.orgIDs = orgs[start:min(start+pageOrgs, len(orgs))]
+		if _, err := s.run(ctx, sp); err != nil {
+			return Page[*orglife.LedgerRow]{}, err
+		}
 	}
-	return ledgerPage(out, p.limit(), offset), nil
+	return ledgerPage(out, limit), nil
 }
 
-// ledgerPage cuts a page of at most limit rows. Computed rows (offset >= 0) start at offset and
-// the next cursor is an offset; persisted rows (offset < 0) were read after the storage's cursor
-// and the next cursor is the last row's key.
-func ledgerPage(rows []*orglife.LedgerRow, limit, offset int) Page[*orglife.LedgerRow] {
-	if offset >= 0 {
-		rows = rows[min(offset, len(rows)):]
-		if len(rows) > limit {
-			next := strconv.Itoa(offset + limit)
-			return Page[*orglife.LedgerRow]{Items: rows[:limit], NextCursor: &next}
-		}
-		return Page[*orglife.LedgerRow]{Items: append([]*orglife.LedgerRow{}, rows...)}
-	}
+// ledgerPage cuts a page of at most limit rows from rows read (or computed) after the cursor;
+// the next cursor is the last row's key.
+func ledgerPage(rows []*orglife.LedgerRow, limit int) Page[*orglife.LedgerRow] {
 	out := Page[*orglife.LedgerRow]{Items: rows}
 	if len(rows) > limit {
 		out.Items = rows[:limit]

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -82,7 +83,22 @@ func (s *Service) resolve(p EvaluateParams) (evalSpec, error) {
 	if sp.to.Before(sp.from) {
 		return sp, orglife.Errorf(orglife.EINVALID, "from must not be after to")
 	}
+	if days := spanDays(sp.from, sp.to); s.maxSpanDays > 0 && days > s.maxSpanDays {
+		return sp, &orglife.Error{Code: orglife.EINVALID,
+			Message: fmt.Sprintf("from %s to %s spans %d days; one evaluation may span at most %d days (budget max_span_days, serve --max-span-days)",
+				sp.from.Format(orglife.DateLayout), sp.to.Format(orglife.DateLayout), days, s.maxSpanDays),
+			Details: []orglife.Detail{{Field: "from", Message: fmt.Sprintf("at most %d days before to", s.maxSpanDays)}}}
+	}
 	return sp, nil
+}
+
+// spanDays counts the days from from to to (dates at midnight; both inclusive), without
+// overflowing on distant years.
+func spanDays(from, to time.Time) int {
+	if to.Year()-from.Year() > 100 {
+		return (to.Year() - from.Year()) * 365
+	}
+	return int(to.Sub(from).Round(time.Hour).Hours()/24) + 1
 }
 
 // scopeOrgs returns the orgs an evaluation or a report covers: the subtree of orgID (checked

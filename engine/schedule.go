@@ -68,6 +68,10 @@ func (s *Service) reevaluate(ctx context.Context, in *orglife.Instance) {
 	if in.OccursOn != nil && *in.OccursOn < from {
 		from = *in.OccursOn
 	}
+	if s.maxSpanDays > 0 { // periods further back are left to an explicit evaluation
+		earliest := s.instant().In(s.loc).AddDate(0, 0, 1-s.maxSpanDays).Format(orglife.DateLayout)
+		from = max(from, earliest)
+	}
 	sp, err := s.resolve(EvaluateParams{From: from})
 	if err != nil {
 		s.log.Error("re-evaluation after a transition", "instance", in.ID, "err", err)

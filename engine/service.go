@@ -27,6 +27,9 @@ type Config struct {
 	Rules *rules.RuleSet
 	// LookbackDays is how far back a scheduled evaluation reaches (default 400).
 	LookbackDays int
+	// MaxSpanDays is the most days from–to that one evaluation, as-of query or preview may span
+	// (default: the lookback plus a year, 766 days by default); negative means no limit.
+	MaxSpanDays int
 }
 
 // Service implements the use cases on a Store.
@@ -39,6 +42,7 @@ type Service struct {
 
 	ruleSet      atomic.Pointer[rules.RuleSet]
 	lookbackDays int
+	maxSpanDays  int        // 0: no limit
 	evalMu       sync.Mutex // one persisting evaluation at a time in this process
 
 	// afterCommit runs after each committed transition (re-evaluation hooks in).
@@ -53,6 +57,12 @@ func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, defs: cfg.Workflows, now: cfg.Now, log: cfg.Logger, loc: cfg.Location, lookbackDays: cfg.LookbackDays}
 	if s.lookbackDays <= 0 {
 		s.lookbackDays = 400
+	}
+	switch s.maxSpanDays = cfg.MaxSpanDays; {
+	case s.maxSpanDays == 0:
+		s.maxSpanDays = s.lookbackDays + 366
+	case s.maxSpanDays < 0:
+		s.maxSpanDays = 0
 	}
 	if cfg.Rules != nil {
 		s.ruleSet.Store(cfg.Rules)

@@ -18,6 +18,8 @@ const (
 	MemoryBudget = 2_000_000
 	// MaxStringBytes is the longest string one operation may build.
 	MaxStringBytes = 1 << 20
+	// MaxRules is the most rules one rule set may have (the example pack has about 20).
+	MaxRules = 1000
 )
 
 // errStringBudget is the run-time error of an operation that would build too long a string.

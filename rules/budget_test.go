@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,17 @@ func TestUnboundedBuiltinsAreRemoved(t *testing.T) {
 		if _, err := Compile(src, env, KindAny); err == nil || !strings.Contains(err.Error(), "unknown name") {
 			t.Errorf("%s: err = %v, want unknown name", src, err)
 		}
+	}
+}
+
+func TestRuleSetBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("rules:\n")
+	for i := range MaxRules + 5 {
+		fmt.Fprintf(&b, "  - {id: r%d, title: t, every: month, require: \"true\", message: m}\n", i)
+	}
+	_, ps := ParseRuleFiles(map[string][]byte{"many.yaml": []byte(b.String())}, nil)
+	if len(ps) != 1 || ps[0].Line != MaxRules+2 || !strings.Contains(ps[0].Message, "at most 1000 rules") {
+		t.Fatalf("problems = %v", ps)
 	}
 }

@@ -27,6 +27,7 @@ type decoder struct {
 	envs     *envSet
 	problems orglife.Problems
 	idNode   map[*Rule]*yamlfile.Node
+	rules    int // rules seen in every file so far, against MaxRules
 }
 
 func newDecoder(cols []Collection) *decoder {
@@ -60,6 +61,10 @@ func (dec *decoder) file(name string, src []byte) []*Rule {
 	var out []*Rule
 	seen := map[string]*yamlfile.Node{}
 	for _, item := range list.Items {
+		if dec.rules++; dec.rules > MaxRules {
+			dec.add(item, "a rule set may have at most %d rules (budget); this one has more", MaxRules)
+			break
+		}
 		r, ok := dec.rule(item)
 		if r == nil {
 			continue

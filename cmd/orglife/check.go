@@ -21,6 +21,7 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("check", e)
 	var c common
 	c.register(fs, e)
+	c.registerBudgets(fs, e)
 	asOf := fs.String("as-of", "", "evaluate as of this RFC 3339 instant or date (default now); a past instant is reported, not stored")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant (the present of the run, as with serve --now)")
 	from := fs.String("from", "", "first date (YYYY-MM-DD) of the range; default as-of minus the lookback")

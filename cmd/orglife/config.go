@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type common struct {
 	db   string
 	pack string
 	tz   string
+	// maxSpanDays is the evaluation span budget (0: the engine's default), for the commands that
+	// register it.
+	maxSpanDays int
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -36,6 +40,16 @@ func (c *common) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.db, "db", envOr(e, "ORGLIFE_DB", defaultDB), "database: sqlite:PATH or postgres://… (env ORGLIFE_DB)")
 	fs.StringVar(&c.pack, "pack", e.getenv("ORGLIFE_PACK"), "pack directory; empty: the built-in party-branch pack (env ORGLIFE_PACK)")
 	fs.StringVar(&c.tz, "tz", envOr(e, "ORGLIFE_TZ", defaultTZ), "deployment time zone (env ORGLIFE_TZ)")
+}
+
+// registerBudgets adds --max-span-days (env ORGLIFE_MAX_SPAN_DAYS) to a command that evaluates.
+func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
+	def := 0
+	if v, err := strconv.Atoi(e.getenv("ORGLIFE_MAX_SPAN_DAYS")); err == nil {
+		def = v
+	}
+	fs.IntVar(&c.maxSpanDays, "max-span-days", def,
+		"the most days from-to one evaluation, as-of query or preview may span; 0: the lookback plus a year (766), -1: no limit (env ORGLIFE_MAX_SPAN_DAYS)")
 }
 
 // location loads the --tz zone.

@@ -22,6 +22,7 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("preview", e)
 	var c common
 	c.register(fs, e)
+	c.registerBudgets(fs, e)
 	dir := fs.String("rules", "", "directory of the candidate rule files (or a pack directory with rules/)")
 	from := fs.String("from", "", "first date (YYYY-MM-DD); default the lookback before now")
 	to := fs.String("to", "", "last date (YYYY-MM-DD); default today")

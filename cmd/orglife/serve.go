@@ -18,6 +18,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("serve", e)
 	var c common
 	c.register(fs, e)
+	c.registerBudgets(fs, e)
 	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
 	demo := fs.Bool("demo", false, "create a demo org tree and print demo tokens")
