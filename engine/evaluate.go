@@ -33,8 +33,9 @@ type EvaluateResult struct {
 	Opened      int                    `json:"opened"`
 	Cleared     int                    `json:"cleared"`
 	Reopened    int                    `json:"reopened"`
-	// Persisted is false for an evaluation as of a past instant: it reports what was known then
-	// and leaves the stored ledger and violations (the present) alone.
+	// Persisted is false for an evaluation as of a past instant (it reports what was known then)
+	// or a future one (a forecast): both leave the stored ledger and violations (the present)
+	// alone.
 	Persisted bool `json:"persisted"`
 	// Violations counts, for an evaluation that was not persisted, the violations its rows call
 	// for, by severity.
@@ -136,9 +137,11 @@ func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID stri
 const backdated = time.Minute
 
 // persists reports whether an evaluation as of asOf writes the ledger: only runs of the present
-// do; a run as of a past instant must not overwrite today's statuses with older ones.
+// do. A run as of a past instant must not overwrite today's statuses with older ones, and a run
+// as of a future instant is a forecast: nothing in the ledger is ever dated after now.
 func (s *Service) persists(asOf time.Time) bool {
-	return !asOf.Before(s.instant().Add(-backdated))
+	now := s.instant()
+	return !asOf.Before(now.Add(-backdated)) && !asOf.After(now)
 }
 
 // Evaluate runs an evaluation (admin only) and persists the ledger and violations; as of a past
