@@ -164,7 +164,17 @@ func (s *server) putRules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := s.svc.PutRules(c.Request.Context(), actorOf(c), files, c.Query("note"))
+	allow := false
+	switch v := c.Query("allow_removal"); v {
+	case "", "false":
+	case "true":
+		allow = true
+	default:
+		s.fail(c, &orglife.Error{Code: orglife.EINVALID, Message: "allow_removal must be true or false",
+			Details: []orglife.Detail{{Field: "allow_removal", Message: "not true or false: " + v}}})
+		return
+	}
+	v, err := s.svc.PutRulesWith(c.Request.Context(), actorOf(c), engine.PutRulesParams{Files: files, Note: c.Query("note"), AllowRemoval: allow})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -70,3 +70,67 @@ const oneRule = `rules:
     require: "count(meetings, .type == 'theme_day') >= 1"
     message: 本期未开展主题党日
 `
+
+const bombRule = `rules:
+  - id: bomb
+    title: 内存炸弹
+    every: month
+    require: "len(repeat(repeat('x', 999999), 999999)) > 0"
+    message: 炸
+`
+
+// TestRuleSetActivationGuards: an empty set, a set that drops active rules without saying so, and
+// a set whose rule blows its budget on real data are refused, and nothing changes; a preview
+// names added and removed rules and changed due dates; the audit records the version that was
+// really active before, even when another server activated it.
+func TestRuleSetActivationGuards(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		before := w.svc.RuleSet().Version
+		if _, err := w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte("rules: []\n")}, AllowRemoval: true}); code(err) != orglife.EUNPROCESSABLE {
+			t.Fatalf("empty set: %v", err)
+		}
+		_, err := w.svc.PutRules(w.ctx, admin, map[string][]byte{"r.yaml": []byte(oneRule)}, "")
+		if code(err) != orglife.ECONFLICT || !strings.Contains(orglife.ErrorMessage(err), "drops") {
+			t.Fatalf("partial set: %v", err)
+		}
+		_, err = w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(bombRule)}, AllowRemoval: true})
+		if code(err) != orglife.EUNPROCESSABLE || !strings.Contains(orglife.ErrorMessage(err), "budget") {
+			t.Fatalf("memory bomb: %v", err)
+		}
+		if w.svc.RuleSet().Version != before {
+			t.Fatal("a refused activation changed the rule set")
+		}
+
+		w.evaluate(t, "2025-01-01", "2025-01-31")
+		later := strings.Replace(oneRule, "    message: 本期未开展主题党日\n", "    message: 本期未开展主题党日\n    grace: 5d\n", 1) +
+			"  - id: extra\n    title: 新规则\n    every: year\n    require: \"true\"\n    message: m\n"
+		res, err := w.svc.Preview(w.ctx, admin, engine.PreviewParams{Files: map[string][]byte{"r.yaml": []byte(later)}, From: "2025-01-01", To: "2025-01-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.AddedRules) != 1 || res.AddedRules[0] != "extra" || len(res.RemovedRules) < 5 || res.DueChangesTotal == 0 {
+			t.Fatalf("preview: added %v removed %v, %d due changes", res.AddedRules, res.RemovedRules, res.DueChangesTotal)
+		}
+		if c := res.DueChanges[0]; c.Rule != "theme_day_monthly" || c.From == nil || c.To == nil || c.From.Sub(*c.To) != 5*24*time.Hour {
+			t.Fatalf("due change %+v", c)
+		}
+
+		first, err := w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(oneRule)}, AllowRemoval: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := engine.New(engine.Config{Store: w.st, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now})
+		other.SetRuleSet(nil) // the other server has not followed the change
+		if _, err := other.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(later)}}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := w.svc.Audit(w.ctx, admin, engine.AuditParams{Action: "rules.put", ListParams: engine.ListParams{Limit: 500}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := page.Items[len(page.Items)-1]
+		if last.Detail["from"] != first.Version {
+			t.Fatalf("audit from = %v, want %s", last.Detail["from"], first.Version)
+		}
+	})
+}

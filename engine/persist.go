@@ -20,6 +20,8 @@ type batchDiff struct {
 	violations []*orglife.Violation
 	vchanges   []ViolationChangeRecord
 	counts     reconcileCounts
+	// dues lists the rows whose due instant changes (for previews).
+	dues []DueChange
 }
 
 // diffBatch compares evaluated rows with what st holds for the same keys: the stored ledger rows
@@ -44,6 +46,9 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 		r := &rows[i]
 		r.Digest = digest(r)
 		was := prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())]
+		if was != nil && !sameInstant(was.Due, r.Due) {
+			d.dues = append(d.dues, DueChange{Rule: r.Rule, OrgID: r.OrgID, SubjectID: r.SubjectID, Period: r.PeriodKey(), From: was.Due, To: r.Due})
+		}
 		switch {
 		case was == nil || was.Status != r.Status:
 			var from orglife.Status
@@ -74,6 +79,11 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 	d.violations, d.vchanges, d.counts = reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(),
 		func() string { return orglife.NewID(s.instant()) })
 	return d, nil
+}
+
+// sameInstant reports whether two optional instants are equal.
+func sameInstant(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
 // persist writes one batch's diff in one transaction: ledger rows with their timeline, and the

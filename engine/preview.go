@@ -67,6 +67,27 @@ type PreviewResult struct {
 	Cleared          []ViolationRef `json:"cleared"`
 	Reopened         []ViolationRef `json:"reopened"`
 	Totals           []PreviewTotal `json:"totals"`
+	// AddedRules and RemovedRules are the rule ids the candidate adds to or drops from the
+	// active set; activating a candidate that drops rules needs PUT ?allow_removal=true.
+	AddedRules   []string `json:"added_rules"`
+	RemovedRules []string `json:"removed_rules"`
+	// DueChanges lists (at most MaxDueChanges) rows whose due instant would change;
+	// DueChangesTotal counts them all.
+	DueChanges      []DueChange `json:"due_changes"`
+	DueChangesTotal int         `json:"due_changes_total"`
+}
+
+// MaxDueChanges caps the due changes a preview lists.
+const MaxDueChanges = 1000
+
+// DueChange is one ledger row whose due instant would change.
+type DueChange struct {
+	Rule      string     `json:"rule"`
+	OrgID     string     `json:"org_id"`
+	SubjectID string     `json:"subject_id"`
+	Period    string     `json:"period"`
+	From      *time.Time `json:"from"`
+	To        *time.Time `json:"to"`
 }
 
 // Preview evaluates candidate rule files without writing anything (admin, or a supervisor within
@@ -90,8 +111,15 @@ func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewPar
 	}
 	res := &PreviewResult{CandidateVersion: rs.Version, AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
 		Rules: []PreviewRule{}, Opened: []ViolationRef{}, Cleared: []ViolationRef{}, Reopened: []ViolationRef{}, Totals: []PreviewTotal{}}
+	res.AddedRules, res.RemovedRules, res.DueChanges = []string{}, []string{}, []DueChange{}
 	if cur := s.RuleSet(); cur != nil {
 		res.ActiveVersion = cur.Version
+		for _, r := range removedRules(cur, rs) {
+			res.RemovedRules = append(res.RemovedRules, r.ID)
+		}
+		for _, r := range removedRules(rs, cur) {
+			res.AddedRules = append(res.AddedRules, r.ID)
+		}
 	}
 	byRule := map[[2]string]*PreviewRule{}
 	perOrg := map[string]*PreviewTotal{}
@@ -111,6 +139,8 @@ func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewPar
 			failed = err
 			return
 		}
+		res.DueChangesTotal += len(d.dues)
+		res.DueChanges = append(res.DueChanges, d.dues[:min(len(d.dues), MaxDueChanges-len(res.DueChanges))]...)
 		for _, c := range d.changes {
 			k := [2]string{c.Rule, c.Period}
 			if byRule[k] == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -68,14 +69,21 @@ func versionOf(rs *rules.RuleSet, author, note string) *orglife.RuleSetVersion {
 // and an audit entry in one transaction, then
 // makes it the rule set of this server. Other servers pick it up through SyncRules.
 func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.RuleSet, author, note, action string) (*orglife.RuleSetVersion, error) {
+	if err := s.trial(ctx, rs); err != nil {
+		return nil, err
+	}
 	v := versionOf(rs, author, note)
 	now := s.instant()
 	v.CreatedAt = now
 	prev := ""
-	if cur := s.RuleSet(); cur != nil {
-		prev = cur.Version
-	}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		// the version really active before, whichever server activated it
+		switch cur, err := tx.ActiveRuleSet(ctx); {
+		case err == nil:
+			prev = cur.Version
+		case orglife.ErrorCode(err) != orglife.ENOTFOUND:
+			return err
+		}
 		if err := tx.SaveRuleSet(ctx, v); err != nil {
 			return err
 		}
@@ -93,17 +101,66 @@ func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.R
 	return v, nil
 }
 
-// PutRules validates rule files and, when they are valid, stores and activates them atomically
-// (admin only). On any problem nothing changes and the error lists every problem.
+// PutRulesParams are the parameters of PutRulesWith.
+type PutRulesParams struct {
+	Files map[string][]byte
+	Note  string
+	// AllowRemoval lets the candidate drop rules of the active set (PUT ?allow_removal=true).
+	AllowRemoval bool
+}
+
+// PutRules is PutRulesWith without removals.
 func (s *Service) PutRules(ctx context.Context, actor orglife.Actor, files map[string][]byte, note string) (*orglife.RuleSetVersion, error) {
+	return s.PutRulesWith(ctx, actor, PutRulesParams{Files: files, Note: note})
+}
+
+// PutRulesWith validates rule files and, when they are valid, stores and activates them
+// atomically (admin only). On any problem nothing changes and the error lists every problem. A
+// candidate without rules is refused, and so is one that drops rules of the active set unless
+// p.AllowRemoval: a partial upload must not switch checking off unnoticed.
+func (s *Service) PutRulesWith(ctx context.Context, actor orglife.Actor, p PutRulesParams) (*orglife.RuleSetVersion, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
 	}
-	rs, err := s.CompileRules(files)
+	rs, err := s.CompileRules(p.Files)
 	if err != nil {
 		return nil, err
 	}
-	return s.activate(ctx, actor, rs, actor.Name, note, "rules.put")
+	if err := requireRules(rs); err != nil {
+		return nil, err
+	}
+	if removed := removedRules(s.RuleSet(), rs); len(removed) > 0 && !p.AllowRemoval {
+		details := make([]orglife.Detail, len(removed))
+		for i, r := range removed {
+			details[i] = orglife.Detail{Field: "rules." + r.ID, Message: fmt.Sprintf("规则“%s”（%s）将被删除", r.Title, r.ID)}
+		}
+		return nil, &orglife.Error{Code: orglife.ECONFLICT, Details: details,
+			Message: fmt.Sprintf("the candidate drops %s of the active set (upload every rule file, or add ?allow_removal=true to remove them on purpose); nothing changed",
+				plural(len(removed), "rule"))}
+	}
+	return s.activate(ctx, actor, rs, actor.Name, p.Note, "rules.put")
+}
+
+// requireRules refuses an empty rule set: activating it would switch every check off.
+func requireRules(rs *rules.RuleSet) error {
+	if len(rs.Rules) == 0 {
+		return orglife.Errorf(orglife.EUNPROCESSABLE, "the rule files define no rule; an empty rule set would switch all checking off")
+	}
+	return nil
+}
+
+// removedRules returns the rules of active that candidate does not have, in active's order.
+func removedRules(active, candidate *rules.RuleSet) []*rules.Rule {
+	if active == nil {
+		return nil
+	}
+	var out []*rules.Rule
+	for _, r := range active.Rules {
+		if candidate.Rule(r.ID) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // RuleVersions lists the stored rule-set versions, newest first.
@@ -123,6 +180,9 @@ func (s *Service) ActivateVersion(ctx context.Context, actor orglife.Actor, vers
 	rs, err := s.CompileRules(filesOf(v))
 	if err != nil {
 		return nil, orglife.Errorf(orglife.EUNPROCESSABLE, "version %s no longer compiles against the workflows: %s", version, orglife.ErrorMessage(err))
+	}
+	if err := requireRules(rs); err != nil {
+		return nil, err
 	}
 	if note == "" {
 		note = "rollback to " + version

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,7 +93,17 @@ func TestRulesPutSwitchesEveryServer(t *testing.T) {
 				t.Fatal("a broken PUT or a validation changed the rules")
 			}
 
-			put := a.must(t, 200, "PUT", "/v1/rules?note=每月两次", admin, oneRule)
+			// one file of several drops the other rules: refused unless the removal is explicit
+			if st, body := a.call(t, "PUT", "/v1/rules?note=每月两次", admin, oneRule); st != 409 || !strings.Contains(fmt.Sprint(body), "rules.term_renewed") {
+				t.Fatalf("partial PUT: %d %v", st, body)
+			}
+			if st, _ := a.call(t, "PUT", "/v1/rules?allow_removal=true", admin, "rules: []\n"); st != 422 {
+				t.Fatalf("empty PUT: %d", st)
+			}
+			if ruleVersion(t, a, admin) != original {
+				t.Fatal("a refused PUT changed the rules")
+			}
+			put := a.must(t, 200, "PUT", "/v1/rules?note=每月两次&allow_removal=true", admin, oneRule)
 			next, _ := put["version"].(string)
 			if next == "" || next == original {
 				t.Fatalf("PUT answered %v", put)
