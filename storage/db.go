@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"strings"
 
@@ -95,7 +96,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		bdb = bun.NewDB(sqldb, pgdialect.New())
 		dialect = Postgres
 	default:
-		return nil, fmt.Errorf("storage: unsupported database %q: want sqlite:PATH or postgres://...", redact(dsn))
+		return nil, fmt.Errorf("storage: unsupported database %q: want sqlite:PATH or postgres://...", Redact(dsn))
 	}
 	d := &DB{root: bdb, db: bdb, dialect: dialect, log: logger}
 	if err := sqldb.PingContext(ctx); err != nil {
@@ -105,15 +106,25 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	return d, nil
 }
 
-// redact hides everything after the scheme of a dsn, which may hold a password.
-func redact(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		return dsn[:i+3] + "…"
+// Redact returns dsn fit for a log line or an error message: the password of a postgres:// URL
+// (in its user info or a password query parameter) becomes "xxxxx"; an SQLite DSN is kept; a
+// string that does not parse keeps only its scheme.
+func Redact(dsn string) string {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return dsn
 	}
-	if len(dsn) > 16 {
-		return dsn[:16] + "…"
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		if i := strings.Index(dsn, "://"); i >= 0 {
+			return dsn[:i+3] + "…"
+		}
+		return "…"
 	}
-	return dsn
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 // Close closes the connection pool. Closing a DB bound to a transaction does nothing.
