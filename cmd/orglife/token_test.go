@@ -110,3 +110,23 @@ func TestServeHidesDatabasePassword(t *testing.T) {
 		t.Fatal("no listening line")
 	}
 }
+
+// TestRevokeAcrossServers: two `orglife serve` on one database; a token revoked through one
+// answers 401 at its next request on the other.
+func TestRevokeAcrossServers(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a := startServer(t, dsn, "--eval-interval", "0")
+			admin := a.adminToken(t)
+			b := startServer(t, dsn, "--eval-interval", "0")
+			created := a.must(t, 201, "POST", "/v1/tokens", admin, obj{"name": "ops", "role": "admin"})
+			secret, id := created["token"].(string), created["id"].(string)
+			b.must(t, 200, "GET", "/v1/orgs", secret, nil)
+			a.must(t, 204, "DELETE", "/v1/tokens/"+id, admin, nil)
+			if _, body := b.call(t, "GET", "/v1/orgs", secret, nil); errCode(body) != "unauthorized" {
+				t.Fatalf("revoked token on the other server: %v", body)
+			}
+			b.must(t, 200, "GET", "/v1/orgs", admin, nil)
+		})
+	}
+}
