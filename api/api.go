@@ -8,6 +8,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,14 +24,22 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBodyBytes limits request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// AuthFailureLimit is how many failed authentications one client address may make per
+	// AuthFailureWindow before further failures answer 429; 0 means DefaultAuthFailureLimit and
+	// DefaultAuthFailureWindow.
+	AuthFailureLimit  int
+	AuthFailureWindow time.Duration
+	// Now is the clock of the throttle; nil means time.Now (tests inject one).
+	Now func() time.Time
 }
 
 // server holds what the handlers share.
 type server struct {
-	svc     *engine.Service
-	log     *slog.Logger
-	maxBody int64
-	metrics *metrics
+	svc      *engine.Service
+	log      *slog.Logger
+	maxBody  int64
+	metrics  *metrics
+	throttle *authThrottle
 }
 
 // New returns the HTTP handler of the orglife API on svc.
@@ -42,7 +51,8 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: newMetrics()}
+	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: newMetrics(),
+		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,7 +15,9 @@ import (
 const actorKey = "orglife.actor"
 
 // authenticate requires "Authorization: Bearer SECRET", resolves the secret to an actor through
-// the service and stores it in the gin context. Missing or unknown tokens answer 401.
+// the service and stores it in the gin context. Missing, malformed, unknown, revoked or expired
+// tokens answer 401. A presented token that fails counts against the caller's address: past the
+// throttle's limit, failures answer 429 with Retry-After instead (valid tokens are still served).
 func (s *server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	scheme, secret, ok := strings.Cut(h, " ")
@@ -22,16 +27,38 @@ func (s *server) authenticate(c *gin.Context) {
 		return
 	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		s.fail(c, errorf(codeUnauthorized, "the Authorization header must be \"Bearer TOKEN\""))
+		s.authFailed(c, errorf(codeUnauthorized, "the Authorization header must be \"Bearer TOKEN\""))
 		return
 	}
 	actor, err := s.svc.Authenticate(c.Request.Context(), secret)
-	if err != nil {
+	if orglife.ErrorCode(err) == codeUnauthorized {
+		s.authFailed(c, err)
+		return
+	} else if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Set(actorKey, actor)
 	c.Next()
+}
+
+// authFailed answers a failed authentication: 401 with err, or 429 with Retry-After when the
+// caller's address is past the throttle's limit.
+func (s *server) authFailed(c *gin.Context, err error) {
+	addr := clientAddr(c.Request.RemoteAddr)
+	wait, first := s.throttle.fail(addr)
+	if wait <= 0 {
+		s.fail(c, err)
+		return
+	}
+	if first {
+		s.log.WarnContext(c.Request.Context(), "too many failed authentications; answering 429",
+			"addr", addr, "limit", s.throttle.limit, "window", s.throttle.window.String())
+	}
+	secs := retryAfter(wait)
+	c.Header("Retry-After", strconv.Itoa(secs))
+	writeError(c, http.StatusTooManyRequests, codeUnauthorized,
+		fmt.Sprintf("认证失败次数过多，请 %d 秒后再试（too many failed authentications from this address; retry after %d s）", secs, secs), nil)
 }
 
 // actorOf returns the actor that authenticate stored.

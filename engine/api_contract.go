@@ -7,11 +7,13 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-// CreateTokenParams are the inputs of CreateToken.
+// CreateTokenParams are the inputs of CreateToken. ExpiresAt is an optional RFC 3339 instant
+// after which the token no longer authenticates; it must be in the future.
 type CreateTokenParams struct {
-	Name  string `json:"name"`
-	Role  string `json:"role"`
-	OrgID string `json:"org_id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	OrgID     string `json:"org_id"`
+	ExpiresAt string `json:"expires_at"`
 }
 
 // OrgPatch holds the org fields a PATCH may change; nil pointers are left alone.

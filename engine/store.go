@@ -39,8 +39,15 @@ type Store interface {
 	CreateToken(ctx context.Context, t *orglife.Token) error
 	// TokenByHash finds a token by the SHA-256 hex of its secret.
 	TokenByHash(ctx context.Context, hash string) (*orglife.Token, error)
-	// CountTokens counts all tokens.
+	// CountTokens counts all tokens, revoked ones included.
 	CountTokens(ctx context.Context) (int, error)
+	// Tokens lists tokens by id, after cursor, at most limit (0: all), revoked ones included.
+	Tokens(ctx context.Context, cursor string, limit int) ([]*orglife.Token, error)
+	// RevokeToken marks a token revoked at the instant and reports whether it changed (false when
+	// it was revoked already); not found when no token has the id.
+	RevokeToken(ctx context.Context, id string, at time.Time) (bool, error)
+	// TouchToken sets a token's last use to at unless its recorded last use is after notBefore.
+	TouchToken(ctx context.Context, id string, at, notBefore time.Time) error
 
 	// InsertInstances inserts instances in one statement; conflict when a UniqueKey clashes.
 	InsertInstances(ctx context.Context, ins []*orglife.Instance) error

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"strings"
 
@@ -30,8 +31,42 @@ const (
 
 // sqliteParams are appended to every SQLite DSN: a 10 s busy timeout, WAL, foreign keys, and
 // write transactions that take the lock at BEGIN (BEGIN IMMEDIATE), so writers are serialized
-// instead of failing with SQLITE_BUSY when they upgrade a read lock.
-const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+// instead of failing with SQLITE_BUSY when they upgrade a read lock. The synchronous pragma
+// follows them (see sqliteSynchronous).
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// DefaultSQLiteSynchronous is the synchronous setting of SQLite unless the DSN says otherwise
+// ("sqlite:PATH?synchronous=normal"): FULL syncs the WAL at every commit, so a committed
+// transaction survives a power cut; NORMAL syncs only at checkpoints and may lose the last
+// commits on a power cut or OS crash (never on a process crash), but writes faster. See
+// docs/operations.md and docs/decisions.md.
+const DefaultSQLiteSynchronous = "full"
+
+// sqliteSynchronous takes the synchronous=full|normal parameter out of an SQLite path's query and
+// returns the path without it and the pragma value (FULL or NORMAL).
+func sqliteSynchronous(path string) (string, string, error) {
+	base, query, ok := strings.Cut(path, "?")
+	value := DefaultSQLiteSynchronous
+	if !ok {
+		return path, strings.ToUpper(value), nil
+	}
+	var kept []string
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "synchronous" {
+			kept = append(kept, kv)
+			continue
+		}
+		value = strings.ToLower(v)
+	}
+	if value != "full" && value != "normal" {
+		return "", "", fmt.Errorf("storage: sqlite synchronous=%s: want full or normal", value)
+	}
+	if len(kept) > 0 {
+		base += "?" + strings.Join(kept, "&")
+	}
+	return base, strings.ToUpper(value), nil
+}
 
 // DB is the storage of orglife on SQLite or PostgreSQL. It implements engine.Store. A DB handed to
 // the function of InTx is bound to that transaction; it has the same type.
@@ -45,7 +80,8 @@ type DB struct {
 
 var _ engine.Store = (*DB)(nil)
 
-// Open connects to the database named by dsn: "sqlite:PATH" or a "postgres://" (or
+// Open connects to the database named by dsn: "sqlite:PATH" (optionally
+// "sqlite:PATH?synchronous=full|normal", default DefaultSQLiteSynchronous) or a "postgres://" (or
 // "postgresql://") URL. It does not migrate; call Migrate. A nil logger discards logs.
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if logger == nil {
@@ -64,11 +100,15 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 			return nil, fmt.Errorf("storage: empty sqlite path in %q", dsn)
 		}
 		path = strings.TrimPrefix(path, "file:")
+		var sync string
+		if path, sync, err = sqliteSynchronous(path); err != nil {
+			return nil, err
+		}
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		sqldb, err = sql.Open("sqlite", "file:"+path+sep+sqliteParams)
+		sqldb, err = sql.Open("sqlite", "file:"+path+sep+sqliteParams+"&_pragma=synchronous("+sync+")")
 		if err != nil {
 			return nil, fmt.Errorf("storage: open sqlite: %w", err)
 		}
@@ -95,7 +135,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		bdb = bun.NewDB(sqldb, pgdialect.New())
 		dialect = Postgres
 	default:
-		return nil, fmt.Errorf("storage: unsupported database %q: want sqlite:PATH or postgres://...", redact(dsn))
+		return nil, fmt.Errorf("storage: unsupported database %q: want sqlite:PATH or postgres://...", Redact(dsn))
 	}
 	d := &DB{root: bdb, db: bdb, dialect: dialect, log: logger}
 	if err := sqldb.PingContext(ctx); err != nil {
@@ -105,15 +145,25 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	return d, nil
 }
 
-// redact hides everything after the scheme of a dsn, which may hold a password.
-func redact(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		return dsn[:i+3] + "…"
+// Redact returns dsn fit for a log line or an error message: the password of a postgres:// URL
+// (in its user info or a password query parameter) becomes "xxxxx"; an SQLite DSN is kept; a
+// string that does not parse keeps only its scheme.
+func Redact(dsn string) string {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return dsn
 	}
-	if len(dsn) > 16 {
-		return dsn[:16] + "…"
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		if i := strings.Index(dsn, "://"); i >= 0 {
+			return dsn[:i+3] + "…"
+		}
+		return "…"
 	}
-	return dsn
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 // Close closes the connection pool. Closing a DB bound to a transaction does nothing.

@@ -270,7 +270,7 @@ func TestTokens(t *testing.T) {
 		tok := &orglife.Token{ID: "t1", Name: "admin", Role: orglife.RoleAdmin, Hash: "h1", CreatedAt: t0}
 		must(t, db.CreateToken(ctx, tok))
 		must(t, db.CreateToken(ctx, &orglife.Token{ID: "t2", Name: "b", Role: orglife.RoleBranch, OrgID: "a", Hash: "h2", CreatedAt: t0}))
-		wantCode(t, db.CreateToken(ctx, &orglife.Token{ID: "t3", Hash: "h1", CreatedAt: t0}), orglife.ECONFLICT)
+		wantCode(t, db.CreateToken(ctx, &orglife.Token{ID: "t9", Hash: "h1", CreatedAt: t0}), orglife.ECONFLICT)
 
 		got, err := db.TokenByHash(ctx, "h1")
 		must(t, err)
@@ -286,8 +286,55 @@ func TestTokens(t *testing.T) {
 		if n != 2 {
 			t.Fatalf("CountTokens = %d", n)
 		}
+
+		// An expiry round-trips in UTC; lists page by id.
+		exp := t0.Add(90 * 24 * time.Hour)
+		must(t, db.CreateToken(ctx, &orglife.Token{ID: "t3", Name: "c", Role: orglife.RoleAdmin, Hash: "h3", CreatedAt: t0, ExpiresAt: &exp}))
+		got, err = db.TokenByHash(ctx, "h3")
+		must(t, err)
+		if got.ExpiresAt == nil || !got.ExpiresAt.Equal(utcMicro(exp)) || got.ExpiresAt.Location() != time.UTC {
+			t.Fatalf("expires_at = %v, want %v", got.ExpiresAt, exp)
+		}
+		all, err := db.Tokens(ctx, "", 0)
+		must(t, err)
+		page, err := db.Tokens(ctx, "t1", 1)
+		must(t, err)
+		if len(all) != 3 || all[0].ID != "t1" || len(page) != 1 || page[0].ID != "t2" {
+			t.Fatalf("Tokens = %v, page after t1 = %v", all, page)
+		}
+
+		// The last use is written only when the stored one is older than notBefore.
+		use := t0.Add(time.Hour)
+		must(t, db.TouchToken(ctx, "t1", use, use.Add(-time.Minute)))
+		must(t, db.TouchToken(ctx, "t1", use.Add(30*time.Second), use.Add(-30*time.Second)))
+		got, _ = db.TokenByHash(ctx, "h1")
+		if got.LastUsedAt == nil || !got.LastUsedAt.Equal(utcMicro(use)) {
+			t.Fatalf("last_used_at = %v, want %v (a touch within the interval is skipped)", got.LastUsedAt, use)
+		}
+		must(t, db.TouchToken(ctx, "t1", use.Add(time.Minute), use))
+		got, _ = db.TokenByHash(ctx, "h1")
+		if !got.LastUsedAt.Equal(utcMicro(use.Add(time.Minute))) {
+			t.Fatalf("last_used_at = %v, want %v", got.LastUsedAt, use.Add(time.Minute))
+		}
+
+		// Revocation: once, then unchanged; unknown ids are not found.
+		changed, err := db.RevokeToken(ctx, "t2", use)
+		must(t, err)
+		again, err := db.RevokeToken(ctx, "t2", use.Add(time.Hour))
+		must(t, err)
+		if !changed || again {
+			t.Fatalf("RevokeToken changed = %v, again = %v", changed, again)
+		}
+		got, _ = db.TokenByHash(ctx, "h2")
+		if got.RevokedAt == nil || !got.RevokedAt.Equal(utcMicro(use)) {
+			t.Fatalf("revoked_at = %v, want %v", got.RevokedAt, use)
+		}
+		_, err = db.RevokeToken(ctx, "nope", use)
+		wantCode(t, err, orglife.ENOTFOUND)
 	})
 }
+
+func utcMicro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // newInstance returns an instance of org with data decoded from JSON (so numbers are float64,
 // as they read back).

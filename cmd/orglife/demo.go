@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
@@ -52,8 +53,9 @@ var demoRoles = []struct {
 }
 
 // seedDemo creates the demo tree through the service; orgs and members that exist are kept, so it
-// may run at every start. It then creates three tokens (admin, supervisor of the committee,
-// branch demo-phd-1) and prints them, labelled, on w.
+// may run at every start. It then creates the three demo tokens (admin, supervisor of the
+// committee, branch demo-phd-1) that do not exist yet, usable, and prints their secrets, labelled,
+// on w; for those that exist it says so and how to list them, without minting new ones.
 func seedDemo(ctx context.Context, svc *engine.Service, w io.Writer) error {
 	admin := orglife.Actor{Role: orglife.RoleAdmin, Name: "demo"}
 	for _, d := range demoTree() {
@@ -80,12 +82,32 @@ func seedDemo(ctx context.Context, svc *engine.Service, w io.Writer) error {
 		{"demo supervisor token (研究生院党委, org demo)", "demo-supervisor", orglife.RoleSupervisor, "demo"},
 		{"demo branch token (博士生第一党支部, org demo-phd-1)", "demo-branch", orglife.RoleBranch, "demo-phd-1"},
 	}
+	existing, err := allTokens(ctx, svc)
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	usable := make(map[string]bool)
+	for _, t := range existing {
+		if t.RevokedAt == nil && !t.Expired(svc.Now()) {
+			usable[t.Name] = true
+		}
+	}
+	var kept []string
 	for _, t := range tokens {
+		if usable[t.name] {
+			kept = append(kept, t.name)
+			continue
+		}
 		_, secret, err := svc.CreateToken(ctx, admin, engine.CreateTokenParams{Name: t.name, Role: t.role, OrgID: t.org})
 		if err != nil {
 			return fmt.Errorf("token %s: %w", t.name, err)
 		}
 		fmt.Fprintf(w, "%s: %s\n", t.label, secret)
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "demo tokens exist already (%s): their secrets were printed when they were created. "+
+			"List them with `orglife token list` (same --db); to get new ones, revoke them with `orglife token revoke ID` "+
+			"and start with --demo again\n", strings.Join(kept, ", "))
 	}
 	return nil
 }

@@ -23,7 +23,9 @@ Usage:
   orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D]
   orglife validate DIR
   orglife migrate  [--db DSN]
-  orglife token create --name N --role admin|supervisor|branch [--org X] [--db DSN]
+  orglife token create --name N --role admin|supervisor|branch [--org X] [--expires-at T | --expires-in 90d] [--db DSN]
+  orglife token list   [--format table|json] [--db DSN]
+  orglife token revoke ID [--db DSN]
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
   orglife preview  --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]

@@ -440,22 +440,60 @@ func TestGraphAndTokenCreate(t *testing.T) {
 	}
 }
 
-// TestDemo: serve --demo seeds the tree idempotently and prints three labelled tokens.
+// TestDemo: serve --demo seeds the tree idempotently and prints three labelled tokens at its first
+// start only; later starts say that the tokens exist and mint none, unless one was revoked.
 func TestDemo(t *testing.T) {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
-	for range 2 {
+	labels := []string{"demo admin token: ", "demo supervisor token", "demo branch token"}
+	var tok string
+	for i := range 3 {
 		s := startServer(t, dsn, "--demo")
-		for _, label := range []string{"demo admin token: ", "demo supervisor token", "demo branch token"} {
-			if !strings.Contains(s.stderr.String(), label) {
-				t.Fatalf("no %q in:\n%s", label, s.stderr.String())
+		log := s.stderr.String()
+		switch i {
+		case 0:
+			for _, label := range labels {
+				if !strings.Contains(log, label) {
+					t.Fatalf("no %q in:\n%s", label, log)
+				}
+			}
+			tok = regexp.MustCompile(`demo supervisor token[^:]*: (\S+)`).FindStringSubmatch(log)[1]
+		case 1:
+			for _, label := range labels {
+				if strings.Contains(log, label) {
+					t.Fatalf("a later start printed %q:\n%s", label, log)
+				}
+			}
+			if !strings.Contains(log, "demo tokens exist already (demo-admin, demo-supervisor, demo-branch)") || !strings.Contains(log, "orglife token list") {
+				t.Fatalf("a later start does not say that the demo tokens exist:\n%s", log)
+			}
+		case 2: // the branch token was revoked: only it is minted again
+			if !strings.Contains(log, "demo branch token") || strings.Contains(log, "demo admin token: ") ||
+				!strings.Contains(log, "demo tokens exist already (demo-admin, demo-supervisor)") {
+				t.Fatalf("after revoking the branch token:\n%s", log)
 			}
 		}
-		tok := regexp.MustCompile(`demo supervisor token[^:]*: (\S+)`).FindStringSubmatch(s.stderr.String())[1]
 		if orgs := items(t, s.must(t, 200, "GET", "/v1/orgs?limit=100", tok, nil)); len(orgs) != 7 {
 			t.Fatalf("supervisor sees %d orgs, want 7", len(orgs))
 		}
 		if code := s.stop(); code != 0 {
 			t.Fatalf("serve exited with %d", code)
+		}
+		code, out, errs := runCmd(t, "token", "list", "--db", dsn, "--format", "json")
+		var list []map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &list) != nil {
+			t.Fatalf("token list: %d\n%s%s", code, out, errs)
+		}
+		if want := []int{4, 4, 5}[i]; len(list) != want { // the bootstrap admin and the demo tokens
+			t.Fatalf("after start %d: %d tokens, want %d", i+1, len(list), want)
+		}
+		if i == 1 {
+			for _, x := range list {
+				if x["name"] == "demo-branch" {
+					if code, _, errs := runCmd(t, "token", "revoke", "--db", dsn, x["id"].(string)); code != 0 {
+						t.Fatalf("revoke: %s", errs)
+					}
+				}
+			}
 		}
 	}
 }

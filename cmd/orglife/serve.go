@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife/api"
+	"github.com/orglife/orglife/storage"
 )
 
 // cmdServe runs the HTTP server until ctx is cancelled (SIGINT or SIGTERM), then shuts down
@@ -21,7 +22,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	c.registerBudgets(fs, e)
 	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
-	demo := fs.Bool("demo", false, "create a demo org tree and print demo tokens")
+	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
 	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
@@ -76,7 +77,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          nil,
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", c.db, "pack", packName(c.pack), "tz", c.tz,
+	log.Info("listening", "addr", ln.Addr().String(), "db", storage.Redact(c.db), "pack", packName(c.pack), "tz", c.tz,
 		"now", svc.Now().Format(time.RFC3339), "eval_interval", evalInterval.String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
