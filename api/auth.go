@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -19,6 +20,11 @@ func (s *server) authenticate(c *gin.Context) {
 	secret = strings.TrimSpace(secret)
 	if h == "" {
 		s.fail(c, errorf(codeUnauthorized, "missing Authorization: Bearer token"))
+		return
+	}
+	if len(h) > maxAuthorizationBytes {
+		s.fail(c, orglife.InvalidInput([]orglife.Detail{{Field: "Authorization",
+			Message: fmt.Sprintf("Authorization is longer than %d bytes", maxAuthorizationBytes)}}))
 		return
 	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {

@@ -27,6 +27,9 @@ type Config struct {
 	Rules *rules.RuleSet
 	// LookbackDays is how far back a scheduled evaluation reaches (default 400).
 	LookbackDays int
+	// IdempotencyRetention is how long the response to an Idempotency-Key is kept at least
+	// (default DefaultIdempotencyRetention); older ones are pruned (see PruneIdempotency).
+	IdempotencyRetention time.Duration
 }
 
 // Service implements the use cases on a Store.
@@ -41,6 +44,9 @@ type Service struct {
 	lookbackDays int
 	evalMu       sync.Mutex // one persisting evaluation at a time in this process
 
+	idemRetention time.Duration
+	lastPrune     atomic.Int64 // unix nanoseconds of the last pruning of idempotency keys (0: never)
+
 	// afterCommit runs after each committed transition (re-evaluation hooks in).
 	afterCommit func(in *orglife.Instance)
 	// onScheduled runs when a scheduled evaluation starts (tests).
@@ -53,6 +59,10 @@ func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, defs: cfg.Workflows, now: cfg.Now, log: cfg.Logger, loc: cfg.Location, lookbackDays: cfg.LookbackDays}
 	if s.lookbackDays <= 0 {
 		s.lookbackDays = 400
+	}
+	s.idemRetention = cfg.IdempotencyRetention
+	if s.idemRetention <= 0 {
+		s.idemRetention = DefaultIdempotencyRetention
 	}
 	if cfg.Rules != nil {
 		s.ruleSet.Store(cfg.Rules)

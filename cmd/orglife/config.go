@@ -21,6 +21,8 @@ type common struct {
 	db   string
 	pack string
 	tz   string
+	// idemRetention is serve's --idempotency-retention (0: the engine's default).
+	idemRetention time.Duration
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
