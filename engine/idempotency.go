@@ -91,10 +91,11 @@ func (s *Service) PruneIdempotency(ctx context.Context) (int, error) {
 	s.lastPrune.Store(s.now().UnixNano())
 	before := s.instant().Add(-s.idemRetention)
 	total := 0
-	for total < pruneMax {
-		n, err := s.store.PruneIdempotency(ctx, before, min(pruneBatch, pruneMax-total))
+	for total < s.pruneMax {
+		batch := min(s.pruneBatch, s.pruneMax-total)
+		n, err := s.store.PruneIdempotency(ctx, before, batch)
 		total += n
-		if err != nil || n < pruneBatch {
+		if err != nil || n < batch {
 			return total, err
 		}
 	}

@@ -46,6 +46,8 @@ type Service struct {
 
 	idemRetention time.Duration
 	lastPrune     atomic.Int64 // unix nanoseconds of the last pruning of idempotency keys (0: never)
+	pruneBatch    int          // keys one DELETE removes at most (tests lower it)
+	pruneMax      int          // keys one pruning removes at most
 
 	// afterCommit runs after each committed transition (re-evaluation hooks in).
 	afterCommit func(in *orglife.Instance)
@@ -60,7 +62,7 @@ func New(cfg Config) *Service {
 	if s.lookbackDays <= 0 {
 		s.lookbackDays = 400
 	}
-	s.idemRetention = cfg.IdempotencyRetention
+	s.idemRetention, s.pruneBatch, s.pruneMax = cfg.IdempotencyRetention, pruneBatch, pruneMax
 	if s.idemRetention <= 0 {
 		s.idemRetention = DefaultIdempotencyRetention
 	}
