@@ -36,7 +36,8 @@ func (s *server) checkInput(c *gin.Context) {
 	q := c.Request.URL.Query()
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if p := orglife.TextProblem(k, maxQueryLength); p != "" {
-			d = append(d, orglife.Detail{Field: strconv.QuoteToASCII(k), Message: "a query parameter name " + p})
+			name := strconv.QuoteToASCII(k)
+			d = append(d, orglife.Detail{Field: name, Message: "the query parameter name " + name + " " + p})
 			continue
 		}
 		for _, v := range q[k] {
