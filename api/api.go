@@ -69,7 +69,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	s.healthRoutes(r)
 	s.metrics.routes(r)
 
-	v1 := r.Group("/v1", s.authenticate)
+	v1 := r.Group("/v1", s.authenticate, s.checkInput)
 	s.tokenRoutes(v1)
 	s.orgRoutes(v1)
 	s.memberRoutes(v1)

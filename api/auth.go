@@ -26,6 +26,11 @@ func (s *server) authenticate(c *gin.Context) {
 		s.fail(c, errorf(codeUnauthorized, "missing Authorization: Bearer token"))
 		return
 	}
+	if len(h) > maxAuthorizationBytes {
+		s.fail(c, orglife.InvalidInput([]orglife.Detail{{Field: "Authorization",
+			Message: fmt.Sprintf("Authorization is longer than %d bytes", maxAuthorizationBytes)}}))
+		return
+	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		s.authFailed(c, errorf(codeUnauthorized, "the Authorization header must be \"Bearer TOKEN\""))
 		return

@@ -39,8 +39,8 @@ func (s *server) readBody(c *gin.Context) ([]byte, bool) {
 	return raw, true
 }
 
-// decodeJSON decodes raw strictly into v: one JSON value, no unknown keys. It answers 400
-// invalid and returns false on any problem.
+// decodeJSON decodes raw strictly into v: one JSON value, no unknown keys, no string with a NUL
+// byte or bytes that are not UTF-8. It answers 400 invalid and returns false on any problem.
 func (s *server) decodeJSON(c *gin.Context, raw []byte, v any) bool {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		s.fail(c, errorf(codeInvalid, "request body is empty; a JSON object is expected"))
@@ -54,6 +54,10 @@ func (s *server) decodeJSON(c *gin.Context, raw []byte, v any) bool {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		s.fail(c, errorf(codeInvalid, "malformed JSON body: unexpected data after the JSON value"))
+		return false
+	}
+	if err := bodyTextProblem(raw); err != nil {
+		s.fail(c, err)
 		return false
 	}
 	return true

@@ -94,6 +94,9 @@ func (s *server) getRules(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"version": rs.Version, "rules": rulesJSON(rs)})
 }
 
+// maxFileNameLength bounds the name of an uploaded rule file, in characters.
+const maxFileNameLength = 255
+
 // ruleFiles reads rule files from the request: a multipart/form-data body with one part per file
 // (named by the part's file name), or a YAML body holding one file, named by the `file` query
 // parameter (default rules.yaml).
@@ -108,8 +111,12 @@ func (s *server) ruleFiles(c *gin.Context) (map[string][]byte, bool) {
 			s.fail(c, errorf(codeInvalid, "request body is empty; a YAML rule file is expected"))
 			return nil, false
 		}
-		name := c.DefaultQuery("file", "rules.yaml")
-		return map[string][]byte{path.Base(name): raw}, true
+		name := path.Base(c.DefaultQuery("file", "rules.yaml"))
+		if err := orglife.InvalidInput(orglife.CheckText("file", name, maxFileNameLength)); err != nil {
+			s.fail(c, err)
+			return nil, false
+		}
+		return map[string][]byte{name: raw}, true
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
 	mr := multipart.NewReader(c.Request.Body, params["boundary"])
@@ -133,6 +140,10 @@ func (s *server) ruleFiles(c *gin.Context) (map[string][]byte, bool) {
 			return nil, false
 		}
 		name = path.Base(name)
+		if err := orglife.InvalidInput(orglife.CheckText("file", name, maxFileNameLength)); err != nil {
+			s.fail(c, err)
+			return nil, false
+		}
 		if _, dup := files[name]; dup {
 			s.fail(c, errorf(codeInvalid, "file %s is given twice", name))
 			return nil, false

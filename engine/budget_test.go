@@ -121,16 +121,25 @@ func TestRuleSetActivationGuards(t *testing.T) {
 		}
 		other := engine.New(engine.Config{Store: w.st, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now})
 		other.SetRuleSet(nil) // the other server has not followed the change
-		if _, err := other.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(later)}}); err != nil {
+		second, err := other.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(later)}})
+		if err != nil {
 			t.Fatal(err)
 		}
 		page, err := w.svc.Audit(w.ctx, admin, engine.AuditParams{Action: "rules.put", ListParams: engine.ListParams{Limit: 500}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		last := page.Items[len(page.Items)-1]
-		if last.Detail["from"] != first.Version {
-			t.Fatalf("audit from = %v, want %s", last.Detail["from"], first.Version)
+		found := false
+		for _, e := range page.Items {
+			if e.Detail["to"] == second.Version {
+				found = true
+				if e.Detail["from"] != first.Version {
+					t.Fatalf("audit from = %v, want %s", e.Detail["from"], first.Version)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("no audit entry for %s", second.Version)
 		}
 	})
 }

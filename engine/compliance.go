@@ -24,6 +24,10 @@ type ComplianceParams struct {
 // as of an instant.
 func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (Page[*orglife.LedgerRow], error) {
 	var empty Page[*orglife.LedgerRow]
+	if err := checkFilters(filter{"rule", p.Rule}, filter{"period", p.Period}, filter{"status", p.Status},
+		filter{"cursor", p.Cursor}); err != nil {
+		return empty, err
+	}
 	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
 	if err != nil {
 		return empty, err
@@ -142,6 +146,9 @@ type SummaryRow struct {
 func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryParams) ([]SummaryRow, error) {
 	if p.OrgID == "" {
 		return nil, orglife.Errorf(orglife.EINVALID, "org_id is required")
+	}
+	if err := checkFilters(filter{"period", p.Period}); err != nil {
+		return nil, err
 	}
 	all, err := s.scopeOrgs(ctx, actor, p.OrgID)
 	if err != nil {

@@ -105,6 +105,9 @@ func spanDays(from, to time.Time) int {
 // scopeOrgs returns the orgs an evaluation or a report covers: the subtree of orgID (checked
 // against the actor's scope), or everything the actor may read.
 func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID string) ([]string, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("org_id", orgID)); err != nil {
+		return nil, err
+	}
 	if orgID == "" {
 		ids, err := s.readableOrgs(ctx, actor)
 		if err != nil || ids != nil {

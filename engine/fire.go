@@ -21,6 +21,11 @@ import (
 // and the guard holds (422). Then, in the same transaction: the new state, data and version, a
 // hash-chained history row, the children started by actions, and the idempotency record.
 func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (*orglife.Instance, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("id", p.InstanceID), orglife.CheckText("event", p.Event, orglife.MaxFilterLength),
+		orglife.CheckData("data", p.Data), orglife.CheckText("comment", p.Comment, orglife.MaxTextLength),
+		checkIdempotencyKey(p.IdempotencyKey)); err != nil {
+		return nil, err
+	}
 	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
 	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
 		var out *orglife.Instance

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/orglife/orglife"
 )
@@ -60,10 +61,67 @@ func (s *Service) withIdempotency(ctx context.Context, idem *idempotency, write 
 		return in, err
 	}
 	in, err := write()
+	if err == nil && idem != nil {
+		s.maybePrune(ctx)
+	}
 	if err != nil && idem != nil && orglife.ErrorCode(err) == orglife.ECONFLICT {
 		if prev, rerr := s.replay(ctx, s.store, idem); prev != nil || rerr != nil {
 			return prev, rerr
 		}
 	}
 	return in, err
+}
+
+// Pruning of idempotency keys.
+const (
+	// DefaultIdempotencyRetention is how long a response to an Idempotency-Key is kept by default.
+	DefaultIdempotencyRetention = 24 * time.Hour
+	// pruneEvery is the least time between two prunings by one server.
+	pruneEvery = time.Hour
+	// pruneBatch is how many keys one DELETE removes at most.
+	pruneBatch = 1000
+	// pruneMax is how many keys one pruning removes at most; the rest waits for the next one.
+	pruneMax = 100 * pruneBatch
+)
+
+// PruneIdempotency deletes the responses to Idempotency-Keys older than the retention, in
+// statements of at most pruneBatch rows and at most pruneMax rows in all, and returns how many it
+// deleted. A key older than the retention may then be used again for a new request.
+func (s *Service) PruneIdempotency(ctx context.Context) (int, error) {
+	s.lastPrune.Store(s.now().UnixNano())
+	before := s.instant().Add(-s.idemRetention)
+	total := 0
+	for total < s.pruneMax {
+		batch := min(s.pruneBatch, s.pruneMax-total)
+		n, err := s.store.PruneIdempotency(ctx, before, batch)
+		total += n
+		if err != nil || n < batch {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// maybePrune prunes idempotency keys when this server has not done so for pruneEvery; failures are
+// logged. It runs from the schedule and after writes that carried a key, so keys are pruned even
+// with the scheduled evaluation switched off.
+func (s *Service) maybePrune(ctx context.Context) {
+	now := s.now()
+	last := s.lastPrune.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)) < pruneEvery {
+		return
+	}
+	if !s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+		return // another request of this server is pruning
+	}
+	n, err := s.PruneIdempotency(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("pruning idempotency keys", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		s.log.Info("pruned idempotency keys", "deleted", n, "retention", s.idemRetention.String())
+	}
 }

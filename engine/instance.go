@@ -89,6 +89,10 @@ func (s *Service) derive(def *workflows.Definition, in *orglife.Instance, wasCom
 // Start starts an instance of a workflow for an org: the caller must be the org's branch (or an
 // admin), the workflow must apply to the org's kind, and the data must validate.
 func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams) (*orglife.Instance, error) {
+	if err := orglife.InvalidInput(orglife.CheckText("workflow", p.Workflow, orglife.MaxFilterLength),
+		orglife.CheckID("org_id", p.OrgID), orglife.CheckData("data", p.Data), checkIdempotencyKey(p.IdempotencyKey)); err != nil {
+		return nil, err
+	}
 	def, err := s.definition(p.Workflow)
 	if err != nil {
 		return nil, err
@@ -168,6 +172,9 @@ func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor,
 
 // GetInstance returns an instance in the caller's scope.
 func (s *Service) GetInstance(ctx context.Context, actor orglife.Actor, id string) (*orglife.Instance, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("id", id)); err != nil {
+		return nil, err
+	}
 	in, err := s.store.Instance(ctx, id, false)
 	if err != nil {
 		return nil, err
@@ -222,6 +229,12 @@ func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []E
 // ListInstances lists instances in the caller's scope, ordered by id.
 func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (Page[*orglife.Instance], error) {
 	var empty Page[*orglife.Instance]
+	if err := checkFilters(filter{"workflow", p.Workflow}, filter{"state", p.State}, filter{"cursor", p.Cursor}); err != nil {
+		return empty, err
+	}
+	if err := orglife.InvalidInput(orglife.CheckID("org_id", p.OrgID)); err != nil {
+		return empty, err
+	}
 	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
 	for _, d := range []string{p.From, p.To} {
 		if d != "" && !validDate(&d) {

@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,8 +34,20 @@ func validateOrg(o *orglife.Org) error {
 	if !orglife.OrgIDPattern.MatchString(o.ID) {
 		add("id", "id must match %s", orglife.OrgIDPattern)
 	}
+	d = append(d, orglife.CheckID("id", o.ID)...)
 	if strings.TrimSpace(o.Name) == "" {
 		add("name", "name is required")
+	}
+	d = append(d, orglife.CheckText("name", o.Name, orglife.MaxNameLength)...)
+	if o.ParentID != nil {
+		d = append(d, orglife.CheckID("parent_id", *o.ParentID)...)
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Attributes)) {
+		if p := orglife.TextProblem(k, orglife.MaxIDLength); p != "" {
+			add("attributes", "an attribute name %s", p)
+			continue
+		}
+		d = append(d, orglife.CheckText("attributes."+k, o.Attributes[k], orglife.MaxTextLength)...)
 	}
 	if !slices.Contains(orglife.OrgKinds, o.Kind) {
 		add("kind", "kind must be one of %s", strings.Join(orglife.OrgKinds, ", "))
@@ -51,7 +65,7 @@ func validateOrg(o *orglife.Org) error {
 	}
 	if len(d) > 0 {
 		slices.SortFunc(d, func(a, b orglife.Detail) int { return strings.Compare(a.Field, b.Field) })
-		return &orglife.Error{Code: orglife.EINVALID, Message: "invalid org", Details: d}
+		return &orglife.Error{Code: orglife.EINVALID, Message: "invalid org: " + d[0].Message, Details: d}
 	}
 	return nil
 }
@@ -87,6 +101,13 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string, p OrgPatch) (*orglife.Org, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change orgs")
+	}
+	var parent []orglife.Detail
+	if p.ParentID != nil {
+		parent = orglife.CheckID("parent_id", *p.ParentID)
+	}
+	if err := orglife.InvalidInput(orglife.CheckID("id", id), parent); err != nil {
+		return nil, err
 	}
 	var out *orglife.Org
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
@@ -145,6 +166,9 @@ func nilIfEmpty(v string) *string {
 
 // GetOrg returns an org in the caller's scope.
 func (s *Service) GetOrg(ctx context.Context, actor orglife.Actor, id string) (*orglife.Org, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("id", id)); err != nil {
+		return nil, err
+	}
 	sc, err := s.orgScope(ctx, actor, id)
 	if err != nil {
 		return nil, err
@@ -210,6 +234,9 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may add members")
 	}
+	if err := orglife.InvalidInput(orglife.CheckID("org_id", orgID)); err != nil {
+		return nil, err
+	}
 	if _, err := s.store.Org(ctx, orgID); err != nil {
 		return nil, err
 	}
@@ -220,9 +247,11 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	} else if !orglife.OrgIDPattern.MatchString(m.ID) {
 		d = append(d, orglife.Detail{Field: "id", Message: "id must match " + orglife.OrgIDPattern.String()})
 	}
+	d = append(d, orglife.CheckID("id", m.ID)...)
 	if strings.TrimSpace(m.Name) == "" {
 		d = append(d, orglife.Detail{Field: "name", Message: "name is required"})
 	}
+	d = append(d, orglife.CheckText("name", m.Name, orglife.MaxNameLength)...)
 	if m.Status == "" {
 		m.Status = orglife.MemberFull
 	}
@@ -231,14 +260,14 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	}
 	for _, r := range m.Roles {
 		if !slices.Contains(orglife.MemberRoles, r) {
-			d = append(d, orglife.Detail{Field: "roles", Message: "unknown role " + r})
+			d = append(d, orglife.Detail{Field: "roles", Message: "unknown role " + strconv.QuoteToASCII(r)})
 		}
 	}
 	if !validDate(m.JoinedOn) {
 		d = append(d, orglife.Detail{Field: "joined_on", Message: "joined_on must be a date YYYY-MM-DD"})
 	}
 	if len(d) > 0 {
-		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid member", Details: d}
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid member: " + d[0].Message, Details: d}
 	}
 	if m.Roles == nil {
 		m.Roles = []string{}
@@ -252,6 +281,9 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 
 // ListMembers lists an org's members (in scope), ordered by id.
 func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p ListParams) (Page[*orglife.Member], error) {
+	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
+		return Page[*orglife.Member]{}, err
+	}
 	sc, err := s.orgScope(ctx, actor, orgID)
 	if err != nil {
 		return Page[*orglife.Member]{}, err

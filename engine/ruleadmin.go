@@ -122,6 +122,9 @@ func (s *Service) PutRulesWith(ctx context.Context, actor orglife.Actor, p PutRu
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
 	}
+	if err := orglife.InvalidInput(orglife.CheckText("note", p.Note, orglife.MaxTextLength)); err != nil {
+		return nil, err
+	}
 	rs, err := s.CompileRules(p.Files)
 	if err != nil {
 		return nil, err
@@ -172,6 +175,9 @@ func (s *Service) RuleVersions(ctx context.Context) ([]*orglife.RuleSetVersion, 
 func (s *Service) ActivateVersion(ctx context.Context, actor orglife.Actor, version, note string) (*orglife.RuleSetVersion, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
+	}
+	if err := orglife.InvalidInput(orglife.CheckID("version", version), orglife.CheckText("note", note, orglife.MaxTextLength)); err != nil {
+		return nil, err
 	}
 	v, err := s.store.RuleSetVersion(ctx, version)
 	if err != nil {
@@ -260,6 +266,9 @@ func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams)
 	if !actor.IsAdmin() {
 		return Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
 	}
+	if err := checkFilters(filter{"action", p.Action}, filter{"cursor", p.Cursor}); err != nil {
+		return Page[*orglife.AuditEntry]{}, err
+	}
 	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.limit()+1)
 	if err != nil {
 		return Page[*orglife.AuditEntry]{}, err
@@ -282,6 +291,9 @@ func (s *Service) audit(ctx context.Context, st Store, actor orglife.Actor, acti
 
 // RuleVersion returns one stored rule-set version with its files.
 func (s *Service) RuleVersion(ctx context.Context, version string) (*orglife.RuleSetVersion, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("version", version)); err != nil {
+		return nil, err
+	}
 	return s.store.RuleSetVersion(ctx, version)
 }
 

@@ -26,7 +26,8 @@ func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *Evaluate
 	return true, res, err
 }
 
-// Schedule runs the scheduled evaluation now and then every interval until ctx ends. Every server
+// Schedule runs the scheduled evaluation now and then every interval until ctx ends; each tick
+// also prunes old idempotency keys (at most once per pruneEvery). Every server
 // runs Schedule; the lock makes one of them evaluate each time, and when that server dies its
 // lock goes with its connection, so another takes over at its next tick.
 func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
@@ -36,6 +37,7 @@ func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		s.maybePrune(ctx)
 		ran, res, err := s.RunScheduledOnce(ctx)
 		switch {
 		case err != nil:

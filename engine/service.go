@@ -30,6 +30,9 @@ type Config struct {
 	// MaxSpanDays is the most days from–to that one evaluation, as-of query or preview may span
 	// (default: the lookback plus a year, 766 days by default); negative means no limit.
 	MaxSpanDays int
+	// IdempotencyRetention is how long the response to an Idempotency-Key is kept at least
+	// (default DefaultIdempotencyRetention); older ones are pruned (see PruneIdempotency).
+	IdempotencyRetention time.Duration
 }
 
 // Service implements the use cases on a Store.
@@ -44,6 +47,11 @@ type Service struct {
 	lookbackDays int
 	maxSpanDays  int        // 0: no limit
 	evalMu       sync.Mutex // one persisting evaluation at a time in this process
+
+	idemRetention time.Duration
+	lastPrune     atomic.Int64 // unix nanoseconds of the last pruning of idempotency keys (0: never)
+	pruneBatch    int          // keys one DELETE removes at most (tests lower it)
+	pruneMax      int          // keys one pruning removes at most
 
 	// afterCommit runs after each committed transition (re-evaluation hooks in).
 	afterCommit func(in *orglife.Instance)
@@ -63,6 +71,10 @@ func New(cfg Config) *Service {
 		s.maxSpanDays = s.lookbackDays + 366
 	case s.maxSpanDays < 0:
 		s.maxSpanDays = 0
+	}
+	s.idemRetention, s.pruneBatch, s.pruneMax = cfg.IdempotencyRetention, pruneBatch, pruneMax
+	if s.idemRetention <= 0 {
+		s.idemRetention = DefaultIdempotencyRetention
 	}
 	if cfg.Rules != nil {
 		s.ruleSet.Store(cfg.Rules)

@@ -72,6 +72,9 @@ type Store interface {
 	Idempotency(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
 	// SaveIdempotency stores a response; conflict when (scope, key) exists.
 	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	// PruneIdempotency deletes at most limit responses created before before, oldest first, and
+	// returns how many it deleted.
+	PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error)
 
 	ComplianceStore
 	RuleSetStore

@@ -72,6 +72,8 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 	if p.Name == "" {
 		details = append(details, orglife.Detail{Field: "name", Message: "name is required"})
 	}
+	details = append(details, orglife.CheckText("name", p.Name, orglife.MaxNameLength)...)
+	details = append(details, orglife.CheckID("org_id", p.OrgID)...)
 	if !slices.Contains([]string{orglife.RoleAdmin, orglife.RoleSupervisor, orglife.RoleBranch}, p.Role) {
 		details = append(details, orglife.Detail{Field: "role", Message: "role must be admin, supervisor or branch"})
 	}
@@ -93,7 +95,7 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 		}
 	}
 	if len(details) > 0 {
-		return nil, "", &orglife.Error{Code: orglife.EINVALID, Message: "invalid token request", Details: details}
+		return nil, "", &orglife.Error{Code: orglife.EINVALID, Message: "invalid token request: " + details[0].Message, Details: details}
 	}
 	if p.OrgID != "" {
 		if _, err := s.store.Org(ctx, p.OrgID); orglife.ErrorCode(err) == orglife.ENOTFOUND {

@@ -18,6 +18,10 @@ type ListViolationsParams struct {
 // ListViolations lists violations in the caller's scope, ordered by id.
 func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (Page[*orglife.Violation], error) {
 	var empty Page[*orglife.Violation]
+	if err := checkFilters(filter{"rule", p.Rule}, filter{"status", p.Status}, filter{"kind", p.Kind},
+		filter{"severity", p.Severity}, filter{"period", p.Period}, filter{"cursor", p.Cursor}); err != nil {
+		return empty, err
+	}
 	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
 	if err != nil {
 		return empty, err
@@ -45,6 +49,9 @@ func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p Lis
 // GetViolation returns a violation in the caller's scope, with its explanation, evidence and
 // history.
 func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id string) (*orglife.Violation, error) {
+	if err := orglife.InvalidInput(orglife.CheckID("id", id)); err != nil {
+		return nil, err
+	}
 	v, err := s.store.Violation(ctx, id)
 	if err != nil {
 		return nil, err
@@ -79,6 +86,10 @@ const (
 // (manual, final for that identity; a note is required).
 func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision string, p DecideParams) (*orglife.Violation, error) {
 	var out *orglife.Violation
+	if err := orglife.InvalidInput(orglife.CheckID("id", id), orglife.CheckText("note", p.Note, orglife.MaxTextLength),
+		orglife.CheckText("reason", p.Reason, orglife.MaxTextLength)); err != nil {
+		return nil, err
+	}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		v, err := tx.Violation(ctx, id)
 		if err != nil {

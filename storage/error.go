@@ -15,7 +15,10 @@ import (
 // dbErr is the one place where database errors become application errors: sql.ErrNoRows becomes
 // orglife.ErrNotFound, a unique or primary-key violation (SQLite constraint codes, PostgreSQL
 // 23505) and a PostgreSQL serialization failure or deadlock become conflicts, a foreign-key
-// violation becomes invalid. Application errors pass through; nil stays nil; anything else is
+// violation becomes invalid, and so do PostgreSQL's refusals of bytes that are not UTF-8 and of
+// values too long to index — the last line of defence behind the validation in api and engine
+// (which alone stops NUL bytes: bun writes arguments into the SQL text, where a NUL breaks the
+// syntax). Application errors pass through; nil stays nil; anything else is
 // returned unchanged (it surfaces as internal).
 func dbErr(err error) error {
 	if err == nil {
@@ -47,6 +50,10 @@ func dbErr(err error) error {
 			return orglife.Errorf(orglife.EINVALID, "a referenced record does not exist")
 		case "40001", "40P01": // serialization_failure, deadlock_detected
 			return orglife.Errorf(orglife.ECONFLICT, "concurrent update; retry")
+		case "22021", "22P05": // character_not_in_repertoire (NUL, bad UTF-8), untranslatable_character
+			return orglife.Errorf(orglife.EINVALID, "a value holds bytes that are not UTF-8")
+		case "54000", "22001": // program_limit_exceeded (index row too large), string_data_right_truncation
+			return orglife.Errorf(orglife.EINVALID, "a value is too long to be stored")
 		}
 	}
 	return err

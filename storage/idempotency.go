@@ -45,3 +45,17 @@ func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) e
 	_, err := d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
+
+// PruneIdempotency deletes at most limit stored responses created before before, oldest first, in
+// one statement, and returns how many it deleted.
+func (d *DB) PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error) {
+	old := d.db.NewSelect().Model((*idempotencyRow)(nil)).Column("scope", "key").
+		Where("created_at < ?", utc(before)).Order("created_at").Limit(int64(limit))
+	res, err := d.db.NewDelete().Model((*idempotencyRow)(nil)).
+		Where("(scope, ?) IN (?)", bun.Ident("key"), old).Exec(ctx)
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -25,6 +25,8 @@ type common struct {
 	// maxSpanDays is the evaluation span budget (0: the engine's default), for the commands that
 	// register it.
 	maxSpanDays int
+	// idemRetention is serve's --idempotency-retention (0: the engine's default).
+	idemRetention time.Duration
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -94,7 +94,8 @@ func openService(ctx context.Context, c common, e env, log *slog.Logger, now fun
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc, MaxSpanDays: c.maxSpanDays})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
+		MaxSpanDays: c.maxSpanDays, IdempotencyRetention: c.idemRetention})
 	if err := svc.InitRules(ctx, rs); err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("activate rules: %w", err)

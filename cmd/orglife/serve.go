@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife/api"
+	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 )
 
@@ -26,6 +27,8 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
 	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
+	fs.DurationVar(&c.idemRetention, "idempotency-retention", engine.DefaultIdempotencyRetention,
+		"how long the response to an Idempotency-Key is kept before it is pruned")
 	if pos, code, ok := parseArgs(fs, args); !ok {
 		return code
 	} else if len(pos) > 0 {
