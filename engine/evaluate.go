@@ -19,6 +19,8 @@ type EvaluateParams struct {
 	From  string     `json:"from"`
 	To    string     `json:"to"`
 	OrgID string     `json:"org_id"`
+	// DryRun computes and reports without persisting, whatever the as_of.
+	DryRun bool `json:"dry_run"`
 }
 
 // EvaluateResult counts what an evaluation produced.
@@ -160,7 +162,7 @@ func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateP
 	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
 		return nil, err
 	}
-	sp.persist = s.persists(sp.asOf)
+	sp.persist = s.persists(sp.asOf) && !p.DryRun
 	return s.run(ctx, sp)
 }
 
@@ -313,7 +315,7 @@ func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluatePara
 	if sp.orgIDs, err = s.scopeOrgs(ctx, actor, p.OrgID); err != nil {
 		return nil, nil, err
 	}
-	sp.persist = s.persists(sp.asOf)
+	sp.persist = s.persists(sp.asOf) && !p.DryRun
 	var rows []orglife.LedgerRow
 	sp.collect = func(_ []string, batch []orglife.LedgerRow) { rows = append(rows, batch...) }
 	res, err := s.run(ctx, sp)

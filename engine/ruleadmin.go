@@ -234,6 +234,32 @@ func (s *Service) InitRules(ctx context.Context, pack *rules.RuleSet) error {
 	return nil
 }
 
+// LoadRules makes the service use the rule set active in the database, compiled against its
+// workflows, without activating or writing anything; with no active version (or one that no
+// longer compiles) it uses fallback, the pack's rules, in memory only. Read-only commands use it
+// where serve uses InitRules.
+func (s *Service) LoadRules(ctx context.Context, fallback *rules.RuleSet) error {
+	active, err := s.store.ActiveRuleSet(ctx)
+	switch {
+	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
+		s.SetRuleSet(fallback)
+		return nil
+	case err != nil:
+		return err
+	case fallback != nil && active.Version == fallback.Version:
+		s.SetRuleSet(fallback)
+		return nil
+	}
+	rs, err := s.CompileRules(filesOf(active))
+	if err != nil {
+		s.log.Warn("the active rule set no longer compiles against these workflows; using the pack's rules", "version", active.Version, "err", orglife.ErrorMessage(err))
+		s.SetRuleSet(fallback)
+		return nil
+	}
+	s.SetRuleSet(rs)
+	return nil
+}
+
 // SyncRules makes this server use the version active in the database, when another server
 // activated a different one. It is called periodically by serve.
 func (s *Service) SyncRules(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 
@@ -34,6 +35,10 @@ const (
 // instead of failing with SQLITE_BUSY when they upgrade a read lock. The synchronous pragma
 // follows them (see sqliteSynchronous).
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// sqliteReadOnlyParams open SQLite for reading only: query_only refuses every write, and
+// transactions are deferred (no write lock at BEGIN) and leave the journal mode alone.
+const sqliteReadOnlyParams = "_pragma=busy_timeout(10000)&_pragma=query_only(1)&_pragma=foreign_keys(1)"
 
 // DefaultSQLiteSynchronous is the synchronous setting of SQLite unless the DSN says otherwise
 // ("sqlite:PATH?synchronous=normal"): FULL syncs the WAL at every commit, so a committed
@@ -84,6 +89,37 @@ var _ engine.Store = (*DB)(nil)
 // "sqlite:PATH?synchronous=full|normal", default DefaultSQLiteSynchronous) or a "postgres://" (or
 // "postgresql://") URL. It does not migrate; call Migrate. A nil logger discards logs.
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+	return open(ctx, dsn, logger, false)
+}
+
+// OpenReadOnly connects like Open for a command that only reads (verify, check without
+// --persist, preview, test): the database must exist and its schema be current (it never
+// migrates), and the connection refuses writes — SQLite with query_only, PostgreSQL with
+// default_transaction_read_only.
+func OpenReadOnly(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		path, _, _ = strings.Cut(strings.TrimPrefix(path, "file:"), "?")
+		if _, err := os.Stat(path); err != nil && path != "" && !strings.HasPrefix(path, ":memory:") {
+			return nil, fmt.Errorf("storage: no database at %s (serve or migrate creates it): %w", path, err)
+		}
+	}
+	d, err := open(ctx, dsn, logger, true)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := d.Pending(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if len(pending) > 0 {
+		d.Close()
+		return nil, fmt.Errorf("storage: the schema of the database is not up to date (%d migration(s) pending, first %s): run orglife migrate", len(pending), pending[0])
+	}
+	return d, nil
+}
+
+func open(ctx context.Context, dsn string, logger *slog.Logger, readOnly bool) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -108,7 +144,11 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		sqldb, err = sql.Open("sqlite", "file:"+path+sep+sqliteParams+"&_pragma=synchronous("+sync+")")
+		params := sqliteParams + "&_pragma=synchronous(" + sync + ")"
+		if readOnly {
+			params = sqliteReadOnlyParams
+		}
+		sqldb, err = sql.Open("sqlite", "file:"+path+sep+params)
 		if err != nil {
 			return nil, fmt.Errorf("storage: open sqlite: %w", err)
 		}
@@ -128,6 +168,9 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		// protocol saves the prepare round trip and the statement cache that would not be reused.
 		if !strings.Contains(dsn, "default_query_exec_mode") {
 			cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		}
+		if readOnly {
+			cfg.RuntimeParams["default_transaction_read_only"] = "on"
 		}
 		sqldb = stdlib.OpenDB(*cfg)
 		sqldb.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))

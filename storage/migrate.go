@@ -26,6 +26,44 @@ var migrations embed.FS
 // migrateLockID is the PostgreSQL advisory lock that serializes Migrate across processes.
 const migrateLockID = 0x6f72676c // "orgl"
 
+// Pending returns the migrations that have not been applied, in order, without changing
+// anything (all of them on an empty database).
+func (d *DB) Pending(ctx context.Context) ([]string, error) {
+	files, err := d.migrationFiles()
+	if err != nil {
+		return nil, err
+	}
+	var done []string
+	if err := d.db.NewRaw("SELECT version FROM schema_migrations").Scan(ctx, &done); err != nil {
+		if !d.tableExists(ctx, "schema_migrations") {
+			done = nil
+		} else {
+			return nil, dbErr(err)
+		}
+	}
+	seen := make(map[string]bool, len(done))
+	for _, v := range done {
+		seen[v] = true
+	}
+	var out []string
+	for _, name := range files {
+		if v := strings.TrimSuffix(name, ".sql"); !seen[v] {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// tableExists reports whether the table exists.
+func (d *DB) tableExists(ctx context.Context, name string) bool {
+	q := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+	if d.dialect == Postgres {
+		q = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+	}
+	var n int
+	return d.db.NewRaw(q, name).Scan(ctx, &n) == nil && n > 0
+}
+
 // Migrate applies the migrations that have not been applied yet, in one transaction, and records
 // each in schema_migrations. It returns the versions it applied (none when the schema is current)
 // and is safe to run concurrently from several processes.

@@ -14,9 +14,10 @@ import (
 
 // cmdCheck evaluates the rules over every period overlapping --from..--to as of --as-of, prints
 // the ledger (table or JSON) and exits 1 when an open or acknowledged violation at or above
-// --fail-on exists in scope. A run of the present persists the ledger and violations like a
-// scheduled run; a run as of a past instant only reports what was known then (its --fail-on
-// counts the violations its rows call for) and leaves the stored present alone.
+// --fail-on exists in scope. By default it only reports, on a read-only connection (--fail-on
+// counts the violations its rows call for); with --persist a run of the present persists the
+// ledger and violations like a scheduled run, while a run as of a past or future instant still
+// leaves the stored present alone.
 func cmdCheck(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("check", e)
 	var c common
@@ -28,6 +29,7 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 	to := fs.String("to", "", "last date (YYYY-MM-DD) of the range; default the as-of date")
 	org := fs.String("org", "", "only this org and its subtree")
 	format := fs.String("format", "table", "table or json")
+	persist := fs.Bool("persist", false, "store the ledger and reconcile violations, as a scheduled run of the present does (default: only report)")
 	failOn := fs.String("fail-on", "", "exit 1 when an open violation of this severity or above exists (info|minor|major|critical)")
 	if pos, code, ok := parseArgs(fs, args); !ok {
 		return code
@@ -67,7 +69,12 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 		return 2
 	}
 	log := newLogger(e.stderr)
-	svc, db, err := openService(ctx, c, e, log, clock)
+	mode := reading
+	if *persist {
+		mode = writing
+	}
+	p.DryRun = !*persist
+	svc, db, err := openServiceFor(ctx, c, e, log, clock, mode)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 1
@@ -104,7 +111,7 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 			fmt.Fprintf(e.stdout, "as of %s, %s..%s: %d rows; violations opened %d, cleared %d, reopened %d\n",
 				res.AsOf.In(loc).Format(time.RFC3339), res.From, res.To, res.Rows, res.Opened, res.Cleared, res.Reopened)
 		} else {
-			fmt.Fprintf(e.stdout, "as of %s (past: not stored), %s..%s: %d rows\n",
+			fmt.Fprintf(e.stdout, "as of %s (not stored), %s..%s: %d rows\n",
 				res.AsOf.In(loc).Format(time.RFC3339), res.From, res.To, res.Rows)
 		}
 	}

@@ -27,7 +27,7 @@ func TestDemoGenerator(t *testing.T) {
 	if code, out, errOut := runCmd(t, "verify", "--db", db); code != 0 {
 		t.Fatalf("verify: %d %s %s", code, out, errOut)
 	}
-	code, out, errOut = runCmd(t, "check", "--db", db, "--now", "2026-03-01T00:00:00+08:00", "--from", "2024-01-01", "--to", "2025-12-31", "--format", "json")
+	code, out, errOut = runCmd(t, "check", "--persist", "--db", db, "--now", "2026-03-01T00:00:00+08:00", "--from", "2024-01-01", "--to", "2025-12-31", "--format", "json")
 	if code != 0 && code != 1 {
 		t.Fatalf("check: %d %s", code, errOut)
 	}

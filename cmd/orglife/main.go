@@ -20,7 +20,7 @@ import (
 const usage = `orglife — organizational-life workflows and compliance
 
 Usage:
-  orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D]
+  orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D] [--max-span-days N]
   orglife validate DIR
   orglife migrate  [--db DSN]
   orglife token create --name N --role admin|supervisor|branch [--org X] [--expires-at T | --expires-in 90d] [--db DSN]
@@ -29,7 +29,7 @@ Usage:
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
   orglife preview  --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]
-  orglife check    [--now T] [--as-of T] [--from D] [--to D] [--org X] [--format table|json] [--fail-on SEVERITY]
+  orglife check    [--now T] [--as-of T] [--from D] [--to D] [--org X] [--format table|json] [--fail-on SEVERITY] [--persist]
   orglife test     [DIR] [--require-coverage] [--run REGEX] [-v]
   orglife demo     --branches N [--years Y] [--seed S] [--as-of T] [--planted FILE] [--db DSN]
 

@@ -430,6 +430,12 @@ func TestGraphAndTokenCreate(t *testing.T) {
 		t.Fatalf("graph: exit %d\n%s%s", code, out, errs)
 	}
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "t.db")
+	if code, _, errs := runCmd(t, "token", "create", "--db", dsn, "--name", "ops", "--role", "admin"); code != 1 || !strings.Contains(errs, "no database") && !strings.Contains(errs, "orglife migrate") {
+		t.Fatalf("token create before migrate: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runCmd(t, "migrate", "--db", dsn); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s", code, errs)
+	}
 	code, out, errs = runCmd(t, "token", "create", "--db", dsn, "--name", "ops", "--role", "admin")
 	first, _, _ := strings.Cut(out, "\n")
 	if code != 0 || len(first) < 16 || strings.Contains(first, " ") {

@@ -79,9 +79,27 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (*storage.DB, 
 	return db, nil
 }
 
+// access says how a command may use the database.
+type access int
+
+const (
+	// serving migrates the schema and activates the pack's rules when they are due (serve).
+	serving access = iota
+	// writing writes data (tokens, a persisted check) on a current schema, never migrating
+	// and never activating rules.
+	writing
+	// reading never writes: the connection refuses writes and the schema must be current.
+	reading
+)
+
 // openService opens the database and loads the pack, and returns the service on them. The
-// caller closes the DB.
+// caller closes the DB. Only serve (access serving) migrates and activates rules; the other
+// commands use the rule set active in the database, or the pack's rules in memory when none is.
 func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time) (*engine.Service, *storage.DB, error) {
+	return openServiceFor(ctx, c, e, log, now, serving)
+}
+
+func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access) (*engine.Service, *storage.DB, error) {
 	loc, err := c.location()
 	if err != nil {
 		return nil, nil, err
@@ -90,15 +108,45 @@ func openService(ctx context.Context, c common, e env, log *slog.Logger, now fun
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := openStore(ctx, c.db, log)
+	var db *storage.DB
+	switch mode {
+	case serving:
+		db, err = openStore(ctx, c.db, log)
+	case writing:
+		db, err = openCurrent(ctx, c.db, log)
+	default:
+		db, err = storage.OpenReadOnly(ctx, c.db, log)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
 		MaxSpanDays: c.maxSpanDays, IdempotencyRetention: c.idemRetention})
-	if err := svc.InitRules(ctx, rs); err != nil {
+	if mode == serving {
+		err = svc.InitRules(ctx, rs)
+	} else {
+		err = svc.LoadRules(ctx, rs)
+	}
+	if err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("activate rules: %w", err)
+		return nil, nil, fmt.Errorf("rules: %w", err)
 	}
 	return svc, db, nil
+}
+
+// openCurrent opens the database of --db for writing data; its schema must be current.
+func openCurrent(ctx context.Context, dsn string, log *slog.Logger) (*storage.DB, error) {
+	db, err := storage.Open(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := db.Pending(ctx)
+	if err == nil && len(pending) > 0 {
+		err = fmt.Errorf("the schema of the database is not up to date (%d migration(s) pending): run orglife migrate (or start orglife serve) first", len(pending))
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }

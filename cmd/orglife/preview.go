@@ -50,7 +50,7 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	log := newLogger(e.stderr)
-	svc, db, err := openService(ctx, c, e, log, nil)
+	svc, db, err := openServiceFor(ctx, c, e, log, nil, reading)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife preview:", err)
 		return 1

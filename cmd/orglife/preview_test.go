@@ -18,7 +18,7 @@ func TestPreviewCommand(t *testing.T) {
 	if code, out, errOut := runCmd(t, "demo", "--branches", "5", "--years", "1", "--seed", "3", "--as-of", now, "--db", db); code != 0 {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}
-	if code, _, errOut := runCmd(t, "check", "--db", db, "--now", now, "--from", "2025-01-01", "--to", "2025-12-31"); code != 0 {
+	if code, _, errOut := runCmd(t, "check", "--persist", "--db", db, "--now", now, "--from", "2025-01-01", "--to", "2025-12-31"); code != 0 {
 		t.Fatalf("check: %d %s", code, errOut)
 	}
 	pack := copyPack(t)
