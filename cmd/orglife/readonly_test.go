@@ -60,7 +60,7 @@ func stateOf(t *testing.T, dsn string) dbState {
 		n     *int
 	}{{"schema_migrations", &s.migrations}, {"rule_sets", &s.versions}, {"rule_activations", &s.activations},
 		{"audit", &s.audit}, {"ledger", &s.ledger}, {"tokens", &s.tokens}} {
-		if err := db.Bun().NewRaw("SELECT count(*) FROM " + c.table).Scan(ctx, c.n); err != nil {
+		if err := db.Bun().NewRaw("SELECT count(*) FROM "+c.table).Scan(ctx, c.n); err != nil {
 			t.Fatalf("count %s: %v", c.table, err)
 		}
 	}
