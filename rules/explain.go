@@ -1,10 +1,13 @@
 package rules
 
 import (
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
@@ -166,11 +169,24 @@ func explainClauses(cs []*clauseProgs, f *frame, loc *time.Location) []orglife.C
 	return out
 }
 
+// maxClauseRunes caps a string shown as a side of a comparison.
+const maxClauseRunes = 200
+
 // clauseValue returns a value as a ledger shows it: scalars as they are, times as a date (at
 // midnight) or RFC 3339, durations in days, anything else nil.
 func clauseValue(v any, loc *time.Location) any {
 	switch x := v.(type) {
-	case bool, int, float64, string:
+	case bool, int:
+		return x
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) { // JSON has no such numbers
+			return strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		return x
+	case string:
+		if utf8.RuneCountInString(x) > maxClauseRunes { // a ledger row stays small
+			return string([]rune(x)[:maxClauseRunes]) + "…"
+		}
 		return x
 	case time.Time:
 		if x.IsZero() {
