@@ -23,6 +23,8 @@ type evaluationRequest struct {
 	From  string     `json:"from"`
 	To    string     `json:"to"`
 	OrgID string     `json:"org_id"`
+	// DryRun computes and counts without persisting.
+	DryRun bool `json:"dry_run"`
 }
 
 func (s *server) evaluate(c *gin.Context) {
@@ -34,7 +36,7 @@ func (s *server) evaluate(c *gin.Context) {
 	if len(raw) > 0 && !s.decodeJSON(c, raw, &req) {
 		return
 	}
-	res, err := s.svc.Evaluate(c.Request.Context(), actorOf(c), engine.EvaluateParams{AsOf: req.AsOf, From: req.From, To: req.To, OrgID: req.OrgID})
+	res, err := s.svc.Evaluate(c.Request.Context(), actorOf(c), engine.EvaluateParams{AsOf: req.AsOf, From: req.From, To: req.To, OrgID: req.OrgID, DryRun: req.DryRun})
 	if err != nil {
 		s.fail(c, err)
 		return
