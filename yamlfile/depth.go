@@ -1,5 +1,7 @@
 package yamlfile
 
+import "bytes"
+
 // depthScan estimates the nesting depth of the YAML text src with one pass over its bytes and
 // reports the offset of the byte at which the estimate first exceeds limit (ok false), or ok
 // true; deepest is the largest estimate seen.
@@ -34,16 +36,17 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 		return d
 	}
 	push := func(col int, seq bool) {
-		for len(block) > 0 {
-			t := block[len(block)-1]
-			if t.col > col || t.col == col && t.seq && !seq {
-				block = block[:len(block)-1]
-				continue
+		for len(block) > 0 && block[len(block)-1].col > col {
+			block = block[:len(block)-1]
+		}
+		// A sibling at the same column ends what was opened after it. goccy nests a mapping
+		// in a sequence at the same column, so a sequence is not ended by a mapping at its
+		// column unless a mapping at that column comes before it.
+		for k := len(block) - 1; k >= 0 && block[k].col == col; k-- {
+			if block[k].seq == seq {
+				block = block[:k]
+				break
 			}
-			if t.col == col && t.seq == seq {
-				block = block[:len(block)-1]
-			}
-			break
 		}
 		block = append(block, level{col, seq})
 	}
@@ -96,7 +99,6 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 		valueStart := quote == 0 // nothing of a plain scalar buffered yet
 		valueCol := i            // column of the current value's first character
 		lastCol := -1            // column of the last block indicator of this line
-		comma := false           // a flow entry separator was seen: no more key chains
 		for ; i < len(line); i++ {
 			c := line[i]
 			if quote != 0 {
@@ -159,7 +161,7 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 							flow[k] = 'm'
 							flowExtra++
 						}
-					} else if !comma {
+					} else {
 						push(valueCol, false)
 						lastCol = valueCol
 					}
@@ -185,10 +187,19 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 				}
 				valueStart = false
 				continue
+			case '!', '&':
+				if valueStart {
+					// A tag or an anchor: the value starts after it.
+					for i+1 < len(line) && !space(i+1) && !bytes.ContainsRune([]byte("[]{},"), rune(line[i+1])) {
+						i++
+					}
+					continue
+				}
 			case ',':
-				comma = true
-				valueStart, valueCol = true, i+1
-				continue
+				if len(flow) > 0 {
+					valueStart, valueCol = true, i+1
+					continue
+				}
 			case '|', '>':
 				if valueStart && len(flow) == 0 && blockHeader(line[i+1:]) {
 					blockIndent, blockBody = lastCol, -1

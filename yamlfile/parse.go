@@ -37,6 +37,11 @@ func (l Limits) Parse(file string, src []byte) (*Node, orglife.Problems) {
 	if p != nil {
 		return nil, orglife.Problems{*p}
 	}
+	return l.parse(file, src)
+}
+
+// parse parses src, which passed the precheck.
+func (l Limits) parse(file string, src []byte) (*Node, orglife.Problems) {
 	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		return nil, orglife.Problems{syntaxProblem(file, err)}
