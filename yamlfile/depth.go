@@ -53,7 +53,7 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 	n := len(src)
 	for start := 0; start < n; {
 		end := start
-		for end < n && src[end] != '\n' {
+		for end < n && src[end] != '\n' && src[end] != '\r' { // a lone CR breaks a line too
 			end++
 		}
 		line := src[start:end]
@@ -129,9 +129,9 @@ func depthScan(src []byte, limit int) (off, deepest int, ok bool) {
 				if valueStart || i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
 					// A comment to the end of the line, and on while lines end with a backslash.
 					e := end
-					for e < n && (e > 0 && src[e-1] == '\\' || e > 1 && src[e-1] == '\r' && src[e-2] == '\\') {
+					for e < n && e > 0 && src[e-1] == '\\' {
 						e++
-						for e < n && src[e] != '\n' {
+						for e < n && src[e] != '\n' && src[e] != '\r' {
 							e++
 						}
 					}

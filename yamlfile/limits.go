@@ -76,11 +76,16 @@ func sizeName(n int) string {
 }
 
 // position returns the 1-based line and column (in runes; an invalid byte counts as one) of the
-// byte at offset off of src.
+// byte at offset off of src. Lines end at LF, CRLF or a lone CR, as for the YAML library.
 func position(src []byte, off int) (line, col int) {
 	off = min(off, len(src))
-	start := bytes.LastIndexByte(src[:off], '\n') + 1
-	return bytes.Count(src[:start], []byte{'\n'}) + 1, utf8.RuneCount(src[start:off]) + 1
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if src[i] == '\n' || src[i] == '\r' && (i+1 >= len(src) || src[i+1] != '\n') {
+			line, start = line+1, i+1
+		}
+	}
+	return line, utf8.RuneCount(src[start:off]) + 1
 }
 
 // Messages for a file that is not UTF-8, in the style of the project's other messages for
