@@ -13,7 +13,7 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-func loadPack(t *testing.T) (*workflows.Set, *rules.RuleSet) {
+func loadPack(t testing.TB) (*workflows.Set, *rules.RuleSet) {
 	t.Helper()
 	set, ps := workflows.Load(partybranch.FS, "workflows", "")
 	if len(ps) > 0 {

@@ -20,12 +20,34 @@ type source struct {
 // An empty document yields a null node at 1:1. Syntax errors, several documents and unknown
 // aliases are problems; the returned node is nil when the document could not be parsed.
 // Duplicate keys are kept in the tree: decoders report them with CheckKeys or Duplicates.
+// Parse applies the default Limits; see Limits.Parse.
 func Parse(file string, src []byte) (*Node, orglife.Problems) {
+	return Limits{}.Parse(file, src)
+}
+
+// Parse parses like the function Parse within the limits l. Before the YAML library sees src,
+// a file larger than MaxBytes, a file that is not UTF-8 (a leading byte order mark is
+// skipped) and a file nested deeper than MaxDepth are refused with one problem at the place
+// where the limit is passed; a document with more than MaxNodes nodes, counting each alias as
+// a copy of its anchor, is refused at the alias or node that passes the limit. The node is nil
+// when the file is refused.
+func (l Limits) Parse(file string, src []byte) (*Node, orglife.Problems) {
+	l = l.withDefaults()
+	src, p := l.precheck(file, src)
+	if p != nil {
+		return nil, orglife.Problems{*p}
+	}
+	return l.parse(file, src)
+}
+
+// parse parses src, which passed the precheck.
+func (l Limits) parse(file string, src []byte) (*Node, orglife.Problems) {
 	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		return nil, orglife.Problems{syntaxProblem(file, err)}
 	}
-	c := &converter{file: file, src: &source{lines: strings.Split(string(src), "\n")}, anchors: map[string]*Node{}}
+	c := &converter{file: file, src: &source{lines: strings.Split(string(src), "\n")}, anchors: map[string]*Node{},
+		sizes: map[*Node]int{}, limits: l}
 	var body ast.Node
 	for i, doc := range f.Docs {
 		if i == 0 {
@@ -44,6 +66,9 @@ func Parse(file string, src []byte) (*Node, orglife.Problems) {
 		root = &Node{Kind: KindNull, File: file, Line: 1, Column: 1, Tag: TagNull, src: c.src}
 	} else {
 		root = c.node(body)
+	}
+	if c.over != nil {
+		return nil, orglife.Problems{*c.over}
 	}
 	c.problems.Sort()
 	return root, c.problems
@@ -66,6 +91,12 @@ type converter struct {
 	src      *source
 	anchors  map[string]*Node
 	problems orglife.Problems
+
+	limits Limits
+	sizes  map[*Node]int    // nodes of an anchored subtree, aliases expanded
+	nodes  int              // nodes so far, aliases expanded
+	depth  int              // collections open around the node being converted
+	over   *orglife.Problem // the first limit passed; conversion stops
 }
 
 func (c *converter) at(tk *token.Token, kind Kind) *Node {
@@ -73,7 +104,28 @@ func (c *converter) at(tk *token.Token, kind Kind) *Node {
 	if tk != nil && tk.Position != nil {
 		n.Line, n.Column = tk.Position.Line, max(tk.Position.Column, 1)
 	}
+	c.count(n, 1)
 	return n
+}
+
+// count adds k nodes (at n) and records the first time the node limit is passed.
+func (c *converter) count(n *Node, k int) {
+	c.nodes += k
+	if c.nodes > c.limits.MaxNodes && c.over == nil {
+		p := n.Problemf("YAML document larger than %d nodes (aliases count as copies of their anchors)", c.limits.MaxNodes)
+		c.over = &p
+	}
+}
+
+// enter opens a collection at n; it reports false (and records a problem) past the depth limit.
+// The precheck's estimate normally stops such files before they are parsed.
+func (c *converter) enter(n *Node) bool {
+	c.depth++
+	if c.depth > c.limits.MaxDepth && c.over == nil {
+		p := n.Problemf("YAML nesting deeper than %d levels", c.limits.MaxDepth)
+		c.over = &p
+	}
+	return c.over == nil
 }
 
 func (c *converter) scalar(tk *token.Token, value, tag string) *Node {
@@ -91,6 +143,9 @@ func (c *converter) scalar(tk *token.Token, value, tag string) *Node {
 }
 
 func (c *converter) node(an ast.Node) *Node {
+	if c.over != nil {
+		return &Node{Kind: KindNull, File: c.file, Line: 1, Column: 1, Tag: TagNull, src: c.src}
+	}
 	switch v := an.(type) {
 	case nil:
 		return &Node{Kind: KindNull, File: c.file, Line: 1, Column: 1, Tag: TagNull, src: c.src}
@@ -123,27 +178,41 @@ func (c *converter) node(an ast.Node) *Node {
 	case *ast.MappingNode:
 		n := c.at(v.GetToken(), KindMap)
 		if len(v.Values) > 0 && !v.IsFlowStyle {
-			first := c.at(v.Values[0].Key.GetToken(), KindNull)
+			first := &Node{Line: 1, Column: 1}
+			if tk := v.Values[0].Key.GetToken(); tk != nil && tk.Position != nil {
+				first.Line, first.Column = tk.Position.Line, max(tk.Position.Column, 1)
+			}
 			n.Line, n.Column = first.Line, first.Column
 		}
-		for _, mv := range v.Values {
-			n.Entries = append(n.Entries, c.entry(mv))
+		if c.enter(n) {
+			for _, mv := range v.Values {
+				n.Entries = append(n.Entries, c.entry(mv))
+			}
 		}
+		c.depth--
 		return n
 	case *ast.MappingValueNode:
 		n := c.at(v.Key.GetToken(), KindMap)
-		n.Entries = []*Entry{c.entry(v)}
+		if c.enter(n) {
+			n.Entries = []*Entry{c.entry(v)}
+		}
+		c.depth--
 		return n
 	case *ast.SequenceNode:
 		n := c.at(v.GetToken(), KindSeq)
-		for _, it := range v.Values {
-			n.Items = append(n.Items, c.node(it))
+		if c.enter(n) {
+			for _, it := range v.Values {
+				n.Items = append(n.Items, c.node(it))
+			}
 		}
+		c.depth--
 		return n
 	case *ast.AnchorNode:
+		before := c.nodes
 		n := c.node(v.Value)
 		if v.Name != nil {
 			c.anchors[v.Name.GetToken().Value] = n
+			c.sizes[n] = c.nodes - before
 		}
 		return n
 	case *ast.AliasNode:
@@ -152,6 +221,11 @@ func (c *converter) node(an ast.Node) *Node {
 			name = v.Value.GetToken().Value
 		}
 		if n, ok := c.anchors[name]; ok {
+			at := &Node{File: c.file, Line: n.Line, Column: n.Column}
+			if v.Start != nil && v.Start.Position != nil {
+				at.Line, at.Column = v.Start.Position.Line, max(v.Start.Position.Column, 1)
+			}
+			c.count(at, c.sizes[n])
 			return n
 		}
 		n := c.at(v.Start, KindNull)
