@@ -14,7 +14,8 @@ import (
 // with an error (the row's status is error) instead of taking the process down.
 const (
 	// MemoryBudget is expr's memory budget of one run, in its units: one element of a built list
-	// or range, one byte of a built string (repeat, join, replace, +).
+	// or range, one byte of a built string (repeat, join, replace, +), one iteration of a
+	// predicate (count, any, all, filter, map, reduce…).
 	MemoryBudget = 2_000_000
 	// MaxStringBytes is the longest string one operation may build.
 	MaxStringBytes = 1 << 20
@@ -143,6 +144,9 @@ func guardedAdd(args ...any) (out any, mem uint, err error) {
 }
 
 // budgetPatch rewrites, after a type check:
+//   - the body P of every predicate into let __stepN = repeat('x', 1); P, so each iteration of a
+//     loop costs one unit of the memory budget (repeat(s, 1) returns s without copying): the
+//     budget is a step budget as well;
 //   - repeat(s, n), join(l, g), replace(s, o, r) into repeat(__repeat(s, n), 1) and so on;
 //   - a + b on strings into repeat(__add(a, b), 1);
 //   - a + b where both operands are known only at run time into
@@ -166,6 +170,14 @@ func (p *budgetPatch) Visit(node *ast.Node) {
 		case "join", "replace":
 			ast.Patch(node, charged(call(guardPrefix+n.Name, n, n.Arguments...)))
 		}
+	case *ast.PredicateNode:
+		// one unit of the budget per iteration of a predicate: loops over records are bounded too
+		if v, ok := n.Node.(*ast.VariableDeclaratorNode); ok && strings.HasPrefix(v.Name, guardPrefix+"step") {
+			return // already patched
+		}
+		p.vars++
+		tick := &ast.BuiltinNode{Name: "repeat", Arguments: []ast.Node{&ast.StringNode{Value: "x"}, &ast.IntegerNode{Value: 1}}}
+		n.Node = &ast.VariableDeclaratorNode{Name: fmt.Sprintf("%sstep%d", guardPrefix, p.vars), Value: tick, Expr: n.Node}
 	case *ast.BinaryNode:
 		if n.Operator != "+" || n.Left.Type() == nil || n.Right.Type() == nil {
 			return

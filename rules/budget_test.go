@@ -75,3 +75,31 @@ func TestRuleSetBudget(t *testing.T) {
 		t.Fatalf("problems = %v", ps)
 	}
 }
+
+func TestStepBudget(t *testing.T) {
+	loc := shanghai(t)
+	s := NewSchema(meetingFields())
+	problems := make([]any, 2000)
+	for i := range problems {
+		problems[i] = "问题"
+	}
+	vars := guardVars(s, map[string]any{"problems": problems}, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), loc)
+	for src, fails := range map[string]bool{
+		"all(data.problems, all(data.problems, all(data.problems, # != '')))": true,
+		"count(data.problems, # != '') == 2000":                                false,
+		"all(data.problems, any(data.problems, # == '问题'))":                   false,
+	} {
+		p, err := Compile(src, GuardEnv(s), KindBool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, err := p.Run(vars)
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("%s ran for %v", src, took)
+		}
+		if fails != (err != nil && strings.Contains(err.Error(), "memory budget exceeded")) {
+			t.Errorf("%s = %v, %v", src, out, err)
+		}
+	}
+}
