@@ -86,7 +86,7 @@ func TestStepBudget(t *testing.T) {
 	vars := guardVars(s, map[string]any{"problems": problems}, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), loc)
 	for src, fails := range map[string]bool{
 		"all(data.problems, all(data.problems, all(data.problems, # != '')))": true,
-		"count(data.problems, # != '') == 2000":                                false,
+		"count(data.problems, # != '') == 2000":                               false,
 		"all(data.problems, any(data.problems, # == '问题'))":                   false,
 	} {
 		p, err := Compile(src, GuardEnv(s), KindBool)
