@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orglife/orglife"
 )
 
 func TestExpressionBudgets(t *testing.T) {
@@ -101,5 +103,42 @@ func TestStepBudget(t *testing.T) {
 		if fails != (err != nil && strings.Contains(err.Error(), "memory budget exceeded")) {
 			t.Errorf("%s = %v, %v", src, out, err)
 		}
+	}
+}
+
+// TestBlownRuleRunsOncePerOrg: after one run of a rule blows its budget, its other rows for the
+// org are errors without running again, and the other rules are judged as usual.
+func TestBlownRuleRunsOncePerOrg(t *testing.T) {
+	loc := sh(t)
+	rs := ruleSet(t, `rules:
+  - id: loops
+    title: 十亿次循环
+    every: month
+    require: "all(1..1000, all(1..1000, all(1..1000, # > 0)))"
+    message: m
+  - id: fine
+    title: 正常
+    every: month
+    require: "true"
+    message: m
+`)
+	asOf := at(t, "2025-12-31T10:00:00+08:00")
+	start := time.Now()
+	rows := rs.EvaluateOrg(&OrgInput{Org: branch(), Records: map[string][]*Record{}}, EvalParams{AsOf: asOf,
+		From: time.Date(2024, 1, 1, 0, 0, 0, 0, loc), To: asOf, Loc: loc})
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("24 months of a blown rule took %v", took)
+	}
+	for _, r := range rows {
+		want := orglife.StatusError
+		if r.Rule == "fine" {
+			want = orglife.StatusCompliant
+		}
+		if r.Status != want || (r.Rule == "loops" && !strings.Contains(r.Explanation.Text, "memory budget exceeded")) {
+			t.Fatalf("%s %s: %s %s", r.Rule, r.PeriodKey(), r.Status, r.Explanation.Text)
+		}
+	}
+	if len(rows) != 48 {
+		t.Fatalf("%d rows, want 48", len(rows))
 	}
 }

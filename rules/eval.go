@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -105,6 +106,10 @@ type orgEval struct {
 	inst    *Record // instance scope
 	instAt  InstanceView
 	dueView bool
+
+	// blown holds, per rule id, the reason of a run that blew its budget: the rule's later rows
+	// for this org are errors without running it again.
+	blown map[string]string
 }
 
 func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
@@ -113,7 +118,8 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 		loc = time.Local
 	}
 	ev := &orgEval{rs: rs, in: in, p: p, loc: loc, now: p.AsOf.In(loc),
-		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{}}
+		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{},
+		blown: map[string]string{}}
 	ev.org = NewOrgView(in.Org, len(in.Members), loc)
 	ev.members = make([]MemberView, len(in.Members))
 	for i, m := range in.Members {
@@ -400,9 +406,18 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	if per != nil && !ev.effective(per.Start) {
 		return fail(orglife.StatusNotApplicable, "不在生效期内")
 	}
+	if reason, ok := ev.blown[r.ID]; ok { // one blown budget per rule and org is enough
+		return fail(orglife.StatusError, reason)
+	}
+	errorRow := func(reason string) orglife.LedgerRow {
+		if strings.Contains(reason, "budget") {
+			ev.blown[r.ID] = reason
+		}
+		return fail(orglife.StatusError, reason)
+	}
 	ok, err := ev.where()
 	if err != nil {
-		return fail(orglife.StatusError, "where: "+err.Error())
+		return errorRow("where: " + err.Error())
 	}
 	if !ok {
 		return fail(orglife.StatusNotApplicable, "适用条件不满足")
@@ -410,7 +425,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	due := ev.period.Due
 	if per == nil || r.due != nil {
 		if due, err = ev.dueOf(); err != nil {
-			return fail(orglife.StatusError, "due: "+err.Error())
+			return errorRow("due: " + err.Error())
 		}
 	}
 	if per != nil {
@@ -424,7 +439,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	row.Status = out.status
 	row.Evidence = ev.evidence()
 	if out.err != nil {
-		return fail(orglife.StatusError, out.err.Error())
+		return errorRow(out.err.Error())
 	}
 	row.Explanation.Checks = out.checks
 	row.Explanation.Clauses = explainClauses(r.clauses, ev.f, ev.loc)

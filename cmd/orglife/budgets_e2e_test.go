@@ -61,6 +61,11 @@ func budgets(t *testing.T, dsn string) {
 		return b.String()
 	}
 	deep := strings.Repeat("[", 50000) + strings.Repeat("]", 50000)
+	laughs := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	for i := 'b'; i <= 'j'; i++ {
+		prev := string(i - 1)
+		laughs += fmt.Sprintf("%c: &%c [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", i, i, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
 	gbk := "rules:\n  - id: r\n    title: \xd6\xf7\xcc\xe2\xb5\xb3\xc8\xd5\n    every: month\n    require: \"true\"\n    message: m\n"
 	cases := []budgetCase{
 		{"compliance over ten thousand years (supervisor)", "GET", "/v1/compliance?as_of=" + asOf + "&" + huge + "&limit=1", super, nil, 400, "at most 766 days"},
@@ -73,6 +78,11 @@ func budgets(t *testing.T, dsn string) {
 		{"preview of 1 200 rules", "POST", "/v1/rules/preview", super, manyRules(1200), 422, "at most 1000 rules"},
 		{"YAML nested 50 000 deep", "POST", "/v1/rules/validate", admin, "rules: " + deep + "\n", 422, "nest"},
 		{"PUT of a memory bomb", "PUT", "/v1/rules?allow_removal=true", admin, bombRule, 422, "budget"},
+		{"PUT of a doubling string", "PUT", "/v1/rules?allow_removal=true", admin, strings.Replace(bombRule,
+			"len(repeat(repeat('x', 999999), 999999)) > 0", "len(reduce(1..64, #acc + #acc, org.name)) > 0", 1), 422, "budget"},
+		{"PUT of a loop of a billion steps", "PUT", "/v1/rules?allow_removal=true", admin, strings.Replace(bombRule,
+			"len(repeat(repeat('x', 999999), 999999)) > 0", "all(1..1000, all(1..1000, all(1..1000, # > 0)))", 1), 422, "budget"},
+		{"billion laughs", "POST", "/v1/rules/validate", admin, laughs, 422, "nodes"},
 		{"PUT of nested YAML", "PUT", "/v1/rules?allow_removal=true", admin, "rules: " + deep + "\n", 422, "nest"},
 		{"PUT of no rules", "PUT", "/v1/rules?allow_removal=true", admin, "rules: []\n", 422, "no rule"},
 		{"PUT of one file of six", "PUT", "/v1/rules", admin, oneRule, 409, "allow_removal"},
