@@ -47,7 +47,7 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 		r.Digest = digest(r)
 		was := prev[ledgerKey(r.Rule, r.SubjectID, r.PeriodKey())]
 		if was != nil && !sameInstant(was.Due, r.Due) {
-			d.dues = append(d.dues, DueChange{Rule: r.Rule, OrgID: r.OrgID, SubjectID: r.SubjectID, Period: r.PeriodKey(), From: was.Due, To: r.Due})
+			d.dues = append(d.dues, DueChange{Rule: r.Rule, OrgID: r.OrgID, SubjectID: r.SubjectID, Period: r.PeriodKey(), From: utcPtr(was.Due), To: utcPtr(r.Due)})
 		}
 		switch {
 		case was == nil || was.Status != r.Status:
@@ -79,6 +79,15 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 	d.violations, d.vchanges, d.counts = reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(),
 		func() string { return orglife.NewID(s.instant()) })
 	return d, nil
+}
+
+// utcPtr returns a copy of an optional instant in UTC.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // sameInstant reports whether two optional instants are equal.
