@@ -176,7 +176,7 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 		}
 		return id
 	}
-	rows, err := s.store.LedgerRows(ctx, LedgerFilter{OrgIDs: all, Period: p.Period, Light: true})
+	counts, err := s.store.LedgerCounts(ctx, all, p.Period, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -188,16 +188,13 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 			out = append(out, SummaryRow{OrgID: o.ID, Name: o.Name, Kind: o.Kind, Counts: map[orglife.Status]int{}})
 		}
 	}
-	for _, r := range rows {
-		if !inRange(r, p.From, p.To) {
-			continue
-		}
-		i, ok := index[under(r.OrgID)]
+	for _, c := range counts {
+		i, ok := index[under(c.OrgID)]
 		if !ok {
 			continue
 		}
-		out[i].Counts[r.Status]++
-		out[i].Total++
+		out[i].Counts[c.Status] += c.N
+		out[i].Total += c.N
 	}
 	for i := range out {
 		c := out[i].Counts
@@ -208,17 +205,4 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 		}
 	}
 	return out, nil
-}
-
-// inRange reports whether a row's period start (or, without a period, its due date) falls in
-// [from, to] (dates; empty bounds are open).
-func inRange(r *orglife.LedgerRow, from, to string) bool {
-	day := ""
-	switch {
-	case r.PeriodStart != nil:
-		day = *r.PeriodStart
-	case r.Due != nil:
-		day = r.Due.Format(orglife.DateLayout)
-	}
-	return (from == "" || day >= from) && (to == "" || day <= to)
 }

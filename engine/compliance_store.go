@@ -21,6 +21,8 @@ type ComplianceStore interface {
 	// SaveLedger upserts rows (keyed by rule, subject and period) and appends changes to the
 	// status timeline, in bulk.
 	SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []LedgerChange) error
+	// LedgerCounts counts ledger rows of the orgs by org and status (see storage.DB.LedgerCounts).
+	LedgerCounts(ctx context.Context, orgIDs []string, period, from, to string) ([]LedgerCount, error)
 	// LedgerTimeline returns the status changes of one rule × subject × period, oldest first.
 	LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]LedgerChange, error)
 
@@ -36,6 +38,13 @@ type ComplianceStore interface {
 	// on one connection; a process-local lock on SQLite). ok is false when another holder has it.
 	// release frees it; a holder that dies frees it with its connection.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+}
+
+// LedgerCount is the number of ledger rows of one org with one status.
+type LedgerCount struct {
+	OrgID  string
+	Status orglife.Status
+	N      int
 }
 
 // LedgerFilter selects ledger rows. Empty fields do not filter; Period "-" selects rows without

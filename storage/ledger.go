@@ -221,3 +221,41 @@ func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string)
 	}
 	return out, nil
 }
+
+// LedgerCounts counts the stored ledger rows of orgIDs by org and status, in the database: rows
+// of period p (a label, "-" for none, "" for all) whose day — the period's start, or the UTC date
+// of the due instant for rows without a period — lies in [from, to] (dates; empty bounds are
+// open).
+func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to string) ([]engine.LedgerCount, error) {
+	day := "COALESCE(period_start, substr(CAST(due AS TEXT), 1, 10))"
+	if d.dialect == Postgres {
+		day = "COALESCE(period_start, to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
+	}
+	var counts []struct {
+		OrgID  string `bun:"org_id"`
+		Status string `bun:"status"`
+		N      int    `bun:"n"`
+	}
+	out := []engine.LedgerCount{}
+	q := d.db.NewSelect().TableExpr("ledger").ColumnExpr("org_id, status, count(*) AS n").
+		Where("org_id IN (?)", bun.In(orgIDs)).GroupExpr("org_id, status").OrderExpr("org_id, status")
+	if p != "" {
+		q = q.Where("period_key = ?", periodKey(p))
+	}
+	if from != "" {
+		q = q.Where(day+" >= ?", from)
+	}
+	if to != "" {
+		q = q.Where(day+" <= ?", to)
+	}
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	if err := q.Scan(ctx, &counts); err != nil {
+		return nil, dbErr(err)
+	}
+	for _, c := range counts {
+		out = append(out, engine.LedgerCount{OrgID: c.OrgID, Status: orglife.Status(c.Status), N: c.N})
+	}
+	return out, nil
+}
