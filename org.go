@@ -27,10 +27,12 @@ type Org struct {
 	ParentID      *string           `json:"parent_id"`
 	Attributes    map[string]string `json:"attributes"`
 	EstablishedOn *string           `json:"established_on"`
-	TermStartedOn *string           `json:"term_started_on"`
-	TermYears     int               `json:"term_years"`
-	CreatedAt     time.Time         `json:"created_at"`
-	UpdatedAt     time.Time         `json:"updated_at"`
+	// DissolvedOn is the day the org was dissolved (撤销); periods after it are not applicable.
+	DissolvedOn   *string   `json:"dissolved_on"`
+	TermStartedOn *string   `json:"term_started_on"`
+	TermYears     int       `json:"term_years"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // TermEndsOn returns the derived end of the committee term (term start plus term years), or ""

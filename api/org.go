@@ -17,6 +17,7 @@ type orgRequest struct {
 	ParentID      *string           `json:"parent_id"`
 	Attributes    map[string]string `json:"attributes"`
 	EstablishedOn *string           `json:"established_on"`
+	DissolvedOn   *string           `json:"dissolved_on"`
 	TermStartedOn *string           `json:"term_started_on"`
 	TermYears     int               `json:"term_years"`
 }
@@ -53,7 +54,7 @@ func (s *server) createOrg(c *gin.Context) {
 	}
 	o, err := s.svc.CreateOrg(c.Request.Context(), actorOf(c), &orglife.Org{
 		ID: req.ID, Name: req.Name, Kind: req.Kind, ParentID: req.ParentID, Attributes: req.Attributes,
-		EstablishedOn: req.EstablishedOn, TermStartedOn: req.TermStartedOn, TermYears: req.TermYears,
+		EstablishedOn: req.EstablishedOn, DissolvedOn: req.DissolvedOn, TermStartedOn: req.TermStartedOn, TermYears: req.TermYears,
 	})
 	if err != nil {
 		s.fail(c, err)

@@ -22,6 +22,7 @@ type OrgPatch struct {
 	ParentID      *string            `json:"parent_id"`
 	Attributes    *map[string]string `json:"attributes"`
 	EstablishedOn *string            `json:"established_on"`
+	DissolvedOn   *string            `json:"dissolved_on"`
 	TermStartedOn *string            `json:"term_started_on"`
 	TermYears     *int               `json:"term_years"`
 }

@@ -143,3 +143,36 @@ func TestRuleSetActivationGuards(t *testing.T) {
 		}
 	})
 }
+
+// TestSinceRetiresEarlierPeriods: moving the go-live date later makes the periods it leaves
+// behind not_applicable and clears their violations at once; records dated before it are
+// refused.
+func TestSinceRetiresEarlierPeriods(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		w.evaluate(t, "2025-01-01", "2025-01-31")
+		if v := w.violation(t, "theme_day_monthly", "b", "2025-01", "overdue", ""); v == nil || v.Status != orglife.ViolationOpen {
+			t.Fatalf("before: %+v", v)
+		}
+		changed, err := w.svc.SetSince(w.ctx, admin, "2025-02-01")
+		if err != nil || !changed {
+			t.Fatalf("SetSince: %v %v", changed, err)
+		}
+		if row := w.row(t, "theme_day_monthly", "b", "2025-01"); row.Status != orglife.StatusNotApplicable {
+			t.Fatalf("2025-01 after the go-live date moved: %s", row.Status)
+		}
+		if v := w.violation(t, "theme_day_monthly", "b", "2025-01", "overdue", ""); v == nil || v.Status != orglife.ViolationResolved {
+			t.Fatalf("violation after: %+v", v)
+		}
+		if changed, err := w.svc.SetSince(w.ctx, admin, "2025-02-01"); err != nil || changed {
+			t.Fatalf("the same date again: %v %v", changed, err)
+		}
+		_, err = w.svc.Start(w.ctx, brB, engine.StartParams{Workflow: "meeting", OrgID: "b",
+			Data: map[string]any{"type": "theme_day", "held_on": "2025-01-20", "topic": "主题党日"}})
+		if code(err) != orglife.EUNPROCESSABLE || !strings.Contains(orglife.ErrorMessage(err), "早于系统启用日期") {
+			t.Fatalf("a meeting before the go-live date: %v", err)
+		}
+		if _, err := w.svc.SetSince(w.ctx, admin, "1025-01-01"); code(err) != orglife.EINVALID {
+			t.Fatalf("an implausible go-live date: %v", err)
+		}
+	})
+}

@@ -55,6 +55,9 @@ type evalSpec struct {
 	persist  bool
 	rules    *rules.RuleSet
 	collect  func(batch []string, rows []orglife.LedgerRow) // receives each batch's orgs and rows when not nil
+	since    time.Time                                      // the go-live date (set by run)
+	// beforeSince lets the evaluation cover periods before the go-live date (to retire them)
+	beforeSince bool
 }
 
 // RuleSet returns the active rule set.
@@ -175,8 +178,19 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 	if sp.rules == nil {
 		return nil, errNoRules
 	}
+	since, err := s.Since(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sp.since = since
+	if !since.IsZero() && sp.from.Before(since) && !sp.beforeSince {
+		sp.from = since // no evaluation covers periods before the go-live date
+	}
 	res := &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
 		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}, Persisted: sp.persist}
+	if sp.to.Before(sp.from) {
+		return res, nil
+	}
 	if sp.persist {
 		s.evalMu.Lock()
 		defer s.evalMu.Unlock()
@@ -260,7 +274,7 @@ func (s *Service) evaluateBatch(ctx context.Context, batch []string, sp evalSpec
 			in.Records[inst.Workflow] = append(in.Records[inst.Workflow], r)
 		}
 	}
-	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc}
+	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc, Since: sp.since}
 	var rows []orglife.LedgerRow
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -100,6 +100,9 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkDates(ctx, tx, def, org, merged, patch, def.IsComplete(to)); err != nil {
+		return nil, err
+	}
 	now := s.instant()
 	next := *in
 	next.Data = merged

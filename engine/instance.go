@@ -127,6 +127,9 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if missing := def.MissingRequired(data, nil); len(missing) > 0 {
 				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing", Details: missing}
 			}
+			if err := s.checkDates(ctx, tx, def, org, data, nil, def.IsComplete(def.Initial)); err != nil {
+				return err
+			}
 			now := s.instant()
 			in := &orglife.Instance{
 				ID: orglife.NewID(now), Workflow: def.ID, WorkflowVersion: def.Version, OrgID: org.ID,

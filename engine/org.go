@@ -55,10 +55,13 @@ func validateOrg(o *orglife.Org) error {
 	if o.ParentID != nil && *o.ParentID == o.ID {
 		add("parent_id", "an org cannot be its own parent")
 	}
-	for field, p := range map[string]*string{"established_on": o.EstablishedOn, "term_started_on": o.TermStartedOn} {
+	for field, p := range map[string]*string{"established_on": o.EstablishedOn, "dissolved_on": o.DissolvedOn, "term_started_on": o.TermStartedOn} {
 		if !validDate(p) {
 			add(field, "%s must be a date YYYY-MM-DD", field)
 		}
+	}
+	if validDate(o.EstablishedOn) && validDate(o.DissolvedOn) && o.EstablishedOn != nil && o.DissolvedOn != nil && *o.DissolvedOn < *o.EstablishedOn {
+		add("dissolved_on", "dissolved_on must not be before established_on")
 	}
 	if o.TermYears < 0 || o.TermYears > 10 {
 		add("term_years", "term_years must be between 0 and 10")
@@ -123,6 +126,9 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		}
 		if p.EstablishedOn != nil {
 			o.EstablishedOn = nilIfEmpty(*p.EstablishedOn)
+		}
+		if p.DissolvedOn != nil {
+			o.DissolvedOn = nilIfEmpty(*p.DissolvedOn)
 		}
 		if p.TermStartedOn != nil {
 			o.TermStartedOn = nilIfEmpty(*p.TermStartedOn)

@@ -30,6 +30,11 @@ type Store interface {
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
 
+	// Setting returns a deployment-wide setting; not_found when it is unset.
+	Setting(ctx context.Context, key string) (string, error)
+	// SetSetting stores a deployment-wide setting.
+	SetSetting(ctx context.Context, key, value string, at time.Time) error
+
 	// CreateMember inserts a member; conflict when the id exists.
 	CreateMember(ctx context.Context, m *orglife.Member) error
 	// Members returns the members of the given orgs, ordered by org and id.

@@ -31,6 +31,9 @@ type EvalParams struct {
 	Loc *time.Location
 	// Rules limits the evaluation to these rule ids; nil means all.
 	Rules []string
+	// Since is the go-live date (midnight in Loc; zero: none): periods that end before it are
+	// not_applicable, whatever the rule says.
+	Since time.Time
 }
 
 // EvaluateOrg evaluates every applicable rule for one org (spec §3): org-scope rules for the org,
@@ -406,6 +409,11 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	if per != nil && !ev.effective(per.Start) {
 		return fail(orglife.StatusNotApplicable, "不在生效期内")
 	}
+	if per != nil {
+		if reason := ev.outsideLife(per); reason != "" {
+			return fail(orglife.StatusNotApplicable, reason)
+		}
+	}
 	if reason, ok := ev.blown[r.ID]; ok { // one blown budget per rule and org is enough
 		return fail(orglife.StatusError, reason)
 	}
@@ -434,6 +442,11 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	row.Due = &due
 	if per == nil && !ev.effective(ev.inLoc(due.In(ev.loc).AddDate(0, 0, -1))) {
 		return fail(orglife.StatusNotApplicable, "不在生效期内")
+	}
+	if per == nil {
+		if reason := ev.dueOutsideLife(ev.inLoc(due.In(ev.loc).AddDate(0, 0, -1))); reason != "" {
+			return fail(orglife.StatusNotApplicable, reason)
+		}
 	}
 	out := ev.judge(due)
 	row.Status = out.status

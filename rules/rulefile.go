@@ -62,11 +62,21 @@ const (
 	ModeShadow  = "shadow"
 )
 
+// How a periodic rule judges a period that the org's lifetime or the go-live date covers only in
+// part (the month a branch was founded, the year the system went live): PartialSkip (the
+// default) makes it not_applicable, PartialCount judges it like any other.
+const (
+	PartialSkip  = "skip"
+	PartialCount = "count"
+)
+
 // Rule is one compiled rule of a rule file (spec §2.2). Sources of expressions are kept as
 // written; the compiled programs are unexported.
 type Rule struct {
 	ID, Title, Source, Strength, Severity, Scope, Every, Workflow, Message, Mode string
-	Description                                                                  string
+	// Partial is PartialSkip or PartialCount (periodic rules).
+	Partial     string
+	Description string
 	// Where, Due and Require are the expression sources ("" when absent).
 	Where, Due, Require string
 	// Grace and Warn are whole days.

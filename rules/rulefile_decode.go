@@ -15,7 +15,7 @@ import (
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 var ruleKeys = []string{"id", "title", "source", "strength", "severity", "scope", "where", "every", "grace", "warn",
-	"due", "require", "message", "shallow", "effective_from", "effective_until", "workflow", "mode", "description"}
+	"due", "require", "message", "shallow", "effective_from", "effective_until", "workflow", "mode", "description", "partial"}
 
 var checkKeys = []string{"id", "when", "message", "severity"}
 
@@ -170,6 +170,10 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 		dec.add(graceNode, "grace: only a periodic rule (with every) has a grace")
 	}
 	r.Warn, _ = dec.days(item, "warn")
+	r.Partial = dec.oneOf(item, "partial", []string{PartialSkip, PartialCount}, PartialSkip)
+	if n := item.Get("partial"); !n.IsNull() && r.Every == "" {
+		dec.add(n, "partial: only a periodic rule (with every) has partial periods")
+	}
 	r.EffectiveFrom = dec.date(item, "effective_from")
 	r.EffectiveUntil = dec.date(item, "effective_until")
 	if r.EffectiveFrom != nil && r.EffectiveUntil != nil && r.EffectiveUntil.Before(*r.EffectiveFrom) {

@@ -43,6 +43,7 @@ type OrgView struct {
 	ParentID      string            `expr:"parent_id"` // "" for a root
 	Attributes    map[string]string `expr:"attributes"`
 	EstablishedOn time.Time         `expr:"established_on"`
+	DissolvedOn   time.Time         `expr:"dissolved_on"`
 	TermStartedOn time.Time         `expr:"term_started_on"`
 	TermEndsOn    time.Time         `expr:"term_ends_on"` // term start plus term years
 	TermYears     int               `expr:"term_years"`
@@ -57,6 +58,7 @@ func NewOrgView(o *orglife.Org, memberCount int, loc *time.Location) OrgView {
 		Kind:          o.Kind,
 		Attributes:    o.Attributes,
 		EstablishedOn: parseDatePtr(o.EstablishedOn, loc),
+		DissolvedOn:   parseDatePtr(o.DissolvedOn, loc),
 		TermStartedOn: parseDatePtr(o.TermStartedOn, loc),
 		TermYears:     o.TermYears,
 		MemberCount:   memberCount,

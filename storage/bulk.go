@@ -36,7 +36,7 @@ func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 		if err != nil {
 			return err
 		}
-		orgs[i] = []any{r.ID, r.Name, r.Kind, r.ParentID, r.Attributes, r.EstablishedOn, r.TermStartedOn, r.TermYears, r.CreatedAt, r.UpdatedAt}
+		orgs[i] = []any{r.ID, r.Name, r.Kind, r.ParentID, r.Attributes, r.EstablishedOn, r.DissolvedOn, r.TermStartedOn, r.TermYears, r.CreatedAt, r.UpdatedAt}
 	}
 	members := make([][]any, len(b.Members))
 	for i, m := range b.Members {
@@ -70,7 +70,7 @@ func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 		cols []string
 		rows [][]any
 	}{
-		{"orgs", []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "term_started_on", "term_years", "created_at", "updated_at"}, orgs},
+		{"orgs", []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "dissolved_on", "term_started_on", "term_years", "created_at", "updated_at"}, orgs},
 		{"members", []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "created_at"}, members},
 		{"instances", []string{"id", "workflow", "workflow_version", "org_id", "state", "complete", "version", "data", "created_data",
 			"occurs_on", "created_at", "updated_at", "recorded_at", "created_by", "parent_id", "parent_action", "parent_key", "unique_key", "creation_hash"}, insts},

@@ -19,6 +19,7 @@ type orgRow struct {
 	ParentID      *string   `bun:"parent_id"`
 	Attributes    string    `bun:"attributes"`
 	EstablishedOn *string   `bun:"established_on"`
+	DissolvedOn   *string   `bun:"dissolved_on"`
 	TermStartedOn *string   `bun:"term_started_on"`
 	TermYears     int       `bun:"term_years"`
 	CreatedAt     time.Time `bun:"created_at"`
@@ -26,7 +27,7 @@ type orgRow struct {
 }
 
 // orgColumns are the columns UpdateOrg replaces.
-var orgColumns = []string{"name", "kind", "parent_id", "attributes", "established_on", "term_started_on", "term_years", "updated_at"}
+var orgColumns = []string{"name", "kind", "parent_id", "attributes", "established_on", "dissolved_on", "term_started_on", "term_years", "updated_at"}
 
 // newOrgRow normalizes o's instants and converts it to a row.
 func newOrgRow(o *orglife.Org) (*orgRow, error) {
@@ -37,7 +38,7 @@ func newOrgRow(o *orglife.Org) (*orgRow, error) {
 	}
 	return &orgRow{
 		ID: o.ID, Name: o.Name, Kind: o.Kind, ParentID: o.ParentID, Attributes: attrs,
-		EstablishedOn: o.EstablishedOn, TermStartedOn: o.TermStartedOn, TermYears: o.TermYears,
+		EstablishedOn: o.EstablishedOn, DissolvedOn: o.DissolvedOn, TermStartedOn: o.TermStartedOn, TermYears: o.TermYears,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}, nil
 }
@@ -46,7 +47,7 @@ func newOrgRow(o *orglife.Org) (*orgRow, error) {
 func (r *orgRow) org() (*orglife.Org, error) {
 	o := &orglife.Org{
 		ID: r.ID, Name: r.Name, Kind: r.Kind, ParentID: r.ParentID,
-		EstablishedOn: r.EstablishedOn, TermStartedOn: r.TermStartedOn, TermYears: r.TermYears,
+		EstablishedOn: r.EstablishedOn, DissolvedOn: r.DissolvedOn, TermStartedOn: r.TermStartedOn, TermYears: r.TermYears,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if err := fromJSON(r.Attributes, &o.Attributes); err != nil {

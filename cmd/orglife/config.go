@@ -25,6 +25,8 @@ type common struct {
 	// maxSpanDays is the evaluation span budget (0: the engine's default), for the commands that
 	// register it.
 	maxSpanDays int
+	// lookbackDays is how far back a scheduled evaluation reaches (0: the engine's default).
+	lookbackDays int
 	// idemRetention is serve's --idempotency-retention (0: the engine's default).
 	idemRetention time.Duration
 }
@@ -52,6 +54,12 @@ func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
 	}
 	fs.IntVar(&c.maxSpanDays, "max-span-days", def,
 		"the most days from-to one evaluation, as-of query or preview may span; 0: the lookback plus a year (766), -1: no limit (env ORGLIFE_MAX_SPAN_DAYS)")
+	lookback := 0
+	if v, err := strconv.Atoi(e.getenv("ORGLIFE_LOOKBACK_DAYS")); err == nil {
+		lookback = v
+	}
+	fs.IntVar(&c.lookbackDays, "lookback-days", lookback,
+		"how far back (days) a scheduled evaluation and a check or preview without --from reach; 0: 400 (env ORGLIFE_LOOKBACK_DAYS)")
 }
 
 // location loads the --tz zone.

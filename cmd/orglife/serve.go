@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/api"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
@@ -23,6 +24,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	c.registerBudgets(fs, e)
 	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
+	since := fs.String("since", e.getenv("ORGLIFE_SINCE"), "go-live date YYYY-MM-DD: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand (env ORGLIFE_SINCE)")
 	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
@@ -52,6 +54,16 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	}
 	defer db.Close()
 
+	if *since != "" {
+		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "orglife serve: --since:", orglife.ErrorMessage(err))
+			return 2
+		}
+		if changed {
+			log.Info("go-live date set", "since", *since)
+		}
+	}
 	secret, err := svc.Bootstrap(ctx)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve: bootstrap:", err)
