@@ -120,3 +120,29 @@ func TestOrgLifetimeEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestOrgDissolveCommand: `orglife org dissolve` sets and clears an org's dissolution date.
+func TestOrgDissolveCommand(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			s := startServer(t, dsn, "--now", "2026-01-20T10:00:00+08:00", "--eval-interval=0")
+			admin := s.adminToken(t)
+			s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b", "name": "2021级博士生党支部", "kind": "branch", "established_on": "2021-09-01"})
+			if code, out, errs := runCmd(t, "org", "dissolve", "b", "--on", "2025-07-10", "--db", dsn); code != 0 || !strings.Contains(out, "dissolved on 2025-07-10") {
+				t.Fatalf("dissolve: %d %s %s", code, out, errs)
+			}
+			if got := s.must(t, 200, "GET", "/v1/orgs/b", admin, nil)["dissolved_on"]; got != "2025-07-10" {
+				t.Fatalf("dissolved_on = %v", got)
+			}
+			if code, _, errs := runCmd(t, "org", "dissolve", "b", "--on", "2020-01-01", "--db", dsn); code != 1 || !strings.Contains(errs, "established_on") {
+				t.Fatalf("dissolved before founded: %d %s", code, errs)
+			}
+			if code, _, _ := runCmd(t, "org", "dissolve", "b", "--db", dsn); code != 2 {
+				t.Fatalf("without --on: %d", code)
+			}
+			if code, out, _ := runCmd(t, "org", "dissolve", "b", "--on", "", "--db", dsn); code != 0 || !strings.Contains(out, "not dissolved") {
+				t.Fatalf("undo: %d %s", code, out)
+			}
+		})
+	}
+}

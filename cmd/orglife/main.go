@@ -26,6 +26,7 @@ Usage:
   orglife token create --name N --role admin|supervisor|branch [--org X] [--expires-at T | --expires-in 90d] [--db DSN]
   orglife token list   [--format table|json] [--db DSN]
   orglife token revoke ID [--db DSN]
+  orglife org dissolve ID --on YYYY-MM-DD [--db DSN]
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
   orglife preview  --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]
@@ -65,6 +66,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"validate": cmdValidate,
 		"migrate":  cmdMigrate,
 		"token":    cmdToken,
+		"org":      cmdOrg,
 		"graph":    cmdGraph,
 		"verify":   cmdVerify,
 		"check":    cmdCheck,
