@@ -16,6 +16,7 @@ type workflowResponse struct {
 	Version    string           `json:"version"`
 	Collection string           `json:"collection"`
 	AppliesTo  []string         `json:"applies_to"`
+	StartedBy  []string         `json:"started_by"`
 	OccursOn   string           `json:"occurs_on,omitempty"`
 	Unique     []string         `json:"unique"`
 	Fields     []*orglife.Field `json:"fields"`
@@ -43,13 +44,15 @@ type eventResponse struct {
 	Guard           string   `json:"guard,omitempty"`
 	Message         string   `json:"message,omitempty"`
 	CommentRequired bool     `json:"comment_required"`
+	Sets            []string `json:"sets"`
 }
 
 type actionResponse struct {
-	OnEnter string            `json:"on_enter"`
-	Start   string            `json:"start"`
-	ForEach string            `json:"for_each,omitempty"`
-	Data    map[string]string `json:"data"`
+	OnEnter       string            `json:"on_enter"`        // the first state of on_enter (kept for clients of one state)
+	OnEnterStates []string          `json:"on_enter_states"` // every state whose entry runs the action
+	Start         string            `json:"start"`
+	ForEach       string            `json:"for_each,omitempty"`
+	Data          map[string]string `json:"data"`
 }
 
 func orEmpty(v []string) []string {
@@ -61,7 +64,7 @@ func orEmpty(v []string) []string {
 
 func workflowJSON(d *workflows.Definition) workflowResponse {
 	r := workflowResponse{ID: d.ID, Title: d.Title, Version: d.Version, Collection: d.Collection,
-		AppliesTo: orEmpty(d.AppliesTo), OccursOn: d.OccursOn, Unique: orEmpty(d.Unique), Fields: d.Fields,
+		AppliesTo: orEmpty(d.AppliesTo), StartedBy: orEmpty(d.StartedBy), OccursOn: d.OccursOn, Unique: orEmpty(d.Unique), Fields: d.Fields,
 		Initial: d.Initial, Source: d.Source, States: []stateResponse{}, Events: []eventResponse{},
 		Actions: []actionResponse{}}
 	if r.Fields == nil {
@@ -72,14 +75,17 @@ func workflowJSON(d *workflows.Definition) workflowResponse {
 	}
 	for _, e := range d.Events {
 		er := eventResponse{Name: e.Name, Title: e.Title, From: orEmpty(e.From), To: e.To, By: orEmpty(e.By),
-			Require: orEmpty(e.Require), Message: e.Message, CommentRequired: e.CommentRequired}
+			Require: orEmpty(e.Require), Message: e.Message, CommentRequired: e.CommentRequired, Sets: d.Settable(e)}
 		if e.Guard != nil {
 			er.Guard = e.Guard.Source
 		}
 		r.Events = append(r.Events, er)
 	}
 	for _, a := range d.Actions {
-		ar := actionResponse{OnEnter: a.OnEnter, Start: a.Start, Data: map[string]string{}}
+		ar := actionResponse{OnEnterStates: orEmpty(a.OnEnter), Start: a.Start, Data: map[string]string{}}
+		if len(a.OnEnter) > 0 {
+			ar.OnEnter = a.OnEnter[0]
+		}
 		if a.ForEach != nil {
 			ar.ForEach = a.ForEach.Source
 		}

@@ -18,7 +18,7 @@ func (s *Service) readsMemberCount(def *workflows.Definition, ev *workflows.Even
 		return true
 	}
 	for _, a := range def.Actions {
-		if a.OnEnter != ev.To {
+		if !a.Runs(ev.To) {
 			continue
 		}
 		for _, d := range a.Data {
@@ -30,13 +30,15 @@ func (s *Service) readsMemberCount(def *workflows.Definition, ev *workflows.Even
 	return false
 }
 
-// runActions starts the children of the actions on entering the instance's (new) state: one per
-// element of for_each that this parent has not started a child for through the same action, all
-// inserted in one statement. An invalid child fails the whole transition.
+// runActions starts the children of the actions that name the instance's (new) state in their
+// on_enter: one per element of for_each that this parent has not started a child for through the
+// same action (whichever state that child was started in), all inserted in one statement. So an
+// element added at any later step that enters a named state gets its child, and entering a state
+// again never duplicates one. An invalid child fails the whole transition.
 func (s *Service) runActions(ctx context.Context, tx Store, def *workflows.Definition, in *orglife.Instance, vars map[string]any, actor orglife.Actor, now time.Time) error {
 	var todo []*workflows.Action
 	for _, a := range def.Actions {
-		if a.OnEnter == in.State {
+		if a.Runs(in.State) {
 			todo = append(todo, a)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // Fire fires an event on an instance. Checks, in order: the instance exists (404) and is in the
 // caller's scope (403); the event exists (400); the caller's role and scope allow it (403); the
 // instance is in a state the event leaves from and at the expected version (409); the data
-// validates (400 unknown field, 422 bad value); the required fields are set, the comment is given
+// validates (400 unknown field, 422 a field the event may not set, 422 bad value); the required fields are set, the comment is given
 // and the guard holds (422). Then, in the same transaction: the new state, data and version, a
 // hash-chained history row, the children started by actions, and the idempotency record.
 func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (*orglife.Instance, error) {
@@ -79,7 +79,7 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if p.ExpectedVersion != nil && *p.ExpectedVersion != in.Version {
 		return nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
 	}
-	patch, err := s.checkData(def, p.Data)
+	patch, err := s.checkEventData(def, ev, p.Data)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -42,14 +41,8 @@ func (s *Service) Workflow(id string) (*workflows.Definition, error) {
 // checkData validates event or start data against the definition: unknown fields are invalid
 // (400); type and constraint errors are unprocessable (422). It returns the normalized data.
 func (s *Service) checkData(def *workflows.Definition, data map[string]any) (map[string]any, error) {
-	var unknown []orglife.Detail
-	for _, k := range slices.Sorted(maps.Keys(data)) {
-		if !slices.ContainsFunc(def.Fields, func(f *orglife.Field) bool { return f.Name == k }) {
-			unknown = append(unknown, orglife.Detail{Field: k, Message: "unknown field"})
-		}
-	}
-	if len(unknown) > 0 {
-		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "unknown field in data of workflow " + def.ID, Details: unknown}
+	if err := unknownFields(def, data); err != nil {
+		return nil, err
 	}
 	norm, details := def.NormalizeData(data, s.loc)
 	if len(details) > 0 {
@@ -86,8 +79,10 @@ func (s *Service) derive(def *workflows.Definition, in *orglife.Instance, wasCom
 	}
 }
 
-// Start starts an instance of a workflow for an org: the caller must be the org's branch (or an
-// admin), the workflow must apply to the org's kind, and the data must validate.
+// Start starts an instance of a workflow for an org: the caller's role must be among the
+// workflow's started_by (an admin always may) with the matching scope — a branch for its own
+// org, a supervisor for an org strictly below its own —, the workflow must apply to the org's
+// kind, and the data must validate.
 func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams) (*orglife.Instance, error) {
 	if err := orglife.InvalidInput(orglife.CheckText("workflow", p.Workflow, orglife.MaxFilterLength),
 		orglife.CheckID("org_id", p.OrgID), orglife.CheckData("data", p.Data), checkIdempotencyKey(p.IdempotencyKey)); err != nil {
@@ -107,11 +102,8 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if err != nil {
 				return err
 			}
-			if !sc.branch {
-				if actor.Role == orglife.RoleBranch {
-					return outOfScope("org " + p.OrgID)
-				}
-				return orglife.Errorf(orglife.EFORBIDDEN, "only the org's own branch or an admin may start %s", def.ID)
+			if err := mayStart(actor, def, sc, p.OrgID); err != nil {
+				return err
 			}
 			org, err := tx.Org(ctx, p.OrgID)
 			if err != nil {
@@ -190,6 +182,28 @@ func (s *Service) GetInstance(ctx context.Context, actor orglife.Actor, id strin
 		return nil, outOfScope("instance " + id)
 	}
 	return in, nil
+}
+
+// mayStart answers whether the actor may start def for an org with scope sc: nil, or forbidden
+// with the reason.
+func mayStart(actor orglife.Actor, def *workflows.Definition, sc scope, orgID string) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	if !def.MayStart(actor.Role) {
+		return orglife.Errorf(orglife.EFORBIDDEN, "a %s token may not start %s (started by: %s, or an admin)",
+			actor.Role, def.ID, strings.Join(def.StartedBy, ", "))
+	}
+	switch {
+	case actor.Role == orglife.RoleBranch && sc.branch:
+		return nil
+	case actor.Role == orglife.RoleSupervisor && sc.above:
+		return nil
+	case actor.Role == orglife.RoleSupervisor:
+		return orglife.Errorf(orglife.EFORBIDDEN, "a supervisor of org %s may start %s only for an org strictly below %s, not for %s",
+			actor.OrgID, def.ID, actor.OrgID, orgID)
+	}
+	return outOfScope("org " + orgID)
 }
 
 // mayFire reports whether the actor may fire ev on an instance of an org with scope sc.

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/yamlfile"
@@ -27,12 +28,19 @@ func (dec *decoder) actions(d *Definition, n *yamlfile.Node) {
 			}
 		}
 		if on := v.Get("on_enter"); !on.IsNull() {
-			if s, ok := dec.text(on, what+": on_enter"); ok {
-				a.OnEnter = s
-				if d.stateByID[s] == nil {
-					dec.add(on, "%s: on_enter: unknown state %q", what, s)
+			states, nodes := dec.list(on, what+": on_enter")
+			for j, s := range states {
+				switch {
+				case d.stateByID[s] == nil:
+					dec.add(nodes[j], "%s: on_enter: unknown state %q", what, s)
+				case slices.Contains(states[:j], s):
+					dec.add(nodes[j], "%s: on_enter: state %q is listed twice", what, s)
 				}
 			}
+			if on.Kind == yamlfile.KindSeq && len(on.Items) == 0 {
+				dec.add(on, "%s: on_enter: at least one state is needed", what)
+			}
+			a.OnEnter = states
 		}
 		if st := v.Get("start"); !st.IsNull() {
 			a.Start, _ = dec.text(st, what+": start")

@@ -19,9 +19,9 @@ var IDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 var Roles = []string{orglife.RoleBranch, orglife.RoleSupervisor, orglife.RoleAdmin}
 
 var (
-	topKeys    = []string{"id", "title", "description", "source", "collection", "applies_to", "occurs_on", "unique", "fields", "states", "initial", "events", "actions"}
+	topKeys    = []string{"id", "title", "description", "source", "collection", "applies_to", "started_by", "occurs_on", "unique", "fields", "states", "initial", "events", "actions"}
 	stateKeys  = []string{"title", "description", "complete", "final"}
-	eventKeys  = []string{"name", "title", "description", "from", "to", "by", "require", "guard", "message", "comment"}
+	eventKeys  = []string{"name", "title", "description", "from", "to", "by", "require", "guard", "message", "comment", "sets"}
 	actionKeys = []string{"on_enter", "start", "for_each", "data"}
 )
 
@@ -158,6 +158,21 @@ func (dec *decoder) definition(root *yamlfile.Node) *Definition {
 			}
 		}
 		d.AppliesTo = kinds
+	}
+	d.StartedBy = []string{orglife.RoleBranch}
+	if n := root.Get("started_by"); n != nil {
+		roles, nodes := dec.list(n, "started_by")
+		for i, r := range roles {
+			if !slices.Contains(Roles, r) {
+				dec.add(nodes[i], "started_by: unknown role %q", r)
+			}
+		}
+		if n.Kind == yamlfile.KindSeq && len(n.Items) == 0 {
+			dec.add(n, "started_by: at least one role is needed")
+		}
+		if len(roles) > 0 {
+			d.StartedBy = roles
+		}
 	}
 	if n := root.Get("fields"); !n.IsNull() && dec.mapping(n, "fields") {
 		d.Fields = dec.fields(n, "")

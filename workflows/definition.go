@@ -6,6 +6,8 @@
 package workflows
 
 import (
+	"slices"
+
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/yamlfile"
@@ -18,6 +20,7 @@ type Definition struct {
 	Description string
 	Collection  string   // name in rule expressions; default ID + "s"
 	AppliesTo   []string // org kinds that may start it; empty: all kinds
+	StartedBy   []string // roles that may start it: branch, supervisor, admin; default [branch]
 	OccursOn    string   // date field placing a record in a period; "" means the completion date
 	Unique      []string
 	Fields      []*orglife.Field
@@ -59,12 +62,16 @@ type Event struct {
 	Guard           *rules.Program // nil when the event has no guard
 	Message         string
 	CommentRequired bool
+	// Sets lists the fields the event's data may set when SetsDeclared; without the key the
+	// event may set every field except the record's identity (Definition.Identity).
+	Sets         []string
+	SetsDeclared bool
 }
 
 // Action starts child instances of another workflow when an instance enters a state.
 type Action struct {
-	Index   int // position in the file's actions list; children remember it
-	OnEnter string
+	Index   int      // position in the file's actions list; children remember it
+	OnEnter []string // the states whose entry runs the action (one or more)
 	Start   string
 	ForEach *rules.Program // yields a list; nil starts exactly one child
 	Data    []ActionData
@@ -119,6 +126,45 @@ func (d *Definition) CanStart(orgKind string) bool {
 	}
 	return false
 }
+
+// MayStart reports whether role is among the roles that may start the workflow (`started_by`).
+// An admin may always start it; the engine checks the org scope.
+func (d *Definition) MayStart(role string) bool {
+	return role == orglife.RoleAdmin || slices.Contains(d.StartedBy, role)
+}
+
+// Identity returns the fields that identify a record: the unique fields and the occurs_on
+// field. Only an event that lists them in `sets` may change them.
+func (d *Definition) Identity() []string {
+	out := slices.Clone(d.Unique)
+	if d.OccursOn != "" && !slices.Contains(out, d.OccursOn) {
+		out = append(out, d.OccursOn)
+	}
+	return out
+}
+
+// MaySet reports whether the event's data may set the top-level field: a field listed in its
+// `sets`, or, when the event has no `sets`, any field outside the record's identity.
+func (d *Definition) MaySet(e *Event, field string) bool {
+	if e.SetsDeclared {
+		return slices.Contains(e.Sets, field)
+	}
+	return !slices.Contains(d.Identity(), field)
+}
+
+// Settable returns the top-level fields the event's data may set, in the order of the fields.
+func (d *Definition) Settable(e *Event) []string {
+	out := []string{}
+	for _, f := range d.Fields {
+		if d.MaySet(e, f.Name) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// Runs reports whether the action runs on entering state.
+func (a *Action) Runs(state string) bool { return slices.Contains(a.OnEnter, state) }
 
 // Allows reports whether role may fire the event (its `by` list names the role).
 func (e *Event) Allows(role string) bool {

@@ -86,6 +86,21 @@ func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
 			}
 			ev.Require = names
 		}
+		if st := v.Get("sets"); st != nil {
+			names, sn := dec.list(st, what+": sets")
+			for j, s := range names {
+				switch {
+				case d.fieldByName[s] == nil:
+					dec.add(sn[j], "%s: sets: unknown field %q", what, s)
+				case slices.Contains(names[:j], s):
+					dec.add(sn[j], "%s: sets: field %q is listed twice", what, s)
+				}
+			}
+			ev.Sets, ev.SetsDeclared = names, true
+			if ev.Sets == nil {
+				ev.Sets = []string{}
+			}
+		}
 		if c := v.Get("comment"); !c.IsNull() {
 			switch s, _ := c.Text(); s {
 			case "required":
