@@ -6,6 +6,8 @@
 package workflows
 
 import (
+	"slices"
+
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/yamlfile"
@@ -48,12 +50,16 @@ type State struct {
 	node *yamlfile.Node // the key
 }
 
+// PreviousState is the `to` of an event that returns the instance to the state it was in before
+// it entered its current state (a refused void request goes back to where the record was).
+const PreviousState = "@previous"
+
 // Event is one event of a workflow.
 type Event struct {
 	Name            string
 	Title           string
 	From            []string
-	To              string
+	To              string   // a state id, or PreviousState
 	By              []string // roles: branch, supervisor, admin
 	Require         []string
 	Guard           *rules.Program // nil when the event has no guard
@@ -118,6 +124,27 @@ func (d *Definition) CanStart(orgKind string) bool {
 		}
 	}
 	return false
+}
+
+// ToPrevious reports whether the event returns to the previous state (`to: "@previous"`).
+func (e *Event) ToPrevious() bool { return e.To == PreviousState }
+
+// PreviousStates returns the states an instance in state may have come from: the from states of
+// the events (other than "@previous" ones) that lead to it, in file order, without repeats. They
+// are the states an event to "@previous" fired in state may return to.
+func (d *Definition) PreviousStates(state string) []string {
+	var out []string
+	for _, ev := range d.Events {
+		if ev.To != state {
+			continue
+		}
+		for _, f := range ev.From {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // Allows reports whether role may fire the event (its `by` list names the role).
