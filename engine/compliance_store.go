@@ -60,6 +60,8 @@ type LedgerFilter struct {
 	// Light leaves out the explanation and evidence (comparisons need only keys, status and
 	// digest).
 	Light bool
+	// Cites selects the rows whose evidence names this instance id.
+	Cites string
 }
 
 // LedgerChange is one entry of a ledger row's status timeline.

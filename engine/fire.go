@@ -79,6 +79,19 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if p.ExpectedVersion != nil && *p.ExpectedVersion != in.Version {
 		return nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
 	}
+	hist, err := tx.Transitions(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	var restored *time.Time // recorded_at given back by an event to "@previous"
+	if ev.ToPrevious() {
+		if to, restored, err = previousState(def, in, hist); err != nil {
+			return nil, err
+		}
+		back := *ev
+		back.To = to
+		ev = &back
+	}
 	patch, err := s.checkEventData(def, ev, p.Data)
 	if err != nil {
 		return nil, err
@@ -128,10 +141,6 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg, Details: guardFields(ev.Guard.Source)}
 		}
 	}
-	hist, err := tx.Transitions(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
 	prevHash := in.CreationHash
 	if len(hist) > 0 {
 		prevHash = hist[len(hist)-1].Hash
@@ -141,6 +150,10 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	next.Version = in.Version + 1
 	next.UpdatedAt = now
 	s.derive(def, &next, wasComplete, now)
+	if restored != nil && next.Complete {
+		next.RecordedAt = restored
+		s.derive(def, &next, true, now) // occurs_on may follow recorded_at
+	}
 	if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
 		return nil, uniqueClash(err, def)
 	}
@@ -153,6 +166,11 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	vars["instance"] = rules.NewInstanceView(&next)
 	if err := s.runActions(ctx, tx, def, &next, vars, actor, now); err != nil {
 		return nil, err
+	}
+	if def.IsCancelled(next.State) {
+		if err := s.cancelUntouchedChildren(ctx, tx, &next, actor, reasonOf(comment, hist), now, 0); err != nil {
+			return nil, err
+		}
 	}
 	return &next, nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -128,6 +129,17 @@ func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.Cites != "" {
+		cited, err := json.Marshal([]string{f.Cites})
+		if err != nil {
+			return nil, err
+		}
+		if d.dialect == Postgres {
+			q = q.Where("evidence @> ?::jsonb", string(cited))
+		} else {
+			q = q.Where("instr(evidence, ?) > 0", string(cited[1:len(cited)-1]))
+		}
 	}
 	if f.Cursor != "" {
 		k := strings.Split(f.Cursor, "\x1f")

@@ -51,12 +51,16 @@ type State struct {
 	node *yamlfile.Node // the key
 }
 
+// PreviousState is the `to` of an event that returns the instance to the state it was in before
+// it entered its current state (a refused void request goes back to where the record was).
+const PreviousState = "@previous"
+
 // Event is one event of a workflow.
 type Event struct {
 	Name            string
 	Title           string
 	From            []string
-	To              string
+	To              string   // a state id, or PreviousState
 	By              []string // roles: branch, supervisor, admin
 	Require         []string
 	Guard           *rules.Program // nil when the event has no guard
@@ -158,6 +162,27 @@ func (d *Definition) Settable(e *Event) []string {
 	for _, f := range d.Fields {
 		if d.MaySet(e, f.Name) {
 			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// ToPrevious reports whether the event returns to the previous state (`to: "@previous"`).
+func (e *Event) ToPrevious() bool { return e.To == PreviousState }
+
+// PreviousStates returns the states an instance in state may have come from: the from states of
+// the events (other than "@previous" ones) that lead to it, in file order, without repeats. They
+// are the states an event to "@previous" fired in state may return to.
+func (d *Definition) PreviousStates(state string) []string {
+	var out []string
+	for _, ev := range d.Events {
+		if ev.To != state {
+			continue
+		}
+		for _, f := range ev.From {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
 		}
 	}
 	return out

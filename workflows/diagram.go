@@ -36,7 +36,9 @@ func (d *Definition) Mermaid() string {
 	fmt.Fprintf(&b, "    [*] --> %s\n", d.Initial)
 	for _, ev := range d.Events {
 		for _, from := range ev.From {
-			fmt.Fprintf(&b, "    %s --> %s : %s\n", from, ev.To, mermaidText(ev.label()))
+			for _, to := range d.targets(ev, from) {
+				fmt.Fprintf(&b, "    %s --> %s : %s\n", from, to, mermaidText(ev.label()))
+			}
 		}
 	}
 	var complete []string
@@ -53,6 +55,15 @@ func (d *Definition) Mermaid() string {
 		fmt.Fprintf(&b, "    class %s complete\n", strings.Join(complete, ","))
 	}
 	return b.String()
+}
+
+// targets returns the states ev leads to from state from: its `to`, or for an event to
+// "@previous" every state an instance in from may have come from.
+func (d *Definition) targets(ev *Event, from string) []string {
+	if ev.ToPrevious() {
+		return d.PreviousStates(from)
+	}
+	return []string{ev.To}
 }
 
 // mermaidText makes a label safe inside Mermaid text: no quotes, colons, semicolons or line
@@ -85,7 +96,13 @@ func (d *Definition) Dot() string {
 	fmt.Fprintf(&b, "  \"__start\" -> %s;\n", dotID(d.Initial))
 	for _, ev := range d.Events {
 		for _, from := range ev.From {
-			fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotID(from), dotID(ev.To), dotID(ev.label()))
+			for _, to := range d.targets(ev, from) {
+				attrs := "label=" + dotID(ev.label())
+				if ev.ToPrevious() {
+					attrs += ", style=dashed"
+				}
+				fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotID(from), dotID(to), attrs)
+			}
 		}
 	}
 	b.WriteString("}\n")

@@ -164,8 +164,15 @@ func (dec *decoder) graph(d *Definition) {
 				out[s]++
 			}
 		}
-		if ev.To != "" && d.stateByID[ev.To] == nil {
+		if ev.To != "" && !ev.ToPrevious() && d.stateByID[ev.To] == nil {
 			dec.add(nodes.to, "event %q: unknown state %q", ev.Name, ev.To)
+		}
+		if ev.ToPrevious() {
+			for i, s := range ev.From {
+				if s == d.Initial {
+					dec.add(nodes.from[i], "event %q: to %q cannot leave the initial state %q (an instance there may have no previous state)", ev.Name, PreviousState, s)
+				}
+			}
 		}
 	}
 	for _, s := range d.States {
@@ -182,6 +189,7 @@ func (dec *decoder) graph(d *Definition) {
 		s := queue[0]
 		queue = queue[1:]
 		for _, ev := range d.Events {
+			// An event to "@previous" returns to a state already reached: it adds no edge.
 			if slices.Contains(ev.From, s) && d.stateByID[ev.To] != nil && !reached[ev.To] {
 				reached[ev.To] = true
 				queue = append(queue, ev.To)

@@ -64,7 +64,7 @@ func TestTestBrokenFile(t *testing.T) {
     - {rule: theme_day_monthly, period: 2025-02, status: overdue}
 `)
 	code, out, _ := runCmd(t, "test", dir)
-	want := dir + `/tests/zz_broken.yaml:5:34: state "archived" is not a state of workflow "meeting" (states: planned, held, recorded, cancelled)`
+	want := dir + `/tests/zz_broken.yaml:5:34: state "archived" is not a state of workflow "meeting" (states: planned, held, recorded, cancelled, void_requested, voided)`
 	if code != 1 || !strings.Contains(out, want+"\n") || !strings.Contains(out, ", 1 file problems") {
 		t.Errorf("exit %d\n%s\nwant line:\n%s", code, out, want)
 	}
