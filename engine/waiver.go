@@ -33,7 +33,7 @@ func (s *Service) waiverExpiry(value string, now time.Time) (time.Time, error) {
 	var msg string
 	switch {
 	case !at.After(now):
-		msg = "the expiry must be in the future: " + value
+		msg = "expires_at must be in the future, not " + value
 	case at.After(limit):
 		msg = fmt.Sprintf("a waiver may run at most %d days: expires_at must be at most %s (the end of that day), not %s (serve --max-waiver-days)",
 			s.maxWaiverDays, limit.AddDate(0, 0, -1).Format(orglife.DateLayout), value)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/orglife/orglife/engine"
 )
 
 // Defaults of the common flags.
@@ -27,6 +29,8 @@ type common struct {
 	maxSpanDays int
 	// idemRetention is serve's --idempotency-retention (0: the engine's default).
 	idemRetention time.Duration
+	// maxWaiverDays is serve's --max-waiver-days (0: the engine's default).
+	maxWaiverDays int
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -52,6 +56,16 @@ func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
 	}
 	fs.IntVar(&c.maxSpanDays, "max-span-days", def,
 		"the most days from-to one evaluation, as-of query or preview may span; 0: the lookback plus a year (766), -1: no limit (env ORGLIFE_MAX_SPAN_DAYS)")
+}
+
+// registerWaivers adds --max-waiver-days (env ORGLIFE_MAX_WAIVER_DAYS, default 366) to serve.
+func (c *common) registerWaivers(fs *flag.FlagSet, e env) {
+	def := engine.DefaultMaxWaiverDays
+	if v, err := strconv.Atoi(e.getenv("ORGLIFE_MAX_WAIVER_DAYS")); err == nil {
+		def = v
+	}
+	fs.IntVar(&c.maxWaiverDays, "max-waiver-days", def,
+		"the most days ahead a waiver may run: expires_at at most the end of the day this many days after today (env ORGLIFE_MAX_WAIVER_DAYS)")
 }
 
 // location loads the --tz zone.

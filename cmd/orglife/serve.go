@@ -21,6 +21,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	var c common
 	c.register(fs, e)
 	c.registerBudgets(fs, e)
+	c.registerWaivers(fs, e)
 	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
 	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
@@ -33,6 +34,10 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return code
 	} else if len(pos) > 0 {
 		fmt.Fprintf(e.stderr, "orglife serve: unexpected argument %q\n", pos[0])
+		return 2
+	}
+	if c.maxWaiverDays < 1 {
+		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.maxWaiverDays)
 		return 2
 	}
 	if *watch && c.pack == "" {
