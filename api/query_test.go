@@ -99,6 +99,11 @@ func TestStrictQueries(t *testing.T) {
 					t.Errorf("GET %s: %d %q field %q, want 400 invalid naming %s with %q", tc.path, st, msg, field, tc.param, tc.example)
 				}
 			}
+			// The preview's range is checked before its rule files.
+			st, body := do(t, h, "POST", "/v1/rules/preview?from=2025-03-01&to=2025-01-01", admin, "rules: []\n")
+			if msg, field := errorField(body); st != 400 || field != "from" || !strings.HasPrefix(msg, "from must not be after to") {
+				t.Errorf("preview from after to: %d %v", st, body)
+			}
 			for _, tc := range []struct {
 				path     string
 				nonEmpty bool
