@@ -141,6 +141,10 @@ type Violation struct {
 	OpenedAt    time.Time         `json:"opened_at"`
 	UpdatedAt   time.Time         `json:"updated_at"`
 	History     []ViolationChange `json:"history"`
+	// ClearedFrom is, while an evaluation has resolved the violation as cleared, the status a
+	// person left it in (open, acknowledged or waived); it comes back in that status when its
+	// condition returns (a waived one only while its waiver runs). Empty otherwise.
+	ClearedFrom string `json:"cleared_from,omitempty"`
 }
 
 // Identity returns the key that identifies a violation across evaluations.

@@ -28,12 +28,13 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 		filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
+	if err := orglife.InvalidInput(s.checkRuleParam("rule", p.Rule), s.checkPeriodParam("period", p.Period, true),
+		checkOneOf("status", p.Status, ledgerStatuses()), checkDateRange(p.From, p.To)); err != nil {
+		return empty, err
+	}
 	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
 	if err != nil {
 		return empty, err
-	}
-	if p.Status != "" && !slices.Contains(orglife.Statuses, orglife.Status(p.Status)) {
-		return empty, orglife.Errorf(orglife.EINVALID, "unknown status %s", p.Status)
 	}
 	if len(orgs) == 0 {
 		return Page[*orglife.LedgerRow]{Items: []*orglife.LedgerRow{}}, nil
@@ -148,6 +149,9 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 		return nil, orglife.Errorf(orglife.EINVALID, "org_id is required")
 	}
 	if err := checkFilters(filter{"period", p.Period}); err != nil {
+		return nil, err
+	}
+	if err := orglife.InvalidInput(s.checkPeriodParam("period", p.Period, true), checkDateRange(p.From, p.To)); err != nil {
 		return nil, err
 	}
 	all, err := s.scopeOrgs(ctx, actor, p.OrgID)

@@ -252,12 +252,10 @@ func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p List
 	if err := orglife.InvalidInput(orglife.CheckID("org_id", p.OrgID)); err != nil {
 		return empty, err
 	}
-	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
-	for _, d := range []string{p.From, p.To} {
-		if d != "" && !validDate(&d) {
-			return empty, orglife.Errorf(orglife.EINVALID, "from and to must be dates YYYY-MM-DD")
-		}
+	if err := orglife.InvalidInput(s.checkWorkflowParams(p.Workflow, p.State), checkDateRange(p.From, p.To)); err != nil {
+		return empty, err
 	}
+	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
 	readable, err := s.readableOrgs(ctx, actor)
 	if err != nil {
 		return empty, err

@@ -41,8 +41,8 @@ func wanted(rows []orglife.LedgerRow, version string) map[string]*orglife.Violat
 type reconcileCounts struct{ opened, cleared, reopened int }
 
 // reconcile applies the violation lifecycle of spec §3 to the stored violations of the evaluated
-// keys and the violations the new rows call for: new ones open; cleared ones reopen when their
-// condition returns; waived ones reopen once the waiver has expired at asOf; manually resolved
+// keys and the violations the new rows call for: new ones open; cleared ones come back when their
+// condition returns, in the status a person left them in (see returning); waived ones reopen once the waiver has expired at asOf; manually resolved
 // ones stay resolved; open, acknowledged and waived ones whose condition is gone resolve as
 // cleared. It returns the violations to save and the history entries to append.
 func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation, asOf, now time.Time, newID func() string) ([]*orglife.Violation, []ViolationChangeRecord, reconcileCounts) {
@@ -72,8 +72,9 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 		v.Message, v.Explanation, v.Evidence, v.RuleVersion, v.Severity = w.Message, w.Explanation, w.Evidence, w.RuleVersion, w.Severity
 		switch {
 		case v.Status == orglife.ViolationResolved && v.Resolution != nil && *v.Resolution == orglife.ResolutionCleared:
-			v.Resolution = nil
-			change(v, orglife.ViolationOpen, "condition returned")
+			to, note := returning(v, asOf)
+			v.Resolution, v.ClearedFrom = nil, ""
+			change(v, to, note)
 			n.reopened++
 		case v.Status == orglife.ViolationWaived && v.Waiver != nil && !asOf.Before(v.Waiver.ExpiresAt):
 			change(v, orglife.ViolationOpen, "waiver expired on "+v.Waiver.ExpiresAt.Format(time.RFC3339))
@@ -90,10 +91,27 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 		switch v.Status {
 		case orglife.ViolationOpen, orglife.ViolationAcknowledged, orglife.ViolationWaived:
 			cleared := orglife.ResolutionCleared
-			v.Resolution = &cleared
+			v.Resolution, v.ClearedFrom = &cleared, v.Status
 			change(v, orglife.ViolationResolved, "condition no longer holds")
 			n.cleared++
 		}
 	}
 	return save, changes, n
+}
+
+// returning is the status, and the history note, of a cleared violation whose condition has
+// returned at asOf: the status it had when it cleared, so a supervisor's decision survives the
+// round trip. Acknowledged stays acknowledged; waived stays waived while the waiver runs at asOf
+// and is open after it expired; anything else (and violations cleared before the status was
+// remembered) is open.
+func returning(v *orglife.Violation, asOf time.Time) (status, note string) {
+	switch {
+	case v.ClearedFrom == orglife.ViolationAcknowledged:
+		return orglife.ViolationAcknowledged, "condition returned; still acknowledged"
+	case v.ClearedFrom == orglife.ViolationWaived && v.Waiver != nil && asOf.Before(v.Waiver.ExpiresAt):
+		return orglife.ViolationWaived, "condition returned; still waived until " + v.Waiver.ExpiresAt.Format(time.RFC3339)
+	case v.ClearedFrom == orglife.ViolationWaived && v.Waiver != nil:
+		return orglife.ViolationOpen, "condition returned; the waiver expired on " + v.Waiver.ExpiresAt.Format(time.RFC3339)
+	}
+	return orglife.ViolationOpen, "condition returned"
 }

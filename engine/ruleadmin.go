@@ -295,6 +295,9 @@ func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams)
 	if err := checkFilters(filter{"action", p.Action}, filter{"cursor", p.Cursor}); err != nil {
 		return Page[*orglife.AuditEntry]{}, err
 	}
+	if err := orglife.InvalidInput(checkOneOf("action", p.Action, AuditActions)); err != nil {
+		return Page[*orglife.AuditEntry]{}, err
+	}
 	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.limit()+1)
 	if err != nil {
 		return Page[*orglife.AuditEntry]{}, err

@@ -33,6 +33,10 @@ type Config struct {
 	// IdempotencyRetention is how long the response to an Idempotency-Key is kept at least
 	// (default DefaultIdempotencyRetention); older ones are pruned (see PruneIdempotency).
 	IdempotencyRetention time.Duration
+	// MaxWaiverDays is how far ahead a waiver may run: its expires_at may be at most the end of
+	// the day MaxWaiverDays days after today (default DefaultMaxWaiverDays; serve
+	// --max-waiver-days).
+	MaxWaiverDays int
 }
 
 // Service implements the use cases on a Store.
@@ -49,6 +53,7 @@ type Service struct {
 	evalMu       sync.Mutex // one persisting evaluation at a time in this process
 
 	idemRetention time.Duration
+	maxWaiverDays int
 	lastPrune     atomic.Int64 // unix nanoseconds of the last pruning of idempotency keys (0: never)
 	pruneBatch    int          // keys one DELETE removes at most (tests lower it)
 	pruneMax      int          // keys one pruning removes at most
@@ -73,6 +78,9 @@ func New(cfg Config) *Service {
 		s.maxSpanDays = 0
 	}
 	s.idemRetention, s.pruneBatch, s.pruneMax = cfg.IdempotencyRetention, pruneBatch, pruneMax
+	if s.maxWaiverDays = cfg.MaxWaiverDays; s.maxWaiverDays <= 0 {
+		s.maxWaiverDays = DefaultMaxWaiverDays
+	}
 	if s.idemRetention <= 0 {
 		s.idemRetention = DefaultIdempotencyRetention
 	}

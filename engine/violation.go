@@ -22,6 +22,11 @@ func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p Lis
 		filter{"severity", p.Severity}, filter{"period", p.Period}, filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
+	if err := orglife.InvalidInput(s.checkRuleParam("rule", p.Rule), checkOneOf("status", p.Status, ViolationStatuses),
+		checkOneOf("kind", p.Kind, ViolationKinds), checkOneOf("severity", p.Severity, orglife.Severities),
+		s.checkPeriodParam("period", p.Period, true)); err != nil {
+		return empty, err
+	}
 	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
 	if err != nil {
 		return empty, err
@@ -66,11 +71,13 @@ func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id stri
 	return v, nil
 }
 
-// DecideParams are a supervisor's decision on a violation. Waive needs Reason and ExpiresAt.
+// DecideParams are a supervisor's decision on a violation. Waive needs Reason and ExpiresAt: a
+// date YYYY-MM-DD (the waiver runs through that day, in the deployment time zone) or an RFC 3339
+// instant, in the future and at most Config.MaxWaiverDays ahead.
 type DecideParams struct {
-	Note      string     `json:"note"`
-	Reason    string     `json:"reason"`
-	ExpiresAt *time.Time `json:"expires_at"`
+	Note      string `json:"note"`
+	Reason    string `json:"reason"`
+	ExpiresAt string `json:"expires_at"`
 }
 
 // Decision names.
@@ -87,7 +94,7 @@ const (
 func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision string, p DecideParams) (*orglife.Violation, error) {
 	var out *orglife.Violation
 	if err := orglife.InvalidInput(orglife.CheckID("id", id), orglife.CheckText("note", p.Note, orglife.MaxTextLength),
-		orglife.CheckText("reason", p.Reason, orglife.MaxTextLength)); err != nil {
+		orglife.CheckText("reason", p.Reason, orglife.MaxTextLength), orglife.CheckText("expires_at", p.ExpiresAt, orglife.MaxFilterLength)); err != nil {
 		return nil, err
 	}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
@@ -119,18 +126,21 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 			if strings.TrimSpace(p.Reason) == "" {
 				d = append(d, orglife.Detail{Field: "reason", Message: "a waiver needs a reason"})
 			}
-			if p.ExpiresAt == nil {
-				d = append(d, orglife.Detail{Field: "expires_at", Message: "a waiver needs an expiry (RFC 3339)"})
-			} else if !p.ExpiresAt.After(now) {
-				d = append(d, orglife.Detail{Field: "expires_at", Message: "the expiry must be in the future"})
+			var expires time.Time
+			if p.ExpiresAt == "" {
+				d = append(d, orglife.Detail{Field: "expires_at", Message: "a waiver needs an expiry: " + expiresAtHelp})
+			} else if expires, err = s.waiverExpiry(p.ExpiresAt, now); orglife.ErrorCode(err) == orglife.EUNPROCESSABLE {
+				d = append(d, orglife.ErrorDetails(err)...)
+			} else if err != nil {
+				return err
 			}
 			if len(d) > 0 {
-				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "invalid waiver", Details: d}
+				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "invalid waiver: " + d[0].Message, Details: d}
 			}
 			if !slices.Contains([]string{orglife.ViolationOpen, orglife.ViolationAcknowledged}, v.Status) {
 				return orglife.Errorf(orglife.ECONFLICT, "only an open or acknowledged violation can be waived (it is %s)", v.Status)
 			}
-			v.Waiver = &orglife.Waiver{Reason: strings.TrimSpace(p.Reason), ExpiresAt: p.ExpiresAt.UTC().Truncate(time.Microsecond), By: actor.Name}
+			v.Waiver = &orglife.Waiver{Reason: strings.TrimSpace(p.Reason), ExpiresAt: expires, By: actor.Name}
 			if note == "" {
 				note = v.Waiver.Reason
 			}

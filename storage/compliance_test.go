@@ -239,7 +239,7 @@ func TestViolations(t *testing.T) {
 		v2.Severity, v2.Evidence = "minor", nil
 		v2.Waiver = &orglife.Waiver{Reason: "已整改", ExpiresAt: t0.Add(48 * time.Hour), By: "admin"}
 		v3 := newViolation("v3", "b", "b", ptr("2025-03"), orglife.KindLate, "", orglife.ViolationResolved)
-		v3.Resolution = ptr(orglife.ResolutionCleared)
+		v3.Resolution, v3.ClearedFrom = ptr(orglife.ResolutionCleared), orglife.ViolationAcknowledged
 		ch := func(id string, at time.Time, from, to, note string) engine.ViolationChangeRecord {
 			return engine.ViolationChangeRecord{ViolationID: id, ViolationChange: orglife.ViolationChange{At: at, Actor: "system", From: from, To: to, Note: note}}
 		}

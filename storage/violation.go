@@ -35,6 +35,7 @@ type violationRow struct {
 	WaiverReason    string     `bun:"waiver_reason"`
 	WaiverExpiresAt *time.Time `bun:"waiver_expires_at"`
 	WaiverBy        string     `bun:"waiver_by"`
+	ClearedFrom     string     `bun:"cleared_from"`
 	OpenedAt        time.Time  `bun:"opened_at"`
 	UpdatedAt       time.Time  `bun:"updated_at"`
 }
@@ -58,7 +59,7 @@ func newViolationRow(v *orglife.Violation) (*violationRow, error) {
 		ID: v.ID, Rule: v.Rule, RuleVersion: v.RuleVersion, OrgID: v.OrgID, SubjectID: v.SubjectID,
 		PeriodKey: p, Kind: v.Kind, Check: v.Check, Severity: v.Severity, Status: v.Status,
 		Resolution: v.Resolution, Message: v.Message, Explanation: expl, Evidence: ev,
-		OpenedAt: v.OpenedAt, UpdatedAt: v.UpdatedAt,
+		ClearedFrom: v.ClearedFrom, OpenedAt: v.OpenedAt, UpdatedAt: v.UpdatedAt,
 	}
 	if w := v.Waiver; w != nil {
 		w.ExpiresAt = utc(w.ExpiresAt)
@@ -72,7 +73,7 @@ func (r *violationRow) violation() (*orglife.Violation, error) {
 	v := &orglife.Violation{
 		ID: r.ID, Rule: r.Rule, RuleVersion: r.RuleVersion, OrgID: r.OrgID, SubjectID: r.SubjectID,
 		Period: periodPtr(r.PeriodKey), Kind: r.Kind, Check: r.Check, Severity: r.Severity,
-		Status: r.Status, Resolution: r.Resolution, Message: r.Message,
+		Status: r.Status, Resolution: r.Resolution, Message: r.Message, ClearedFrom: r.ClearedFrom,
 		OpenedAt: r.OpenedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), History: []orglife.ViolationChange{},
 	}
 	if r.WaiverExpiresAt != nil {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/orglife/orglife/engine"
 )
 
 // Defaults of the common flags.
@@ -29,6 +31,8 @@ type common struct {
 	lookbackDays int
 	// idemRetention is serve's --idempotency-retention (0: the engine's default).
 	idemRetention time.Duration
+	// maxWaiverDays is serve's --max-waiver-days (0: the engine's default).
+	maxWaiverDays int
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -60,6 +64,16 @@ func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
 	}
 	fs.IntVar(&c.lookbackDays, "lookback-days", lookback,
 		"how far back (days) a scheduled evaluation and a check or preview without --from reach; 0: 400 (env ORGLIFE_LOOKBACK_DAYS)")
+}
+
+// registerWaivers adds --max-waiver-days (env ORGLIFE_MAX_WAIVER_DAYS, default 366) to serve.
+func (c *common) registerWaivers(fs *flag.FlagSet, e env) {
+	def := engine.DefaultMaxWaiverDays
+	if v, err := strconv.Atoi(e.getenv("ORGLIFE_MAX_WAIVER_DAYS")); err == nil {
+		def = v
+	}
+	fs.IntVar(&c.maxWaiverDays, "max-waiver-days", def,
+		"the most days ahead a waiver may run: expires_at at most the end of the day this many days after today (env ORGLIFE_MAX_WAIVER_DAYS)")
 }
 
 // location loads the --tz zone.

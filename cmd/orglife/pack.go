@@ -121,7 +121,7 @@ func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now 
 		return nil, nil, err
 	}
 	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
-		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, IdempotencyRetention: c.idemRetention})
+		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, IdempotencyRetention: c.idemRetention, MaxWaiverDays: c.maxWaiverDays})
 	if mode == serving {
 		err = svc.InitRules(ctx, rs)
 	} else {

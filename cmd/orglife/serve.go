@@ -22,6 +22,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	var c common
 	c.register(fs, e)
 	c.registerBudgets(fs, e)
+	c.registerWaivers(fs, e)
 	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
 	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
 	since := fs.String("since", e.getenv("ORGLIFE_SINCE"), "go-live date YYYY-MM-DD: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand (env ORGLIFE_SINCE)")
@@ -35,6 +36,10 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return code
 	} else if len(pos) > 0 {
 		fmt.Fprintf(e.stderr, "orglife serve: unexpected argument %q\n", pos[0])
+		return 2
+	}
+	if c.maxWaiverDays < 1 {
+		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.maxWaiverDays)
 		return 2
 	}
 	if *watch && c.pack == "" {
