@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orglife/orglife/engine"
@@ -58,12 +59,13 @@ func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
 	}
 	fs.IntVar(&c.maxSpanDays, "max-span-days", def,
 		"the most days from-to one evaluation, as-of query or preview may span; 0: the lookback plus a year (766), -1: no limit (env ORGLIFE_MAX_SPAN_DAYS)")
-	lookback := 0
-	if v, err := strconv.Atoi(e.getenv("ORGLIFE_LOOKBACK_DAYS")); err == nil {
-		lookback = v
-	}
-	fs.IntVar(&c.lookbackDays, "lookback-days", lookback,
-		"how far back (days) a scheduled evaluation and a check or preview without --from reach; 0: 400 (env ORGLIFE_LOOKBACK_DAYS)")
+	c.lookbackDays, _ = parseDays(e.getenv("ORGLIFE_LOOKBACK"))
+	fs.Func("lookback", "how far back a scheduled evaluation, and a check or preview without --from, reach: days, e.g. 400 or 400d (default 400; env ORGLIFE_LOOKBACK)",
+		func(v string) error {
+			n, err := parseDays(v)
+			c.lookbackDays = n
+			return err
+		})
 }
 
 // registerWaivers adds --max-waiver-days (env ORGLIFE_MAX_WAIVER_DAYS, default 366) to serve.
@@ -74,6 +76,18 @@ func (c *common) registerWaivers(fs *flag.FlagSet, e env) {
 	}
 	fs.IntVar(&c.maxWaiverDays, "max-waiver-days", def,
 		"the most days ahead a waiver may run: expires_at at most the end of the day this many days after today (env ORGLIFE_MAX_WAIVER_DAYS)")
+}
+
+// parseDays reads a number of days written N or Nd ("" is 0).
+func parseDays(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a positive number of days such as 400 or 400d, not %q", v)
+	}
+	return n, nil
 }
 
 // location loads the --tz zone.

@@ -146,3 +146,18 @@ func TestOrgDissolveCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestLookbackFlag: --lookback sets how far back an evaluation without --from reaches.
+func TestLookbackFlag(t *testing.T) {
+	dsn := storagetest.DSNs(t)["sqlite"]
+	if code, _, errs := runCmd(t, "migrate", "--db", dsn); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCmd(t, "check", "--db", dsn, "--now", "2026-03-31T10:00:00+08:00", "--lookback", "30d", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"from": "2026-03-01"`) {
+		t.Fatalf("check --lookback 30d: %d %.300s %s", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "check", "--db", dsn, "--lookback", "a year"); code != 2 || !strings.Contains(errs, "number of days") {
+		t.Fatalf("a bad --lookback: %d %s", code, errs)
+	}
+}
