@@ -79,6 +79,11 @@ type LedgerRow struct {
 	// Digest fingerprints the row's content without EvaluatedAt; a row whose digest is unchanged
 	// is not rewritten, so EvaluatedAt tells when the row last changed.
 	Digest string `json:"-"`
+	// NextChange is the next instant after the evaluation at which the row's status can change
+	// by the passing of time alone (a pending row turns at_risk at due − warn, an at_risk row
+	// overdue at due); nil when only a change of data can change it. Not stored yet: incremental
+	// evaluation (issue 9) will re-evaluate exactly the rows whose instant has passed.
+	NextChange *time.Time `json:"-"`
 }
 
 // PeriodKey returns the period label, or "" for deadline and instance rules.

@@ -450,6 +450,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	}
 	out := ev.judge(due)
 	row.Status = out.status
+	row.NextChange = ev.nextChange(out.status, due)
 	row.Evidence = ev.evidence()
 	if out.err != nil {
 		return errorRow(out.err.Error())
@@ -489,4 +490,23 @@ func (ev *orgEval) evidence() []string {
 		out = out[:most]
 	}
 	return out
+}
+
+// nextChange returns when a row of the status, due at due, changes by time alone: a pending row
+// at the start of its warn window (or at due without one), an at_risk row at due; nil otherwise.
+func (ev *orgEval) nextChange(st orglife.Status, due time.Time) *time.Time {
+	var t time.Time
+	switch st {
+	case orglife.StatusPending:
+		t = due.In(ev.loc).AddDate(0, 0, -ev.r.Warn)
+		if !t.After(ev.now) {
+			t = due
+		}
+	case orglife.StatusAtRisk:
+		t = due
+	default:
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }

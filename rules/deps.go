@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"slices"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Reads is what a rule's expressions (where, due, require and the shallow checks) read: the
+// inputs whose change can change the rule's rows. Incremental evaluation uses it to evaluate only
+// the rules a change can affect (docs/rule-format.md, "What a rule reads").
+type Reads struct {
+	// Periods are the workflows whose period collection (`meetings`) the rule reads.
+	Periods []string
+	// All are the workflows whose whole collection (`all_meetings`) the rule reads.
+	All []string
+	// Members: the rule reads `members` or `member`, or is member-scoped.
+	Members bool
+	// Org: the rule reads fields of `org` (its attributes, dates, term, member count).
+	Org bool
+	// Instance is the workflow whose instances an instance-scope rule judges ("" otherwise).
+	Instance string
+}
+
+// Reads returns what the rule reads.
+func (rs *RuleSet) Reads(r *Rule) Reads {
+	var out Reads
+	if r.Scope == ScopeMember {
+		out.Members = true
+	}
+	if r.Scope == ScopeInstance {
+		out.Instance = r.Workflow
+	}
+	progs := []*Program{r.where, r.due, r.require}
+	for _, c := range r.Shallow {
+		progs = append(progs, c.when)
+	}
+	for _, p := range progs {
+		if p == nil || p.program == nil {
+			continue
+		}
+		ast.Find(p.program.Node(), func(n ast.Node) bool {
+			id, ok := n.(*ast.IdentifierNode)
+			if !ok {
+				return false
+			}
+			switch id.Value {
+			case "members", "member":
+				out.Members = true
+			case VarOrg:
+				out.Org = true
+			default:
+				if k, ok := rs.envs.byName[id.Value]; ok {
+					wf := rs.envs.cols[k/2].Workflow
+					if k%2 == 1 {
+						out.All = appendNew(out.All, wf)
+					} else {
+						out.Periods = appendNew(out.Periods, wf)
+					}
+				}
+			}
+			return false
+		})
+	}
+	return out
+}
+
+// RulesReading returns the ids of the rules whose rows a change to a record of the workflow can
+// change: those that read its collections and the instance rules over it, in rule-set order.
+func (rs *RuleSet) RulesReading(workflow string) []string {
+	var out []string
+	for _, r := range rs.Rules {
+		d := rs.Reads(r)
+		if d.Instance == workflow || slices.Contains(d.Periods, workflow) || slices.Contains(d.All, workflow) {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+func appendNew(l []string, s string) []string {
+	if slices.Contains(l, s) {
+		return l
+	}
+	return append(l, s)
+}
