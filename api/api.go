@@ -71,6 +71,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 
 	v1 := r.Group("/v1", s.authenticate, s.checkInput)
 	s.tokenRoutes(v1)
+	s.userRoutes(v1)
 	s.orgRoutes(v1)
 	s.memberRoutes(v1)
 	s.workflowRoutes(v1)

@@ -49,8 +49,13 @@ type Service struct {
 
 	ruleSet      atomic.Pointer[rules.RuleSet]
 	lookbackDays int
-	maxSpanDays  int        // 0: no limit
-	evalMu       sync.Mutex // one persisting evaluation at a time in this process
+	maxSpanDays  int // 0: no limit
+	// dummy is the password hash failed logins of unknown users are checked against.
+	dummy struct {
+		once sync.Once
+		hash string
+	}
+	evalMu sync.Mutex // one persisting evaluation at a time in this process
 
 	idemRetention time.Duration
 	maxWaiverDays int

@@ -35,6 +35,21 @@ type Store interface {
 	// SetSetting stores a deployment-wide setting.
 	SetSetting(ctx context.Context, key, value string, at time.Time) error
 
+	// CreateUser inserts a user; conflict when the username exists.
+	CreateUser(ctx context.Context, u *orglife.User) error
+	// UpdateUser replaces the mutable columns of a user.
+	UpdateUser(ctx context.Context, u *orglife.User) error
+	// User returns one user.
+	User(ctx context.Context, username string) (*orglife.User, error)
+	// Users returns at most limit users after the cursor (a username), by username.
+	Users(ctx context.Context, cursor string, limit int) ([]*orglife.User, error)
+	// CreateSession inserts a session.
+	CreateSession(ctx context.Context, s *orglife.Session) error
+	// Session returns the session with the hash.
+	Session(ctx context.Context, hash string) (*orglife.Session, error)
+	// DeleteSessions deletes one session (hash) or all of a user's (hash empty), and expired ones.
+	DeleteSessions(ctx context.Context, hash, username string, now time.Time) error
+
 	// CreateMember inserts a member; conflict when the id exists.
 	CreateMember(ctx context.Context, m *orglife.Member) error
 	// Members returns the members of the given orgs, ordered by org and id.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"strings"
@@ -109,5 +110,47 @@ func seedDemo(ctx context.Context, svc *engine.Service, w io.Writer) error {
 			"List them with `orglife token list` (same --db); to get new ones, revoke them with `orglife token revoke ID` "+
 			"and start with --demo again\n", strings.Join(kept, ", "))
 	}
+	return seedDemoUsers(ctx, svc, admin, w)
+}
+
+// seedDemoUsers creates the demo users of the web interface — an administrator, the
+// committee's 组织员 and the secretary of 博士生第一党支部 — that do not exist yet, each with a new
+// random password printed once on w; existing ones are kept and only named.
+func seedDemoUsers(ctx context.Context, svc *engine.Service, admin orglife.Actor, w io.Writer) error {
+	users := []engine.UserParams{
+		{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin},
+		{Username: "zuzhiyuan", Name: "王组织员", Role: orglife.RoleSupervisor, OrgID: "demo"},
+		{Username: "shuji", Name: "李书记", Role: orglife.RoleBranch, OrgID: "demo-phd-1"},
+	}
+	var kept []string
+	for _, u := range users {
+		u.Password = newPassword()
+		_, err := svc.CreateUser(ctx, admin, u)
+		switch {
+		case orglife.ErrorCode(err) == orglife.ECONFLICT:
+			kept = append(kept, u.Username)
+		case err != nil:
+			return fmt.Errorf("user %s: %w", u.Username, err)
+		default:
+			fmt.Fprintf(w, "demo user %s (%s): password %s\n", u.Username, u.Name, u.Password)
+		}
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "demo users exist already (%s): their passwords were printed when they were created; "+
+			"set a new one with `orglife user passwd USERNAME` (same --db)\n", strings.Join(kept, ", "))
+	}
 	return nil
+}
+
+// newPassword returns a random password of 12 letters and digits, easy to type.
+func newPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("demo: no randomness: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }

@@ -27,6 +27,8 @@ Usage:
   orglife token list   [--format table|json] [--db DSN]
   orglife token revoke ID [--db DSN]
   orglife org dissolve ID --on YYYY-MM-DD [--db DSN]
+  orglife user create --username U --name N --role R [--org X] [--db DSN]   (password on stdin)
+  orglife user passwd USERNAME [--db DSN]                                   (password on stdin)
   orglife graph WORKFLOW [--format mermaid|dot] [--pack DIR]
   orglife verify   [--db DSN]
   orglife preview  --rules DIR [--from D] [--to D] [--org X] [--as-of T] [--format table|json]
@@ -67,6 +69,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"migrate":  cmdMigrate,
 		"token":    cmdToken,
 		"org":      cmdOrg,
+		"user":     cmdUser,
 		"graph":    cmdGraph,
 		"verify":   cmdVerify,
 		"check":    cmdCheck,

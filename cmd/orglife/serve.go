@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/orglife/orglife/api"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
+	"github.com/orglife/orglife/web"
 )
 
 // cmdServe runs the HTTP server until ctx is cancelled (SIGINT or SIGTERM), then shuts down
@@ -90,7 +92,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           api.New(svc, api.Options{Logger: log}),
+		Handler:           handler(svc, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -122,6 +124,17 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	return 0
+}
+
+// handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
+func handler(svc *engine.Service, log *slog.Logger) http.Handler {
+	apiH := api.New(svc, api.Options{Logger: log})
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", apiH)
+	mux.Handle("/healthz", apiH)
+	mux.Handle("/metrics", apiH)
+	mux.Handle("/", web.New(svc, web.Options{Logger: log, Now: svc.Now}))
+	return mux
 }
 
 // packName names the pack in logs.

@@ -1,0 +1,93 @@
+// Package web is the web interface of orglife for people (secretaries, supervisors,
+// administrators): server-rendered Chinese pages, logins with sessions stored in the database,
+// CSRF-protected forms and embedded assets. It calls engine like api does and imports gin; it
+// never touches the database directly.
+package web
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/orglife/orglife/engine"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure the handler returned by New.
+type Options struct {
+	// Logger receives page errors; nil means slog.Default().
+	Logger *slog.Logger
+	// Now is the clock of the login throttle; nil means time.Now.
+	Now func() time.Time
+}
+
+// server holds what the pages share.
+type server struct {
+	svc      *engine.Service
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	throttle *loginThrottle
+}
+
+// New returns the HTTP handler of the web interface on svc: /login, /logout, / and /static/.
+func New(svc *engine.Service, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &server{svc: svc, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now)}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true
+	r.Use(gin.Recovery())
+	static, _ := fs.Sub(staticFS, "static")
+	r.StaticFS("/static", http.FS(static))
+	r.GET("/login", s.loginPage)
+	r.POST("/login", s.login)
+	r.POST("/logout", s.requireSession, s.logout)
+	r.GET("/", s.requireSession, s.home)
+	r.NoRoute(func(c *gin.Context) { s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"}) })
+	return r
+}
+
+// parsePages parses each page template together with the layout.
+func parsePages() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range []string{"login", "home", "notfound"} {
+		out[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return out
+}
+
+// page is the data every template gets.
+type page struct {
+	Title     string
+	CSRF      string
+	Error     string
+	Username  string
+	User      any
+	RoleTitle string
+	OrgName   string
+}
+
+func (s *server) render(c *gin.Context, status int, name string, p page) {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("X-Frame-Options", "DENY")
+	c.Header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+	c.Status(status)
+	if err := s.pages[name].ExecuteTemplate(c.Writer, name+".html", p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+	}
+}
