@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/orglife/orglife/storage"
+	"github.com/orglife/orglife/storage/storagetest"
+)
+
+// envRequireBrowser makes a missing Chromium fail the browser tests instead of skipping them
+// (.ci/run sets it).
+const envRequireBrowser = "ORGLIFE_REQUIRE_BROWSER"
+
+// envScreenshots names a directory where the browser tests save screenshots of the pages.
+const envScreenshots = "ORGLIFE_SCREENSHOTS"
+
+// newBrowserContext starts headless Chromium (Debian's /usr/bin/chromium, or ORGLIFE_CHROMIUM)
+// with a window of the given width and returns a chromedp context; it skips the test when no
+// Chromium is installed, unless ORGLIFE_REQUIRE_BROWSER is set.
+func newBrowserContext(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	path := os.Getenv("ORGLIFE_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv(envRequireBrowser) != "" {
+			t.Fatal("browser tests must run but no Chromium was found (apt-get install -y chromium)")
+		}
+		t.Skip("browser tests skipped: no Chromium found (apt-get install -y chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	// headless windows are at least 500 px wide: emulate the screen instead
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves a full-page PNG (quality 100 means PNG) of the current page as NAME.png in ORGLIFE_SCREENSHOTS, when
+// that is set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv(envScreenshots)
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserLogin: on a phone-sized screen a secretary opens the site, is sent to the login
+// page, mistypes the password and sees the error, logs in and sees the 工作台 with her name, and
+// logs out.
+func TestBrowserLogin(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) { browserLogin(t, dsn, name == storage.SQLite) })
+	}
+}
+
+func browserLogin(t *testing.T, dsn string, shots bool) {
+	ctx := newBrowserContext(t, 375, 740)
+	s := startServer(t, dsn, "--now", pinned, "--eval-interval=0")
+	admin := s.adminToken(t)
+	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b", "name": "博士生第一党支部", "kind": "branch"})
+	s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "shuji", "name": "李书记", "role": "branch", "org_id": "b", "password": "correct horse"})
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "shuji"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "wrong horse"),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.error`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.error`)))
+	if err != nil || !strings.Contains(text, "用户名或密码错误") {
+		t.Fatalf("error shown: %q %v", text, err)
+	}
+	if shots {
+		screenshot(t, ctx, "login")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#password`), "correct horse"),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`header.bar`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+	if err != nil || !strings.Contains(text, "工作台") || !strings.Contains(text, "李书记") {
+		t.Fatalf("home page: %q %v", text, err)
+	}
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if width > 375 {
+		t.Errorf("the page is %d px wide on a 375 px screen", width)
+	}
+	if shots {
+		screenshot(t, ctx, "home")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button.link`)),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
