@@ -105,6 +105,9 @@ func New(cfg Config) *Service {
 	return s
 }
 
+// Location returns the deployment time zone.
+func (s *Service) Location() *time.Location { return s.loc }
+
 // Now returns the service clock's current instant.
 func (s *Service) Now() time.Time { return s.now() }
 

@@ -29,5 +29,13 @@ func (s *server) home(c *gin.Context) {
 			p.OrgName = o.Name
 		}
 	}
+	if u.Role == orglife.RoleBranch {
+		h, err := s.loadSecretaryHome(c.Request.Context(), actorOf(c), u.OrgID, s.svc.Location())
+		if err != nil {
+			s.log.Error("secretary home", "user", u.Username, "err", err)
+			p.Error = "待办加载失败，请稍后刷新"
+		}
+		p.Secretary = h
+	}
 	s.render(c, http.StatusOK, "home", p)
 }

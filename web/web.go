@@ -80,6 +80,8 @@ type page struct {
 	User      any
 	RoleTitle string
 	OrgName   string
+	// Secretary is the 工作台 of a branch secretary.
+	Secretary *secretaryHome
 }
 
 func (s *server) render(c *gin.Context, status int, name string, p page) {

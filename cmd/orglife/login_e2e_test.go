@@ -114,6 +114,13 @@ func TestLoginEndToEnd(t *testing.T) {
 			if st != 200 || !strings.Contains(home, "李书记") || !strings.Contains(home, "支部书记") || !strings.Contains(home, "博士生第一党支部") {
 				t.Fatalf("home: %d %.400s", st, home)
 			}
+			// 我的待办: after an evaluation, the branch's overdue January theme day is on top
+			s.must(t, 200, "POST", "/v1/evaluations", admin, obj{})
+			st, home, _ = b.get("/")
+			if st != 200 || !strings.Contains(home, "我的待办") || !strings.Contains(home, "逾期未办") || !strings.Contains(home, "2025年1月") ||
+				!strings.Contains(home, "每月开展一次主题党日") {
+				t.Fatalf("我的待办: %d %.2000s", st, home)
+			}
 			// the session is in the database: the other server accepts it
 			b2 := &browser{t: t, base: other.base, client: b.client}
 			if st, body, _ := b2.get("/"); st != 200 || !strings.Contains(body, "李书记") {
