@@ -37,6 +37,8 @@ type Config struct {
 	// the day MaxWaiverDays days after today (default DefaultMaxWaiverDays; serve
 	// --max-waiver-days).
 	MaxWaiverDays int
+	// Observer receives measurements of evaluations (nil: none are taken).
+	Observer Observer
 }
 
 // Service implements the use cases on a Store.
@@ -51,6 +53,8 @@ type Service struct {
 	lookbackDays int
 	maxSpanDays  int        // 0: no limit
 	evalMu       sync.Mutex // one persisting evaluation at a time in this process
+
+	obs Observer // never nil
 
 	idemRetention time.Duration
 	maxWaiverDays int
@@ -88,6 +92,9 @@ func New(cfg Config) *Service {
 		s.ruleSet.Store(cfg.Rules)
 	}
 	s.afterCommit = func(in *orglife.Instance) { s.reevaluate(context.Background(), in) }
+	if s.obs = cfg.Observer; s.obs == nil {
+		s.obs = nopObserver{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -52,12 +52,14 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 2
 	}
-	svc, db, err := openService(ctx, c, e, log, clock)
+	metrics := api.NewMetrics()
+	svc, db, err := openService(ctx, c, e, log, clock, metrics)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
 	}
 	defer db.Close()
+	metrics.RegisterDBStats(db.Stats)
 
 	if *since != "" {
 		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
@@ -90,7 +92,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           api.New(svc, api.Options{Logger: log}),
+		Handler:           api.New(svc, api.Options{Logger: log, Metrics: metrics}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
