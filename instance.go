@@ -30,6 +30,20 @@ type Instance struct {
 	UniqueKey *string `json:"-"`
 	// CreationHash anchors the hash chain of the instance's transitions.
 	CreationHash string `json:"-"`
+	// LastSeq and LastHash are the head of the hash chain: the seq and hash of the latest
+	// transition (0 and "" without history). The next transition gets seq LastSeq+1 and chains
+	// to LastHash (to CreationHash when LastSeq is 0), so appending one reads no history.
+	LastSeq  int    `json:"-"`
+	LastHash string `json:"-"`
+}
+
+// ChainHead returns the seq and hash that the instance's next transition follows: LastSeq and
+// LastHash, or 0 and CreationHash for an instance without history.
+func (in *Instance) ChainHead() (int, string) {
+	if in.LastSeq == 0 {
+		return 0, in.CreationHash
+	}
+	return in.LastSeq, in.LastHash
 }
 
 // Transition is one row of an instance's history. Hash covers the row and PrevHash, the hash of

@@ -31,6 +31,9 @@ type Options struct {
 	AuthFailureWindow time.Duration
 	// Now is the clock of the throttle; nil means time.Now (tests inject one).
 	Now func() time.Time
+	// Metrics are the collectors served at /metrics; nil means new ones (without evaluation
+	// or pool series: pass the same Metrics as engine.Config.Observer for those).
+	Metrics *Metrics
 }
 
 // server holds what the handlers share.
@@ -38,7 +41,7 @@ type server struct {
 	svc      *engine.Service
 	log      *slog.Logger
 	maxBody  int64
-	metrics  *metrics
+	metrics  *Metrics
 	throttle *authThrottle
 }
 
@@ -51,7 +54,10 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: newMetrics(),
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics()
+	}
+	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics,
 		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()

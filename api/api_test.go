@@ -95,7 +95,7 @@ func TestRequestErrors(t *testing.T) {
 func TestFailHidesInternalErrors(t *testing.T) {
 	var logs bytes.Buffer
 	gin.SetMode(gin.ReleaseMode)
-	s := &server{log: newLogger(&logs), metrics: newMetrics()}
+	s := &server{log: newLogger(&logs), metrics: NewMetrics()}
 	r := gin.New()
 	r.Use(s.recovery)
 	r.GET("/plain", func(c *gin.Context) { s.fail(c, errors.New("secret database detail")) })

@@ -4,23 +4,44 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/orglife/orglife/engine"
+
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics holds the Prometheus collectors of one handler, on a registry of its own (never the
-// global one, so several handlers can live in one process).
-type metrics struct {
+// Metrics holds the Prometheus collectors of one handler, on a registry of its own (never the
+// global one, so several handlers can live in one process): HTTP requests, transitions, and —
+// as the engine.Observer handed to engine.Config — evaluations; RegisterDBStats adds the
+// connection pool. Create it with NewMetrics and pass it in Options.Metrics; a handler created
+// without one has its own, without evaluation or pool series.
+type Metrics struct {
 	registry    *prometheus.Registry
 	requests    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
 	transitions *prometheus.CounterVec
+
+	evalKeys       prometheus.Counter
+	evalChanged    prometheus.Counter
+	evalStatus     prometheus.Counter
+	evalRuleErrors prometheus.Counter
+	evalFailures   *prometheus.CounterVec
+	evalRuns       *prometheus.HistogramVec
+	evalBatches    *prometheus.HistogramVec
+	evalSkipped    prometheus.Counter
 }
 
-func newMetrics() *metrics {
-	m := &metrics{
+var _ engine.Observer = (*Metrics)(nil)
+
+// evalBuckets span a one-org re-evaluation (milliseconds) to a full scan of a province (many
+// minutes).
+var evalBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800}
+
+// NewMetrics returns the collectors on a new registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orglife_http_requests_total",
@@ -35,15 +56,87 @@ func newMetrics() *metrics {
 			Name: "orglife_transitions_total",
 			Help: "Committed workflow transitions by workflow and event.",
 		}, []string{"workflow", "event"}),
+		evalKeys: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orglife_evaluation_keys_total",
+			Help: "Rule × subject × period keys evaluated (ledger rows computed), by every evaluation path.",
+		}),
+		evalChanged: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orglife_evaluation_rows_changed_total",
+			Help: "Ledger rows written because their content changed.",
+		}),
+		evalStatus: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orglife_evaluation_status_changes_total",
+			Help: "Ledger rows whose status changed (timeline rows appended).",
+		}),
+		evalRuleErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orglife_evaluation_rule_errors_total",
+			Help: "Keys whose rule failed at run time (ledger status error).",
+		}),
+		evalFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orglife_evaluation_failures_total",
+			Help: "Failed evaluation batches by stage (evaluate: reading or evaluating; persist: writing).",
+		}, []string{"stage"}),
+		evalRuns: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orglife_evaluation_duration_seconds",
+			Help:    "Duration of whole evaluation runs (scans) by trigger (request, scheduled, check) and result (ok, error).",
+			Buckets: evalBuckets,
+		}, []string{"trigger", "result"}),
+		evalBatches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orglife_evaluation_batch_duration_seconds",
+			Help:    "Duration of one batch of orgs by stage (evaluate: read and evaluate; persist: diff and write), every evaluation path.",
+			Buckets: evalBuckets,
+		}, []string{"stage"}),
+		evalSkipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orglife_evaluation_scheduled_skipped_total",
+			Help: "Scheduled evaluations skipped because another server held the scheduler lock.",
+		}),
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.transitions,
+		m.evalKeys, m.evalChanged, m.evalStatus, m.evalRuleErrors, m.evalFailures, m.evalRuns, m.evalBatches, m.evalSkipped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, stage := range []string{"evaluate", "persist"} {
+		m.evalFailures.WithLabelValues(stage) // exported at 0 from the start
+	}
 	return m
 }
 
+// BatchEvaluated implements engine.Observer.
+func (m *Metrics) BatchEvaluated(b engine.BatchEvaluation) {
+	m.evalBatches.WithLabelValues("evaluate").Observe(b.Duration.Seconds())
+	if b.Err != nil {
+		m.evalFailures.WithLabelValues("evaluate").Inc()
+		return
+	}
+	m.evalKeys.Add(float64(b.Keys))
+	m.evalRuleErrors.Add(float64(b.RuleErrors))
+}
+
+// BatchPersisted implements engine.Observer.
+func (m *Metrics) BatchPersisted(b engine.BatchPersist) {
+	m.evalBatches.WithLabelValues("persist").Observe(b.Duration.Seconds())
+	if b.Err != nil {
+		m.evalFailures.WithLabelValues("persist").Inc()
+		return
+	}
+	m.evalChanged.Add(float64(b.Changed))
+	m.evalStatus.Add(float64(b.StatusChanges))
+}
+
+// EvaluationFinished implements engine.Observer.
+func (m *Metrics) EvaluationFinished(r engine.EvaluationRun) {
+	result := "ok"
+	if r.Err != nil {
+		result = "error"
+	}
+	m.evalRuns.WithLabelValues(r.Trigger, result).Observe(r.Duration.Seconds())
+}
+
+// ScheduledSkipped implements engine.Observer.
+func (m *Metrics) ScheduledSkipped() { m.evalSkipped.Inc() }
+
 // middleware counts and times every request by its route template (e.g. /v1/orgs/:id), so ids
 // never become label values; unmatched paths share the route "unmatched".
-func (m *metrics) middleware(c *gin.Context) {
+func (m *Metrics) middleware(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	route := c.FullPath()
@@ -56,12 +149,12 @@ func (m *metrics) middleware(c *gin.Context) {
 }
 
 // transition counts one committed transition.
-func (m *metrics) transition(workflow, event string) {
+func (m *Metrics) transition(workflow, event string) {
 	m.transitions.WithLabelValues(workflow, event).Inc()
 }
 
 // routes registers GET /metrics (Prometheus text format; no authentication).
-func (m *metrics) routes(r gin.IRoutes) {
+func (m *Metrics) routes(r gin.IRoutes) {
 	h := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 	r.GET("/metrics", gin.WrapH(h))
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // packAPI returns a handler on the built-in pack and the database at dsn, with the clock pinned
-// at 2025-02-12T10:00:00+08:00, an admin secret, the orgs c → b, and an evaluation of January
+// at 2025-02-12T10:00:00+08:00, metrics observing the engine and the pool, an admin secret, the orgs c → b, and an evaluation of January
 // 2025 persisted (b has no 主题党日: overdue).
 func packAPI(t *testing.T, dsn string) (http.Handler, string) {
 	t.Helper()
@@ -33,13 +33,16 @@ func packAPI(t *testing.T, dsn string) (http.Handler, string) {
 		t.Fatal(err)
 	}
 	now, _ := time.Parse(time.RFC3339, "2025-02-12T10:00:00+08:00")
-	svc := engine.New(engine.Config{Store: storagetest.Open(t, dsn), Workflows: set, Rules: rs, Location: loc,
-		Now: func() time.Time { return now }})
+	metrics := NewMetrics()
+	db := storagetest.Open(t, dsn)
+	metrics.RegisterDBStats(db.Stats)
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Location: loc,
+		Now: func() time.Time { return now }, Observer: metrics})
 	admin, err := svc.Bootstrap(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(svc, Options{})
+	h := New(svc, Options{Metrics: metrics})
 	for _, o := range []string{`{"id":"c","name":"党委","kind":"committee"}`, `{"id":"b","name":"第一党支部","kind":"branch","parent_id":"c"}`} {
 		if st, body := do(t, h, "POST", "/v1/orgs", admin, o); st != 201 {
 			t.Fatalf("org: %d %v", st, body)

@@ -155,6 +155,13 @@ func (s *Service) persists(asOf time.Time) bool {
 // Evaluate runs an evaluation (admin only) and persists the ledger and violations; as of a past
 // instant it only computes (see EvaluateResult.Persisted).
 func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
+	began := time.Now()
+	res, err := s.evaluate(ctx, actor, p)
+	return s.finished(TriggerRequest, began, res, err)
+}
+
+// evaluate is Evaluate without the observer.
+func (s *Service) evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
 	}
@@ -241,8 +248,17 @@ func (s *Service) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
 	}
 }
 
-// evaluateBatch reads a batch of orgs in bulk and evaluates every rule on each.
+// evaluateBatch reads a batch of orgs in bulk and evaluates every rule on each, and reports the
+// batch to the observer.
 func (s *Service) evaluateBatch(ctx context.Context, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+	began := time.Now()
+	rows, err := s.readAndEvaluate(ctx, batch, sp)
+	s.obs.BatchEvaluated(BatchEvaluation{Orgs: len(batch), Keys: len(rows), RuleErrors: ruleErrors(rows), Duration: time.Since(began), Err: err})
+	return rows, err
+}
+
+// readAndEvaluate reads a batch of orgs in bulk and evaluates every rule on each.
+func (s *Service) readAndEvaluate(ctx context.Context, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
 	orgs, err := s.store.Orgs(ctx, batch)
 	if err != nil {
 		return nil, err
@@ -332,6 +348,8 @@ func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluatePara
 	sp.persist = s.persists(sp.asOf) && !p.DryRun
 	var rows []orglife.LedgerRow
 	sp.collect = func(_ []string, batch []orglife.LedgerRow) { rows = append(rows, batch...) }
+	began := time.Now()
 	res, err := s.run(ctx, sp)
+	res, err = s.finished(TriggerCheck, began, res, err)
 	return res, rows, err
 }

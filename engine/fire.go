@@ -52,7 +52,7 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.orgScopeTx(ctx, tx, actor, in.OrgID)
+	org, sc, err := s.orgAndScopeTx(ctx, tx, actor, in.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +79,15 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if p.ExpectedVersion != nil && *p.ExpectedVersion != in.Version {
 		return nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
 	}
-	hist, err := tx.Transitions(ctx, in.ID)
-	if err != nil {
-		return nil, err
+	comment := strings.TrimSpace(p.Comment)
+	// The history is read only when the event needs it: to find the state an event to "@previous"
+	// returns to, or the reason a cancellation without a comment inherits. Appending the new row
+	// needs only the chain head kept on the instance.
+	var hist []*orglife.Transition
+	if ev.ToPrevious() || (comment == "" && def.IsCancelled(to)) {
+		if hist, err = tx.Transitions(ctx, in.ID); err != nil {
+			return nil, err
+		}
 	}
 	var restored *time.Time // recorded_at given back by an event to "@previous"
 	if ev.ToPrevious() {
@@ -104,14 +110,9 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if missing := def.MissingRequired(merged, ev.Require); len(missing) > 0 {
 		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing for " + ev.Name, Details: missing}
 	}
-	comment := strings.TrimSpace(p.Comment)
 	if ev.CommentRequired && comment == "" {
 		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "a comment is required for " + ev.Name,
 			Details: []orglife.Detail{{Field: "comment", Message: "required"}}}
-	}
-	org, err := tx.Org(ctx, in.OrgID)
-	if err != nil {
-		return nil, err
 	}
 	if err := s.checkDates(ctx, tx, def, org, merged, patch, def.IsComplete(to)); err != nil {
 		return nil, err
@@ -141,10 +142,7 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg, Details: guardFields(ev.Guard.Source)}
 		}
 	}
-	prevHash := in.CreationHash
-	if len(hist) > 0 {
-		prevHash = hist[len(hist)-1].Hash
-	}
+	lastSeq, prevHash := in.ChainHead()
 	wasComplete := in.Complete
 	next.State = to
 	next.Version = in.Version + 1
@@ -154,12 +152,13 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 		next.RecordedAt = restored
 		s.derive(def, &next, true, now) // occurs_on may follow recorded_at
 	}
+	t := &orglife.Transition{InstanceID: in.ID, Seq: lastSeq + 1, Event: ev.Name, From: in.State, To: to,
+		Actor: actor.Name, ActorRole: actor.Role, At: now, Data: patch, Comment: comment, PrevHash: prevHash}
+	t.Hash = orglife.TransitionHash(prevHash, t)
+	next.LastSeq, next.LastHash = t.Seq, t.Hash
 	if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
 		return nil, uniqueClash(err, def)
 	}
-	t := &orglife.Transition{InstanceID: in.ID, Seq: len(hist) + 1, Event: ev.Name, From: in.State, To: to,
-		Actor: actor.Name, ActorRole: actor.Role, At: now, Data: patch, Comment: comment, PrevHash: prevHash}
-	t.Hash = orglife.TransitionHash(prevHash, t)
 	if err := tx.InsertTransition(ctx, t); err != nil {
 		return nil, err
 	}

@@ -98,15 +98,11 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
 		var out *orglife.Instance
 		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			sc, err := s.orgScopeTx(ctx, tx, actor, p.OrgID)
+			org, sc, err := s.orgAndScopeTx(ctx, tx, actor, p.OrgID)
 			if err != nil {
 				return err
 			}
 			if err := mayStart(actor, def, sc, p.OrgID); err != nil {
-				return err
-			}
-			org, err := tx.Org(ctx, p.OrgID)
-			if err != nil {
 				return err
 			}
 			if !def.CanStart(org.Kind) {
@@ -152,6 +148,23 @@ func uniqueClash(err error, def *workflows.Definition) error {
 		return orglife.Errorf(orglife.ECONFLICT, "an instance of %s with the same %s already exists for this org", def.ID, strings.Join(def.Unique, ", "))
 	}
 	return err
+}
+
+// orgAndScopeTx reads an org with its path in one query and returns it with the actor's scope on
+// it; not_found when the org does not exist.
+func (s *Service) orgAndScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (*orglife.Org, scope, error) {
+	lineage, err := st.OrgLineage(ctx, orgID)
+	if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
+		return nil, scope{}, err
+	}
+	if len(lineage) == 0 {
+		return nil, scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
+	}
+	path := make([]string, len(lineage))
+	for i, o := range lineage {
+		path[i] = o.ID
+	}
+	return lineage[len(lineage)-1], scopeOf(actor, path), nil
 }
 
 func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (scope, error) {

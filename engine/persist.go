@@ -98,11 +98,15 @@ func sameInstant(a, b *time.Time) bool {
 // persist writes one batch's diff in one transaction: ledger rows with their timeline, and the
 // violation changes.
 func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
-	return s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	began := time.Now()
+	var ob BatchPersist
+	defer func() { ob.Duration = time.Since(began); s.obs.BatchPersisted(ob) }()
+	ob.Err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		d, err := s.diffBatch(ctx, tx, batch, rows, sp)
 		if err != nil {
 			return err
 		}
+		ob.Changed, ob.StatusChanges = len(d.rows), len(d.changes)
 		res.Opened += d.counts.opened
 		res.Cleared += d.counts.cleared
 		res.Reopened += d.counts.reopened
@@ -114,6 +118,10 @@ func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.Le
 		}
 		return tx.SaveViolations(ctx, d.violations, d.vchanges)
 	})
+	if ob.Err != nil {
+		ob.Changed, ob.StatusChanges = 0, 0 // rolled back
+	}
+	return ob.Err
 }
 
 // retired returns, as not_applicable rows, the stored rows of the batch that the active rules no

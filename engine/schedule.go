@@ -16,13 +16,18 @@ const schedulerLock = "orglife-scheduled-evaluation"
 func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *EvaluateResult, err error) {
 	release, ok, err := s.store.TryLock(ctx, schedulerLock)
 	if err != nil || !ok {
+		if err == nil {
+			s.obs.ScheduledSkipped()
+		}
 		return false, nil, err
 	}
 	defer release()
 	if s.onScheduled != nil {
 		s.onScheduled()
 	}
-	res, err = s.Evaluate(ctx, SystemActor, EvaluateParams{})
+	began := time.Now()
+	res, err = s.evaluate(ctx, SystemActor, EvaluateParams{})
+	res, err = s.finished(TriggerScheduled, began, res, err)
 	return true, res, err
 }
 

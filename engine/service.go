@@ -37,6 +37,8 @@ type Config struct {
 	// the day MaxWaiverDays days after today (default DefaultMaxWaiverDays; serve
 	// --max-waiver-days).
 	MaxWaiverDays int
+	// Observer receives measurements of evaluations (nil: none are taken).
+	Observer Observer
 }
 
 // Service implements the use cases on a Store.
@@ -56,6 +58,8 @@ type Service struct {
 		hash string
 	}
 	evalMu sync.Mutex // one persisting evaluation at a time in this process
+
+	obs Observer // never nil
 
 	idemRetention time.Duration
 	maxWaiverDays int
@@ -93,6 +97,9 @@ func New(cfg Config) *Service {
 		s.ruleSet.Store(cfg.Rules)
 	}
 	s.afterCommit = func(in *orglife.Instance) { s.reevaluate(context.Background(), in) }
+	if s.obs = cfg.Observer; s.obs == nil {
+		s.obs = nopObserver{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

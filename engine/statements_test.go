@@ -54,6 +54,10 @@ func (c countingStore) OrgPath(ctx context.Context, id string) ([]string, error)
 	c.call()
 	return c.Store.OrgPath(ctx, id)
 }
+func (c countingStore) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) {
+	c.call()
+	return c.Store.OrgLineage(ctx, id)
+}
 func (c countingStore) Org(ctx context.Context, id string) (*orglife.Org, error) {
 	c.call()
 	return c.Store.Org(ctx, id)

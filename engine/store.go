@@ -27,6 +27,9 @@ type Store interface {
 	Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error)
 	// OrgPath returns the ids from the root down to and including id, in one query.
 	OrgPath(ctx context.Context, id string) ([]string, error)
+	// OrgLineage returns the orgs from the root down to and including id, in one query: the
+	// last is the org itself, the ids are its OrgPath.
+	OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
 
@@ -73,8 +76,8 @@ type Store interface {
 	InsertInstances(ctx context.Context, ins []*orglife.Instance) error
 	// Instance returns one instance; forUpdate locks its row until the transaction ends (PostgreSQL).
 	Instance(ctx context.Context, id string, forUpdate bool) (*orglife.Instance, error)
-	// UpdateInstance writes the instance's state, data, version and derived columns where the
-	// stored version is prevVersion; conflict when it is not.
+	// UpdateInstance writes the instance's state, data, version, derived columns and chain head
+	// (LastSeq, LastHash) where the stored version is prevVersion; conflict when it is not.
 	UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error
 	// Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit.
 	Instances(ctx context.Context, f InstanceFilter) ([]*orglife.Instance, error)

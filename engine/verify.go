@@ -8,7 +8,9 @@ import (
 )
 
 // Verify recomputes every instance's hash chain (creation hash, then each transition chained to
-// the one before) and names the first broken row of each broken chain.
+// the one before), checks that the chain head kept on the instance (last seq and hash) is the last
+// row, so that a removed last row is found too, and names the first broken row of each broken
+// chain.
 func (s *Service) Verify(ctx context.Context) (*VerifyReport, error) {
 	r := &VerifyReport{Broken: []string{}}
 	err := s.store.ScanChains(ctx, func(in *orglife.Instance, ts []*orglife.Transition) error {
@@ -39,6 +41,9 @@ func brokenLink(in *orglife.Instance, ts []*orglife.Transition) string {
 			return fmt.Sprintf("history row seq %d (%s) altered (stored hash %s, recomputed %s)", t.Seq, t.Event, short(t.Hash), short(got))
 		}
 		prev = t.Hash
+	}
+	if seq, head := in.ChainHead(); seq != len(ts) || head != prev {
+		return fmt.Sprintf("the instance's chain head (seq %d, hash %s) does not match its history (seq %d, hash %s)", seq, short(head), len(ts), short(prev))
 	}
 	return ""
 }

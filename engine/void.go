@@ -73,11 +73,7 @@ func (s *Service) cancelUntouchedChildren(ctx context.Context, tx Store, parent 
 		if err != nil {
 			return err
 		}
-		hist, err := tx.Transitions(ctx, in.ID)
-		if err != nil {
-			return err
-		}
-		if in.Version != 1 || in.State != def.Initial || len(hist) > 0 {
+		if in.Version != 1 || in.State != def.Initial || in.LastSeq > 0 {
 			continue
 		}
 		comment := fmt.Sprintf("所属记录（%s %s）%s，未开始办理的本事项随之%s。原因：%s",
@@ -87,12 +83,13 @@ func (s *Service) cancelUntouchedChildren(ctx context.Context, tx Store, parent 
 		next.Version = in.Version + 1
 		next.UpdatedAt = now
 		s.derive(def, &next, in.Complete, now)
-		if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
-			return err
-		}
 		t := &orglife.Transition{InstanceID: in.ID, Seq: 1, Event: ev.Name, From: in.State, To: ev.To,
 			Actor: actor.Name, ActorRole: actor.Role, At: now, Data: map[string]any{}, Comment: comment, PrevHash: in.CreationHash}
 		t.Hash = orglife.TransitionHash(in.CreationHash, t)
+		next.LastSeq, next.LastHash = t.Seq, t.Hash
+		if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
+			return err
+		}
 		if err := tx.InsertTransition(ctx, t); err != nil {
 			return err
 		}

@@ -12,7 +12,8 @@ import (
 )
 
 // Bulk is a set of rows to load as they are: orgs, members, instances (with their derived
-// columns and creation hash already set) and transitions (hash-chained already).
+// columns and creation hash already set) and transitions (hash-chained already). BulkLoad sets
+// each instance's chain head (LastSeq, LastHash) from its transitions.
 type Bulk struct {
 	Orgs        []*orglife.Org
 	Members     []*orglife.Member
@@ -47,14 +48,24 @@ func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 		}
 		members[i] = []any{m.ID, m.OrgID, m.Name, m.Status, roles, m.Leader, m.JoinedOn, m.CreatedAt}
 	}
+	heads := make(map[string]*orglife.Transition, len(b.Instances)) // the chain head of each instance
+	for _, t := range b.Transitions {
+		if h := heads[t.InstanceID]; h == nil || t.Seq > h.Seq {
+			heads[t.InstanceID] = t
+		}
+	}
 	insts := make([][]any, len(b.Instances))
 	for i, in := range b.Instances {
+		if h := heads[in.ID]; h != nil {
+			in.LastSeq, in.LastHash = h.Seq, h.Hash
+		}
 		r, err := newInstanceRow(in)
 		if err != nil {
 			return err
 		}
 		insts[i] = []any{r.ID, r.Workflow, r.WorkflowVersion, r.OrgID, r.State, r.Complete, r.Version, r.Data, r.CreatedData,
-			r.OccursOn, r.CreatedAt, r.UpdatedAt, r.RecordedAt, r.CreatedBy, r.ParentID, r.ParentAction, r.ParentKey, r.UniqueKey, r.CreationHash}
+			r.OccursOn, r.CreatedAt, r.UpdatedAt, r.RecordedAt, r.CreatedBy, r.ParentID, r.ParentAction, r.ParentKey, r.UniqueKey, r.CreationHash,
+			r.LastSeq, r.LastHash}
 	}
 	trs := make([][]any, len(b.Transitions))
 	for i, t := range b.Transitions {
@@ -73,7 +84,8 @@ func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 		{"orgs", []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "dissolved_on", "term_started_on", "term_years", "created_at", "updated_at"}, orgs},
 		{"members", []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "created_at"}, members},
 		{"instances", []string{"id", "workflow", "workflow_version", "org_id", "state", "complete", "version", "data", "created_data",
-			"occurs_on", "created_at", "updated_at", "recorded_at", "created_by", "parent_id", "parent_action", "parent_key", "unique_key", "creation_hash"}, insts},
+			"occurs_on", "created_at", "updated_at", "recorded_at", "created_by", "parent_id", "parent_action", "parent_key", "unique_key", "creation_hash",
+			"last_seq", "last_hash"}, insts},
 		{"transitions", []string{"instance_id", "seq", "event", "from_state", "to_state", "actor", "actor_role", "at", "data", "comment", "prev_hash", "hash"}, trs},
 	}
 	if d.dialect == Postgres && !d.inTx {

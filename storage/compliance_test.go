@@ -407,3 +407,59 @@ func TestTryLock(t *testing.T) {
 		})
 	}
 }
+
+// TestSaveLedgerLargeBatch saves batches past the size from which PostgreSQL writes with unnest
+// (rows without a period or due included, a repeated key, an upsert of every row) and reads
+// back exactly what was saved, on both databases.
+func TestSaveLedgerLargeBatch(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seedTree(t, db)
+		var rows []*orglife.LedgerRow
+		var changes []engine.LedgerChange
+		for i := range 600 {
+			var period *string
+			if i%3 != 0 {
+				period = ptr(fmt.Sprintf("2025-%02d", i%12+1))
+			}
+			r := ledgerRow("a", fmt.Sprintf("r.%03d", i/12), fmt.Sprintf("s%d", i%7), period, orglife.StatusCompliant)
+			r.Digest = fmt.Sprintf("d%d", i)
+			rows = append(rows, r)
+			changes = append(changes, engine.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: "a",
+				To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0})
+		}
+		dup := *rows[5]
+		dup.Status, dup.Explanation.Text = orglife.StatusShallow, "重复的键，后者为准 'quoted' \"x\" {a,b}"
+		must(t, db.SaveLedger(ctx, append(rows, &dup), changes))
+		rows[5] = &dup
+		want := map[string]*orglife.LedgerRow{}
+		for _, r := range rows {
+			want[r.Rule+"|"+r.SubjectID+"|"+r.PeriodKey()] = r
+		}
+		check := func() {
+			t.Helper()
+			got, err := db.LedgerRows(ctx, engine.LedgerFilter{OrgIDs: []string{"a"}})
+			must(t, err)
+			if len(got) != len(want) {
+				t.Fatalf("%d rows, want %d", len(got), len(want))
+			}
+			for _, g := range got {
+				w := want[g.Rule+"|"+g.SubjectID+"|"+g.PeriodKey()]
+				if w == nil || !reflect.DeepEqual(g, w) {
+					t.Fatalf("row %s %s %s:\n got %+v\nwant %+v", g.Rule, g.SubjectID, g.PeriodKey(), g, w)
+				}
+			}
+		}
+		check()
+		for _, r := range rows {
+			r.Status, r.Due, r.Evidence, r.Digest = orglife.StatusOverdue, nil, []string{}, r.Digest+"'"
+		}
+		must(t, db.SaveLedger(ctx, rows, nil))
+		check()
+		tl, err := db.LedgerTimeline(ctx, rows[1].Rule, rows[1].SubjectID, rows[1].PeriodKey())
+		must(t, err)
+		if len(tl) != 1 || tl[0].To != orglife.StatusCompliant || !tl[0].At.Equal(t0.Truncate(time.Microsecond)) {
+			t.Fatalf("timeline = %+v", tl)
+		}
+	})
+}

@@ -253,3 +253,6 @@ func (d *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) e
 	})
 	return dbErr(err)
 }
+
+// Stats returns the connection pool's statistics (for metrics).
+func (d *DB) Stats() sql.DBStats { return d.root.DB.Stats() }

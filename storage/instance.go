@@ -33,12 +33,14 @@ type instanceRow struct {
 	ParentKey       string     `bun:"parent_key"`
 	UniqueKey       *string    `bun:"unique_key"`
 	CreationHash    string     `bun:"creation_hash"`
+	LastSeq         int        `bun:"last_seq"`
+	LastHash        string     `bun:"last_hash"`
 }
 
 // instanceColumns are the columns UpdateInstance writes.
 var instanceColumns = []string{
 	"workflow_version", "state", "complete", "version", "data", "occurs_on",
-	"updated_at", "recorded_at", "unique_key",
+	"updated_at", "recorded_at", "unique_key", "last_seq", "last_hash",
 }
 
 // newInstanceRow normalizes in's instants and converts it to a row.
@@ -57,7 +59,7 @@ func newInstanceRow(in *orglife.Instance) (*instanceRow, error) {
 		State: in.State, Complete: in.Complete, Version: in.Version, Data: data, CreatedData: created,
 		OccursOn: in.OccursOn, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, RecordedAt: in.RecordedAt,
 		CreatedBy: in.CreatedBy, ParentID: in.ParentID, ParentAction: in.ParentAction, ParentKey: in.ParentKey,
-		UniqueKey: in.UniqueKey, CreationHash: in.CreationHash,
+		UniqueKey: in.UniqueKey, CreationHash: in.CreationHash, LastSeq: in.LastSeq, LastHash: in.LastHash,
 	}, nil
 }
 
@@ -68,7 +70,7 @@ func (r *instanceRow) instance() (*orglife.Instance, error) {
 		State: r.State, Complete: r.Complete, Version: r.Version, OccursOn: r.OccursOn,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), RecordedAt: utcPtr(r.RecordedAt),
 		CreatedBy: r.CreatedBy, ParentID: r.ParentID, ParentAction: r.ParentAction, ParentKey: r.ParentKey,
-		UniqueKey: r.UniqueKey, CreationHash: r.CreationHash,
+		UniqueKey: r.UniqueKey, CreationHash: r.CreationHash, LastSeq: r.LastSeq, LastHash: r.LastHash,
 	}
 	if err := fromJSON(r.Data, &in.Data); err != nil {
 		return nil, err
@@ -124,8 +126,8 @@ func (d *DB) Instance(ctx context.Context, id string, forUpdate bool) (*orglife.
 	return row.instance()
 }
 
-// UpdateInstance writes the instance's workflow version, state, data, version and derived columns
-// (complete, occurs_on, updated_at, recorded_at, unique_key) where the stored version is
+// UpdateInstance writes the instance's workflow version, state, data, version, derived columns
+// (complete, occurs_on, updated_at, recorded_at, unique_key) and chain head (last_seq, last_hash) where the stored version is
 // prevVersion: conflict when it is not, not found when there is no such instance. Its instants
 // are normalized in place.
 func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error {

@@ -166,10 +166,16 @@ func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.
 }
 
 // SaveLedger upserts rows keyed by rule, subject and period (every other column is replaced) and
-// appends changes to the timeline, in statements of at most saveBatch rows, in one transaction
+// appends changes to the timeline, in statements of at most saveBatch rows (on PostgreSQL, from
+// unnestMin rows on, multi-row unnest statements of at most unnestBatch rows), in one transaction
 // (the caller's, when d is bound to one). When rows repeat a key the last one wins. Instants are
 // normalized in place.
 func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+	return d.saveLedger(ctx, rows, changes, unnestMin)
+}
+
+// saveLedger is SaveLedger, writing with unnest on PostgreSQL from unnestFrom rows on.
+func (d *DB) saveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange, unnestFrom int) error {
 	if len(rows) == 0 && len(changes) == 0 {
 		return nil
 	}
@@ -198,6 +204,9 @@ func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes 
 		}
 	}
 	return d.runInTx(ctx, func(ctx context.Context, tx *DB) error {
+		if tx.dialect == Postgres && len(lrs)+len(trs) >= unnestFrom {
+			return tx.saveLedgerUnnest(ctx, lrs, trs)
+		}
 		for chunk := range slices.Chunk(lrs, saveBatch) {
 			// With no Set, bun writes SET col = EXCLUDED.col for every non-key column.
 			_, err := tx.db.NewInsert().Model(&chunk).

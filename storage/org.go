@@ -133,6 +133,30 @@ func (d *DB) OrgPath(ctx context.Context, id string) ([]string, error) {
 	return ids, nil
 }
 
+// OrgLineage returns the orgs from the root down to and including id, in one query (not found
+// when id does not exist): the last is the org itself, and their ids are OrgPath(id).
+func (d *DB) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) {
+	var rows []orgRow
+	err := d.db.NewRaw(`WITH RECURSIVE up (id, parent_id, depth) AS (
+		SELECT id, parent_id, 0 FROM orgs WHERE id = ?
+		UNION ALL
+		SELECT o.id, o.parent_id, up.depth + 1 FROM orgs o JOIN up ON o.id = up.parent_id WHERE up.depth < ?
+	) SELECT o.* FROM up JOIN orgs o ON o.id = up.id ORDER BY up.depth DESC`, id, maxDepth).Scan(ctx, &rows)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	if len(rows) == 0 {
+		return nil, orglife.ErrNotFound
+	}
+	out := make([]*orglife.Org, len(rows))
+	for i := range rows {
+		if out[i], err = rows[i].org(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Subtree returns id and the ids of all orgs below it (by depth, then id), in one query.
 func (d *DB) Subtree(ctx context.Context, id string) ([]string, error) {
 	var ids []string

@@ -201,6 +201,13 @@ func TestOrgs(t *testing.T) {
 		if !reflect.DeepEqual(path, []string{"root", "a", "a1"}) {
 			t.Fatalf("OrgPath = %v", path)
 		}
+		lineage, err := db.OrgLineage(ctx, "a1")
+		must(t, err)
+		a1, err := db.Org(ctx, "a1")
+		must(t, err)
+		if ids := orgIDs(lineage); !reflect.DeepEqual(ids, []string{"root", "a", "a1"}) || !reflect.DeepEqual(lineage[2], a1) {
+			t.Fatalf("OrgLineage = %v (%+v, want %+v last)", ids, lineage, a1)
+		}
 		sub, err := db.Subtree(ctx, "root")
 		must(t, err)
 		if !reflect.DeepEqual(sub, []string{"root", "a", "b", "a1"}) {
@@ -212,6 +219,8 @@ func TestOrgs(t *testing.T) {
 			t.Fatalf("Subtree(leaf) = %v", sub)
 		}
 		_, err = db.OrgPath(ctx, "missing")
+		wantCode(t, err, orglife.ENOTFOUND)
+		_, err = db.OrgLineage(ctx, "missing")
 		wantCode(t, err, orglife.ENOTFOUND)
 		_, err = db.Subtree(ctx, "missing")
 		wantCode(t, err, orglife.ENOTFOUND)

@@ -95,11 +95,16 @@ const (
 // openService opens the database and loads the pack, and returns the service on them. The
 // caller closes the DB. Only serve (access serving) migrates and activates rules; the other
 // commands use the rule set active in the database, or the pack's rules in memory when none is.
-func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time) (*engine.Service, *storage.DB, error) {
-	return openServiceFor(ctx, c, e, log, now, serving)
+// obs receives the evaluations' measurements (nil: none).
+func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, obs engine.Observer) (*engine.Service, *storage.DB, error) {
+	return openServiceObserved(ctx, c, e, log, now, serving, obs)
 }
 
 func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access) (*engine.Service, *storage.DB, error) {
+	return openServiceObserved(ctx, c, e, log, now, mode, nil)
+}
+
+func openServiceObserved(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access, obs engine.Observer) (*engine.Service, *storage.DB, error) {
 	loc, err := c.location()
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +126,8 @@ func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now 
 		return nil, nil, err
 	}
 	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
-		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, IdempotencyRetention: c.idemRetention, MaxWaiverDays: c.maxWaiverDays})
+		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, IdempotencyRetention: c.idemRetention, MaxWaiverDays: c.maxWaiverDays,
+		Observer: obs})
 	if mode == serving {
 		err = svc.InitRules(ctx, rs)
 	} else {

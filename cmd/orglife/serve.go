@@ -54,12 +54,14 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 2
 	}
-	svc, db, err := openService(ctx, c, e, log, clock)
+	metrics := api.NewMetrics()
+	svc, db, err := openService(ctx, c, e, log, clock, metrics)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
 	}
 	defer db.Close()
+	metrics.RegisterDBStats(db.Stats)
 
 	if *since != "" {
 		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
@@ -92,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler(svc, log),
+		Handler:           handler(svc, log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -127,8 +129,8 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 }
 
 // handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
-func handler(svc *engine.Service, log *slog.Logger) http.Handler {
-	apiH := api.New(svc, api.Options{Logger: log})
+func handler(svc *engine.Service, log *slog.Logger, metrics *api.Metrics) http.Handler {
+	apiH := api.New(svc, api.Options{Logger: log, Metrics: metrics})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", apiH)
 	mux.Handle("/healthz", apiH)
