@@ -27,6 +27,8 @@ type Field struct {
 	// MaxItems caps the items of a list (max_length on a list means the same, for older files).
 	MaxItems *int     `json:"max_items,omitempty"`
 	Values   []string `json:"values,omitempty"`
-	Items    *Field   `json:"items,omitempty"`
-	Fields   []*Field `json:"fields,omitempty"`
+	// Labels are the titles of an enum\'s values, for people (value → 主题党日).
+	Labels map[string]string `json:"labels,omitempty"`
+	Items  *Field            `json:"items,omitempty"`
+	Fields []*Field          `json:"fields,omitempty"`
 }

@@ -58,6 +58,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	r.POST("/login", s.login)
 	r.POST("/logout", s.requireSession, s.logout)
 	r.GET("/", s.requireSession, s.home)
+	s.recordRoutes(r.Group("/", s.requireSession))
 	r.NoRoute(func(c *gin.Context) { s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"}) })
 	return r
 }
@@ -65,8 +66,9 @@ func New(svc *engine.Service, opts Options) http.Handler {
 // parsePages parses each page template together with the layout.
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "notfound"} {
-		out[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"login", "home", "notfound", "records", "record", "record_new"} {
+		out[name] = template.Must(template.New(name).Funcs(template.FuncMap{"inputType": inputType}).
+			ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/"+name+".html"))
 	}
 	return out
 }
@@ -82,6 +84,8 @@ type page struct {
 	OrgName   string
 	// Secretary is the 工作台 of a branch secretary.
 	Secretary *secretaryHome
+	// Records is the data of the record pages.
+	Records *recordsPage
 }
 
 func (s *server) render(c *gin.Context, status int, name string, p page) {
@@ -92,4 +96,17 @@ func (s *server) render(c *gin.Context, status int, name string, p page) {
 	if err := s.pages[name].ExecuteTemplate(c.Writer, name+".html", p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 	}
+}
+
+// inputType is the HTML input type of a scalar field type.
+func inputType(kind string) string {
+	switch kind {
+	case "int", "number":
+		return "number"
+	case "date":
+		return "date"
+	case "datetime":
+		return "datetime-local"
+	}
+	return "text"
 }

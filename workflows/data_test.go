@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +199,30 @@ events: [{name: go, from: [a], to: b, by: [branch]}]
 	_, details := d.NormalizeData(map[string]any{"items": []any{"a", "b", "c", "d"}}, nil)
 	if len(details) != 1 || details[0].Message != "must have at most 3 items" {
 		t.Fatalf("details = %v", details)
+	}
+}
+
+func TestEnumLabels(t *testing.T) {
+	d, problems := Parse("w.yaml", []byte(`id: w
+fields:
+  kind: {type: enum, values: [a, b], labels: {a: 甲, c: 丙}}
+  n: {type: int, labels: {a: 甲}}
+states: {s: {}, e: {final: true}}
+initial: s
+events: [{name: go, from: [s], to: e, by: [branch]}]
+`))
+	if d != nil || len(problems) != 2 || !strings.Contains(problems[0].Message, `"c" is not one of the values`) ||
+		!strings.Contains(problems[1].Message, "labels apply only to type enum") {
+		t.Fatalf("problems = %v", problems)
+	}
+	d, problems = Parse("w.yaml", []byte(`id: w
+fields:
+  kind: {type: enum, values: [a, b], labels: {a: 甲}}
+states: {s: {}, e: {final: true}}
+initial: s
+events: [{name: go, from: [s], to: e, by: [branch]}]
+`))
+	if len(problems) > 0 || d.Fields[0].Labels["a"] != "甲" {
+		t.Fatalf("labels: %v %v", problems, d)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	fieldKeys  = []string{"type", "title", "description", "required", "min", "max", "min_length", "max_length", "max_items", "values", "items", "fields"}
+	fieldKeys  = []string{"type", "title", "description", "required", "min", "max", "min_length", "max_length", "max_items", "values", "labels", "items", "fields"}
 	fieldTypes = []string{orglife.TypeString, orglife.TypeText, orglife.TypeInt, orglife.TypeNumber, orglife.TypeBool,
 		orglife.TypeDate, orglife.TypeDatetime, orglife.TypeEnum, orglife.TypeList, orglife.TypeObject}
 	// reservedFields are the names rule expressions add to every record of a collection.
@@ -143,6 +143,7 @@ func (dec *decoder) fieldParts(f *orglife.Field, n *yamlfile.Node, path, what st
 	if f.Type == orglife.TypeEnum && len(f.Values) == 0 && (n.Entry("values") == nil || n.Get("values").Kind == yamlfile.KindSeq) {
 		dec.add(n.Get("type"), "%s: an enum needs values", what)
 	}
+	dec.labels(f, n, what)
 	if e := n.Entry("items"); e != nil {
 		if f.Type != "" && f.Type != orglife.TypeList {
 			dec.add(e.Key, "%s: items apply only to type list", what)
@@ -162,5 +163,32 @@ func (dec *decoder) fieldParts(f *orglife.Field, n *yamlfile.Node, path, what st
 	}
 	if f.Type == orglife.TypeObject && len(f.Fields) == 0 && n.Entry("fields") == nil {
 		dec.add(n.Get("type"), "%s: an object needs fields", what)
+	}
+}
+
+// labels decodes the labels of an enum's values (value → the title a person reads), each of a
+// value the enum has.
+func (dec *decoder) labels(f *orglife.Field, n *yamlfile.Node, what string) {
+	e := n.Entry("labels")
+	if e == nil {
+		return
+	}
+	if f.Type != "" && f.Type != orglife.TypeEnum {
+		dec.add(e.Key, "%s: labels apply only to type enum", what)
+		return
+	}
+	if !dec.mapping(e.Value, what+": labels") {
+		return
+	}
+	f.Labels = map[string]string{}
+	for _, l := range e.Value.Entries {
+		v, _ := l.Key.Text()
+		if !slices.Contains(f.Values, v) {
+			dec.add(l.Key, "%s: labels: %q is not one of the values", what, v)
+			continue
+		}
+		if t, ok := dec.text(l.Value, what+": labels: "+v); ok {
+			f.Labels[v] = t
+		}
 	}
 }

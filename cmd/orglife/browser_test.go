@@ -145,3 +145,118 @@ func browserLogin(t *testing.T, dsn string, shots bool) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserRecordMeeting: a secretary records this month's 主题党日 through the generated form
+// on a phone: a too short topic is refused with the message next to the field (and the typed
+// values kept), the corrected form saves the record, and the 填写记录 form of the record page
+// records it with attendance and minutes. A secretary of another branch who opens the record's
+// URL sees 无权访问 and nothing of it.
+func TestBrowserRecordMeeting(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) { browserRecordMeeting(t, dsn, name == storage.SQLite) })
+	}
+}
+
+func browserRecordMeeting(t *testing.T, dsn string, shots bool) {
+	ctx := newBrowserContext(t, 375, 740)
+	s := startServer(t, dsn, "--now", pinned, "--eval-interval=0")
+	admin := s.adminToken(t)
+	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b", "name": "博士生第一党支部", "kind": "branch"})
+	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b2", "name": "硕士生第二党支部", "kind": "branch"})
+	s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "shuji", "name": "李书记", "role": "branch", "org_id": "b", "password": "correct horse"})
+	s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "other", "name": "张书记", "role": "branch", "org_id": "b2", "password": "correct horse"})
+	login := func(user string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.base+"/login"),
+			chromedp.WaitVisible(chromedp.CSS(`#username`)),
+			chromedp.SendKeys(chromedp.CSS(`#username`), user),
+			chromedp.SendKeys(chromedp.CSS(`#password`), "correct horse"),
+			chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`header.bar`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	login("shuji")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/records/new?workflow=meeting"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-topic`)),
+		chromedp.SetValue(chromedp.CSS(`#f-type`), "theme_day"),
+		chromedp.SetValue(chromedp.CSS(`#f-held_on`), "2025-01-20"),
+		chromedp.SendKeys(chromedp.CSS(`#f-topic`), "学"),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#err-topic`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#err-topic`)))
+	if err != nil || !strings.Contains(msg, "2") {
+		t.Fatalf("the topic's error next to the field: %q %v", msg, err)
+	}
+	held, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-held_on`)))
+	if err != nil || held != "2025-01-20" {
+		t.Fatalf("the typed date is lost: %q %v", held, err)
+	}
+	if shots {
+		screenshot(t, ctx, "record-form-error")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#f-topic`), "学习党章第一章"),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dl.data`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// open the 填写记录 form and fill it
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`details.event:has(form[action$="/events/record"]) summary`)),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=expected]`), "10"),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=present]`), "9"),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=minutes]`), "学习《中国共产党章程》第一章，全体党员逐一发言，支部书记作总结。"),
+		chromedp.Click(chromedp.CSS(`form[action$="/events/record"] button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.querySelector('#state')?.textContent === '已记录'`)
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil || !strings.Contains(body, "已记录") || !strings.Contains(body, "李书记") {
+		t.Fatalf("the recorded meeting: %q %v", body, err)
+	}
+	if shots {
+		screenshot(t, ctx, "record")
+	}
+	// another branch's secretary tampers with the URL
+	login("other")
+	err = chromedp.Do(ctx, chromedp.Navigate(recordURL), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+	if err != nil || !strings.Contains(body, "无权访问") || strings.Contains(body, "党章") {
+		t.Fatalf("another branch sees the record: %q %v", body, err)
+	}
+}
+
+// waitFor evaluates a JavaScript condition until it holds (through page loads), or fails the test
+// after 10 s.
+func waitFor(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond)); err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+	t.Fatalf("%s does not hold; the page:\n%s", cond, body)
+}

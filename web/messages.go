@@ -1,0 +1,67 @@
+package web
+
+import (
+	"regexp"
+
+	"github.com/orglife/orglife"
+)
+
+// fieldMessages turn the engine's messages about a field (English, for API clients) into the
+// Chinese a secretary reads next to the field. A message that matches none (the date checks are
+// Chinese already) is kept as it is.
+var fieldMessages = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`^is required$`), "必填"},
+	{regexp.MustCompile(`^must have at least (\d+) characters$`), "至少 $1 个字"},
+	{regexp.MustCompile(`^must have at most (\d+) characters.*$`), "至多 $1 个字"},
+	{regexp.MustCompile(`^must have at least (\d+) items$`), "至少 $1 项"},
+	{regexp.MustCompile(`^must have at most (\d+) items.*$`), "至多 $1 项"},
+	{regexp.MustCompile(`^must be at least (\S+)$`), "不能小于 $1"},
+	{regexp.MustCompile(`^must be at most (\S+)$`), "不能大于 $1"},
+	{regexp.MustCompile(`^must be an integer$`), "须为整数"},
+	{regexp.MustCompile(`^must be a number$`), "须为数字"},
+	{regexp.MustCompile(`^must be a date \(YYYY-MM-DD\)$`), "须为日期"},
+	{regexp.MustCompile(`^must be a date and time \(RFC 3339\)$`), "须为日期和时间"},
+	{regexp.MustCompile(`^must be one of: (.*)$`), "须为以下之一：$1"},
+	{regexp.MustCompile(`^must be true or false$`), "须选择是或否"},
+	{regexp.MustCompile(`^unknown field$`), "不是本表的栏目"},
+	{regexp.MustCompile(`^checked by the guard: .*$`), "请检查此项"},
+}
+
+// chineseDetails returns the details with their messages in Chinese.
+func chineseDetails(details []orglife.Detail) []orglife.Detail {
+	out := make([]orglife.Detail, len(details))
+	for i, d := range details {
+		out[i] = d
+		for _, m := range fieldMessages {
+			if m.re.MatchString(d.Message) {
+				out[i].Message = m.re.ReplaceAllString(d.Message, m.repl)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// formError is the sentence above a form that the engine refused: the guard's own message (the
+// pack writes them in Chinese), or a request to fix the marked fields.
+func formError(e *orglife.Error) string {
+	switch {
+	case e.Code == orglife.ECONFLICT, len(e.Details) == 0:
+		return e.Message
+	case e.Code == orglife.EUNPROCESSABLE && !asciiOnly(e.Message):
+		return e.Message
+	}
+	return "未能保存：请按标红处的提示修改后重试"
+}
+
+func asciiOnly(s string) bool {
+	for _, r := range s {
+		if r > 127 {
+			return false
+		}
+	}
+	return true
+}
