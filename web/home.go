@@ -36,6 +36,13 @@ func (s *server) home(c *gin.Context) {
 			p.Error = "待办加载失败，请稍后刷新"
 		}
 		p.Secretary = h
+	} else {
+		h, err := s.loadSupervisorHome(c.Request.Context(), actorOf(c), u.OrgID)
+		if err != nil {
+			s.log.Error("supervisor home", "user", u.Username, "err", err)
+			p.Error = "统计加载失败，请稍后刷新"
+		}
+		p.Supervisor = h
 	}
 	s.render(c, http.StatusOK, "home", p)
 }

@@ -59,6 +59,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	r.POST("/logout", s.requireSession, s.logout)
 	r.GET("/", s.requireSession, s.home)
 	s.recordRoutes(r.Group("/", s.requireSession))
+	s.violationRoutes(r.Group("/", s.requireSession))
 	r.NoRoute(func(c *gin.Context) { s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"}) })
 	return r
 }
@@ -66,7 +67,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 // parsePages parses each page template together with the layout.
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "notfound", "records", "record", "record_new"} {
+	for _, name := range []string{"login", "home", "notfound", "records", "record", "record_new", "violations"} {
 		out[name] = template.Must(template.New(name).Funcs(template.FuncMap{"inputType": inputType}).
 			ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/"+name+".html"))
 	}
@@ -86,6 +87,10 @@ type page struct {
 	Secretary *secretaryHome
 	// Records is the data of the record pages.
 	Records *recordsPage
+	// Violations is the data of 问题清单.
+	Violations *violationsPage
+	// Supervisor is the 工作台 of a supervisor or an admin.
+	Supervisor *supervisorHome
 }
 
 func (s *server) render(c *gin.Context, status int, name string, p page) {

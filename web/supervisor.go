@@ -1,0 +1,70 @@
+package web
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/engine"
+)
+
+// countLink is one number of a supervisor's 工作台 with the list behind it.
+type countLink struct {
+	Label string
+	N     int
+	More  bool // N is the page size and there are more
+	Href  string
+	Class string
+}
+
+// supervisorHome is what a supervisor's (or an admin's) 工作台 shows: the counts of its subtree,
+// each a link to the list behind it, and the branches needing attention.
+type supervisorHome struct {
+	Counts   []countLink
+	Branches []branchAttention
+}
+
+// branchAttention is a child org with overdue duties.
+type branchAttention struct {
+	OrgID, Name string
+	Overdue     int
+	Href        string
+}
+
+// loadSupervisorHome counts, from the stored ledger (one aggregate query) and the violations,
+// what needs the supervisor's attention below its org.
+func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, orgID string) (*supervisorHome, error) {
+	h := &supervisorHome{}
+	if orgID != "" {
+		rows, err := s.svc.Summary(ctx, actor, engine.SummaryParams{OrgID: orgID})
+		if err != nil {
+			return nil, err
+		}
+		totals := map[orglife.Status]int{}
+		for _, r := range rows {
+			for st, n := range r.Counts {
+				totals[st] += n
+			}
+			if n := r.Counts[orglife.StatusOverdue]; n > 0 {
+				h.Branches = append(h.Branches, branchAttention{OrgID: r.OrgID, Name: r.Name, Overdue: n,
+					Href: "/violations?" + url.Values{"org_id": {r.OrgID}, "status": {orglife.ViolationOpen}}.Encode()})
+			}
+		}
+		for _, st := range []orglife.Status{orglife.StatusOverdue, orglife.StatusAtRisk, orglife.StatusShallow} {
+			kind := map[orglife.Status]string{orglife.StatusOverdue: orglife.KindOverdue, orglife.StatusShallow: orglife.KindShallow}[st]
+			href := "/violations?" + url.Values{"status": {orglife.ViolationOpen}, "kind": {kind}}.Encode()
+			if kind == "" {
+				href = "/records"
+			}
+			h.Counts = append(h.Counts, countLink{Label: statusLabel(st), N: totals[st], Href: href, Class: string(st)})
+		}
+	}
+	open, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, Status: orglife.ViolationOpen,
+		ListParams: engine.ListParams{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	h.Counts = append(h.Counts, countLink{Label: "待处理的问题", N: len(open.Items), More: open.NextCursor != nil,
+		Href: "/violations?status=open", Class: "open"})
+	return h, nil
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/engine"
+)
+
+// violationRow is one finding of 问题清单.
+type violationRow struct {
+	ID, Org, Rule, Period, Kind, Severity, Status, Message, Explanation string
+	Open, Decidable                                                     bool
+}
+
+// violationsPage is the data of 问题清单.
+type violationsPage struct {
+	Filter     url.Values
+	Rows       []violationRow
+	NextCursor string
+	Statuses   []option
+	Kinds      []option
+	Error      string
+}
+
+func violationStatusLabel(s string) string {
+	switch s {
+	case orglife.ViolationOpen:
+		return "待处理"
+	case orglife.ViolationAcknowledged:
+		return "已确认"
+	case orglife.ViolationWaived:
+		return "已豁免"
+	case orglife.ViolationResolved:
+		return "已解决"
+	}
+	return s
+}
+
+func kindLabel(k string) string {
+	switch k {
+	case orglife.KindOverdue:
+		return "逾期未办"
+	case orglife.KindLate:
+		return "逾期补办"
+	case orglife.KindShallow:
+		return "疑似形式化"
+	}
+	return k
+}
+
+func severityLabel(s string) string {
+	switch s {
+	case "info":
+		return "提示"
+	case "minor":
+		return "一般"
+	case "major":
+		return "较重"
+	case "critical":
+		return "严重"
+	}
+	return s
+}
+
+// violationRoutes registers 问题清单 and its decisions.
+func (s *server) violationRoutes(g gin.IRoutes) {
+	g.GET("/violations", s.violations)
+	g.POST("/violations/:id/:decision", s.decideViolation)
+}
+
+func (s *server) violations(c *gin.Context) {
+	s.showViolations(c, http.StatusOK, "")
+}
+
+func (s *server) showViolations(c *gin.Context, status int, failure string) {
+	u := userOf(c)
+	q := c.Request.URL.Query()
+	vp := &violationsPage{Filter: q, Error: failure}
+	for _, st := range []string{orglife.ViolationOpen, orglife.ViolationAcknowledged, orglife.ViolationWaived, orglife.ViolationResolved} {
+		vp.Statuses = append(vp.Statuses, option{Value: st, Label: violationStatusLabel(st)})
+	}
+	for _, k := range []string{orglife.KindOverdue, orglife.KindLate, orglife.KindShallow} {
+		vp.Kinds = append(vp.Kinds, option{Value: k, Label: kindLabel(k)})
+	}
+	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), engine.ListViolationsParams{
+		OrgID: cmp.Or(q.Get("org_id"), u.OrgID), Status: q.Get("status"), Kind: q.Get("kind"), Period: q.Get("period"),
+		Rule: q.Get("rule"), Severity: q.Get("severity"), ListParams: engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}})
+	if err != nil {
+		if orglife.ErrorCode(err) == orglife.EINVALID {
+			vp.Error = orglife.ErrorMessage(err)
+			s.render(c, http.StatusBadRequest, "violations", s.pageWith(c, "问题清单", func(p *page) { p.Violations = vp }))
+			return
+		}
+		s.failPage(c, err)
+		return
+	}
+	rs := s.svc.RuleSet()
+	for _, v := range list.Items {
+		row := violationRow{ID: v.ID, Org: v.OrgID, Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
+			Status: violationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
+			Open: v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
+			Decidable: u.Role != orglife.RoleBranch}
+		if v.Period != nil {
+			row.Period = periodLabel(*v.Period)
+		}
+		if rs != nil {
+			if r := rs.Rule(v.Rule); r != nil {
+				row.Rule = cmp.Or(r.Title, r.ID)
+			}
+		}
+		vp.Rows = append(vp.Rows, row)
+	}
+	if list.NextCursor != nil {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("cursor", *list.NextCursor)
+		vp.NextCursor = "/violations?" + next.Encode()
+	}
+	s.render(c, status, "violations", s.pageWith(c, "问题清单", func(p *page) { p.Violations = vp }))
+}
+
+func (s *server) decideViolation(c *gin.Context) {
+	decision := c.Param("decision")
+	p := engine.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
+	_, err := s.svc.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, p)
+	back := "/violations"
+	if ref := c.PostForm("back"); len(ref) > 0 && ref[0] == '/' && (len(ref) == 1 || ref[1] != '/') {
+		back = ref
+	}
+	var oe *orglife.Error
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, back)
+	case errors.As(err, &oe) && (oe.Code == orglife.EINVALID || oe.Code == orglife.EUNPROCESSABLE || oe.Code == orglife.ECONFLICT):
+		c.Request.URL.RawQuery = ""
+		msg := oe.Message
+		for _, d := range chineseDetails(oe.Details) {
+			msg += "；" + d.Field + "：" + d.Message
+		}
+		s.showViolations(c, http.StatusUnprocessableEntity, "未能办理："+msg)
+	default:
+		s.failPage(c, err)
+	}
+}
+
+// pageWith returns the page data of a logged-in page, completed by fill.
+func (s *server) pageWith(c *gin.Context, title string, fill func(*page)) page {
+	u := userOf(c)
+	p := page{Title: title, CSRF: sessionOf(c).CSRF, User: u, RoleTitle: roleTitle(u.Role)}
+	fill(&p)
+	return p
+}
