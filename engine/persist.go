@@ -95,25 +95,24 @@ func sameInstant(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
-// persist writes one batch's diff in one transaction: ledger rows with their timeline, and the
-// violation changes.
-func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
-	return s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		d, err := s.diffBatch(ctx, tx, batch, rows, sp)
-		if err != nil {
-			return err
-		}
-		res.Opened += d.counts.opened
-		res.Cleared += d.counts.cleared
-		res.Reopened += d.counts.reopened
-		if err := tx.SaveLedger(ctx, d.rows, d.changes); err != nil {
-			return err
-		}
-		if len(d.violations) == 0 {
-			return nil
-		}
-		return tx.SaveViolations(ctx, d.violations, d.vchanges)
-	})
+// persist writes one batch's diff in tx (which holds the batch's evaluation lock, see
+// persistBatch): ledger rows with their timeline, and the violation changes. diffBatch orders
+// the rows by key, so concurrent writers take row locks in one order.
+func (s *Service) persist(ctx context.Context, tx Store, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
+	d, err := s.diffBatch(ctx, tx, batch, rows, sp)
+	if err != nil {
+		return err
+	}
+	res.Opened += d.counts.opened
+	res.Cleared += d.counts.cleared
+	res.Reopened += d.counts.reopened
+	if err := tx.SaveLedger(ctx, d.rows, d.changes); err != nil {
+		return err
+	}
+	if len(d.violations) == 0 {
+		return nil
+	}
+	return tx.SaveViolations(ctx, d.violations, d.vchanges)
 }
 
 // retired returns, as not_applicable rows, the stored rows of the batch that the active rules no

@@ -58,23 +58,23 @@ func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// reevaluate brings the ledger of an instance's org up to date right after a committed
-// transition: the periods from the instance's creation, its occurrence or the earliest ledger row
-// that cites it as evidence (whichever is earliest) through today, deadline rules and the org's
-// instance rules. The cited rows matter when a record stops counting (voided, returned) or moves:
-// a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must re-evaluate 2025.
-// Failures are logged: the transition itself has committed.
-func (s *Service) reevaluate(ctx context.Context, in *orglife.Instance) {
+// instanceEntry is the outbox entry a committed change of an instance calls for (nil when no
+// rule set is active): its org, from the instance's creation, its occurrence or the earliest
+// ledger row that cites it as evidence (whichever is earliest) through today, deadline rules and
+// the org's instance rules included. The cited rows matter when a record stops counting (voided,
+// returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
+// re-evaluate 2025. st is the change's transaction.
+func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*OutboxEntry, error) {
 	if s.RuleSet() == nil {
-		return
+		return nil, nil
 	}
 	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
 	if in.OccursOn != nil && *in.OccursOn < from {
 		from = *in.OccursOn
 	}
-	cited, err := s.store.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
+	cited, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
 	if err != nil {
-		s.log.Error("re-evaluation after a transition: rows citing the instance", "instance", in.ID, "err", err)
+		return nil, err
 	}
 	for _, r := range cited {
 		if r.PeriodStart != nil && *r.PeriodStart < from {
@@ -84,17 +84,5 @@ func (s *Service) reevaluate(ctx context.Context, in *orglife.Instance) {
 			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
 		}
 	}
-	if s.maxSpanDays > 0 { // periods further back are left to an explicit evaluation
-		earliest := s.instant().In(s.loc).AddDate(0, 0, 1-s.maxSpanDays).Format(orglife.DateLayout)
-		from = max(from, earliest)
-	}
-	sp, err := s.resolve(EvaluateParams{From: from})
-	if err != nil {
-		s.log.Error("re-evaluation after a transition", "instance", in.ID, "err", err)
-		return
-	}
-	sp.orgIDs, sp.persist = []string{in.OrgID}, true
-	if _, err := s.run(ctx, sp); err != nil {
-		s.log.Error("re-evaluation after a transition", "instance", in.ID, "err", err)
-	}
+	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, CreatedAt: s.wall()}, nil
 }

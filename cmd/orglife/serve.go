@@ -104,6 +104,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	go svc.Schedule(schedCtx, *evalInterval)
+	go svc.RunOutbox(schedCtx, engine.DefaultOutboxPoll)
 	go syncRules(schedCtx, svc, *rulesPoll, log)
 	if *watch {
 		go watchRules(schedCtx, svc, svc.WorkflowSet(), c.pack, time.Second, log)
