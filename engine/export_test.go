@@ -40,3 +40,6 @@ func DiscardOutbox(t interface{ Fatalf(string, ...any) }, s *Service) {
 		t.Fatalf("discard the outbox: %v", err)
 	}
 }
+
+// AsyncOutbox undoes SyncOutbox: commits wake the worker again, and nothing else.
+func AsyncOutbox(s *Service) { s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() } }
