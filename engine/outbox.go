@@ -53,6 +53,35 @@ func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Ins
 	return s.enqueue(ctx, tx, e)
 }
 
+// instanceEntry is the outbox entry a committed change of an instance calls for (nil when no
+// rule set is active): its org, from the instance's creation, its occurrence or the earliest
+// ledger row that cites it as evidence (whichever is earliest) through today, deadline rules and
+// the org's instance rules included. The cited rows matter when a record stops counting (voided,
+// returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
+// re-evaluate 2025. st is the change's transaction.
+func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*OutboxEntry, error) {
+	if s.RuleSet() == nil {
+		return nil, nil
+	}
+	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
+	if in.OccursOn != nil && *in.OccursOn < from {
+		from = *in.OccursOn
+	}
+	cited, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range cited {
+		if r.PeriodStart != nil && *r.PeriodStart < from {
+			from = *r.PeriodStart
+		}
+		if r.Due != nil {
+			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
+		}
+	}
+	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, CreatedAt: s.wall()}, nil
+}
+
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org
 // over the lookback.
 func (s *Service) enqueueOrg(ctx context.Context, tx Store, orgID string) error {
@@ -83,11 +112,11 @@ func (s *Service) RunOutbox(ctx context.Context, poll time.Duration) {
 	for {
 		for ctx.Err() == nil {
 			did, err := s.processOutbox(ctx)
-			if err != nil && ctx.Err() == nil && errors.Is(err, errRetryNotRecorded) {
-				break // the database is unwell: wait for the next poll
+			if err != nil && !did && ctx.Err() == nil {
+				s.log.Error("outbox: claiming entries failed", "err", err)
 			}
-			if !did {
-				break
+			if !did || errors.Is(err, errRetryNotRecorded) {
+				break // nothing left, or the database is unwell: wait for the next poll
 			}
 		}
 		if !t.Stop() {
@@ -144,7 +173,10 @@ func (s *Service) processOutbox(ctx context.Context) (did bool, err error) {
 	if ctx.Err() != nil {
 		return true, err // shutting down: the entries stay available for the next worker
 	}
-	attempts := claimed[0].Attempts + 1
+	attempts := 0
+	for _, e := range claimed {
+		attempts = max(attempts, e.Attempts+1)
+	}
 	delay := min(s.outboxBackoff<<min(attempts-1, 16), maxOutboxBackoff)
 	level, msg := s.log.Warn, "outbox: re-evaluation failed; retrying"
 	if attempts >= outboxFailing {

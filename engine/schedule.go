@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"time"
-
-	"github.com/orglife/orglife"
 )
 
 // schedulerLock is the cluster-wide lock that lets one server at a time run the scheduled
@@ -56,33 +54,4 @@ func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
-}
-
-// instanceEntry is the outbox entry a committed change of an instance calls for (nil when no
-// rule set is active): its org, from the instance's creation, its occurrence or the earliest
-// ledger row that cites it as evidence (whichever is earliest) through today, deadline rules and
-// the org's instance rules included. The cited rows matter when a record stops counting (voided,
-// returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
-// re-evaluate 2025. st is the change's transaction.
-func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*OutboxEntry, error) {
-	if s.RuleSet() == nil {
-		return nil, nil
-	}
-	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
-	if in.OccursOn != nil && *in.OccursOn < from {
-		from = *in.OccursOn
-	}
-	cited, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range cited {
-		if r.PeriodStart != nil && *r.PeriodStart < from {
-			from = *r.PeriodStart
-		}
-		if r.Due != nil {
-			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
-		}
-	}
-	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, CreatedAt: s.wall()}, nil
 }
