@@ -250,12 +250,18 @@ func (s *Service) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // persistBatch evaluates a batch and persists it in tx: it takes the evaluation lock of the
 // batch's orgs first, then reads their inputs and the stored rows, and writes the diff. Because
 // every persisting transaction does the same, the transaction that writes an org's rows after
-// another has read everything the other had committed when it wrote: no evaluation can write
-// rows computed from older inputs than the stored ones (on any server, by any path).
+// another has read everything the other had committed when it wrote, and evaluates it as of a
+// later instant: no evaluation can write rows computed from older inputs than the stored ones (on
+// any server, by any path).
 func (s *Service) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
 	if err := tx.LockEvaluation(ctx, batch); err != nil {
 		return err
 	}
+	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
+	// as of the instant the run was asked for, a change committed since (and perhaps already
+	// evaluated by another holder of the lock) would be invisible, and the batch would write the
+	// rows from before it.
+	sp.asOf = s.instant()
 	rows, err := s.evaluateBatch(ctx, tx, batch, sp)
 	if err != nil {
 		return err
