@@ -15,8 +15,8 @@ func (m *Metrics) RegisterDBStats(stats func() sql.DBStats) {
 
 // RegisterOutbox exports the depth of the evaluation outbox and the age of its oldest entry
 // (orglife_outbox_depth, orglife_outbox_oldest_age_seconds), read from stats at every scrape;
-// a scrape at which stats fails leaves the two series out. Call it once, before serving. This is
-// the hook for the outbox of issue 9 point 2: nothing registers it until the outbox exists.
+// a scrape at which stats fails leaves the two series out. Call it once, before serving (serve
+// registers the database's outbox).
 func (m *Metrics) RegisterOutbox(stats func() (depth int, oldest time.Time, err error)) {
 	m.registry.MustRegister(&outboxCollector{stats: stats})
 }

@@ -38,6 +38,47 @@ type ComplianceStore interface {
 	// on one connection; a process-local lock on SQLite). ok is false when another holder has it.
 	// release frees it; a holder that dies frees it with its connection.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+
+	// LockEvaluation takes, in the caller's transaction and until it ends, the evaluation lock of
+	// each org (in id order, whatever the order given): on PostgreSQL a transaction-level
+	// advisory lock per org; on SQLite nothing, since the write transaction already holds the
+	// database's one write lock from BEGIN. Every transaction that persists evaluated rows takes
+	// it before it reads the org's inputs (see docs/decisions.md, "Evaluations never write older
+	// over newer").
+	LockEvaluation(ctx context.Context, orgIDs []string) error
+
+	// EnqueueEvaluation appends entries to the evaluation outbox (in the caller's transaction);
+	// their ids are set.
+	EnqueueEvaluation(ctx context.Context, es []*OutboxEntry) error
+	// ClaimOutbox returns, in the caller's transaction, the entries available at now of one org:
+	// the org of the oldest available entry, at most limit entries, oldest first. On PostgreSQL
+	// they are locked until the transaction ends (FOR UPDATE SKIP LOCKED: another server's claim
+	// passes them by); SQLite has one writer. Empty when none is available.
+	ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*OutboxEntry, error)
+	// DeleteOutbox deletes entries by id.
+	DeleteOutbox(ctx context.Context, ids []int64) error
+	// RetryOutbox records a failed attempt of entries: attempts+1, the error, and the instant
+	// before which no claim returns them.
+	RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error
+	// OutboxEntries lists the entries of the outbox, oldest first, at most limit (0: all).
+	OutboxEntries(ctx context.Context, limit int) ([]*OutboxEntry, error)
+}
+
+// OutboxEntry asks for a re-evaluation of one org from a date through today; it is written in
+// the transaction of the change that calls for it and deleted by the one that evaluates it.
+type OutboxEntry struct {
+	ID int64
+	// OrgID is the org to re-evaluate.
+	OrgID string
+	// From is the first day (YYYY-MM-DD) whose periods are re-evaluated; "" means the lookback.
+	From string
+	// InstanceID names the instance whose change called for it, if any (for logs).
+	InstanceID string
+	CreatedAt  time.Time
+	// AvailableAt is the instant before which no claim returns the entry (a retry's backoff).
+	AvailableAt time.Time
+	Attempts    int
+	LastError   string
 }
 
 // LedgerCount is the number of ledger rows of one org with one status.

@@ -180,59 +180,101 @@ func (s *Service) evaluate(ctx context.Context, actor orglife.Actor, p EvaluateP
 var errNoRules = orglife.Errorf(orglife.EUNPROCESSABLE, "no rule set is active")
 
 // run evaluates the orgs of sp in batches: one bulk read of orgs, members and records per batch,
-// pure evaluation per org, and (when persisting) one bulk write of ledger and violations.
+// pure evaluation per org, and (when persisting) one bulk write of ledger and violations. A
+// persisting batch is one transaction that takes the evaluation lock of its orgs before it reads
+// them and holds it until its rows are written (see persistBatch); nothing else serializes runs.
 func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error) {
-	if sp.rules == nil {
-		return nil, errNoRules
+	res, ok, err := s.prepare(ctx, s.store, &sp)
+	if err != nil || !ok {
+		return res, err
 	}
-	since, err := s.Since(ctx)
+	failed := map[string]bool{} // rules whose failure was logged in this run
+	for start := 0; start < len(sp.orgIDs); start += evalBatch {
+		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
+		if sp.persist {
+			err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+				return s.persistBatch(ctx, tx, batch, sp, res, failed)
+			})
+		} else {
+			err = s.reportBatch(ctx, batch, sp, res, failed)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// prepare checks that sp has rules, applies the go-live date to it and returns an empty result;
+// ok is false when the range is empty (nothing to evaluate).
+func (s *Service) prepare(ctx context.Context, st Store, sp *evalSpec) (res *EvaluateResult, ok bool, err error) {
+	if sp.rules == nil {
+		return nil, false, errNoRules
+	}
+	since, err := s.sinceIn(ctx, st)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sp.since = since
 	if !since.IsZero() && sp.from.Before(since) && !sp.beforeSince {
 		sp.from = since // no evaluation covers periods before the go-live date
 	}
-	res := &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
+	res = &EvaluateResult{AsOf: sp.asOf, From: sp.from.Format(orglife.DateLayout), To: sp.to.Format(orglife.DateLayout),
 		RuleVersion: sp.rules.Version, ByStatus: map[orglife.Status]int{}, Persisted: sp.persist}
-	if sp.to.Before(sp.from) {
-		return res, nil
+	return res, !sp.to.Before(sp.from), nil
+}
+
+// account adds a batch's rows to the result, logs failed rules and hands the rows to sp.collect.
+func (s *Service) account(batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult, failed map[string]bool) {
+	res.Orgs += len(batch)
+	res.Rows += len(rows)
+	for _, r := range rows {
+		res.ByStatus[r.Status]++
 	}
-	if sp.persist {
-		s.evalMu.Lock()
-		defer s.evalMu.Unlock()
+	s.logErrors(rows, failed)
+	if sp.collect != nil {
+		sp.collect(batch, rows)
 	}
-	failed := map[string]bool{} // rules whose failure was logged in this run
-	for start := 0; start < len(sp.orgIDs); start += evalBatch {
-		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
-		rows, err := s.evaluateBatch(ctx, batch, sp)
-		if err != nil {
-			return nil, err
-		}
-		res.Orgs += len(batch)
-		res.Rows += len(rows)
-		for _, r := range rows {
-			res.ByStatus[r.Status]++
-		}
-		s.logErrors(rows, failed)
-		if sp.collect != nil {
-			sp.collect(batch, rows)
-		}
-		if !sp.persist {
-			for _, v := range wanted(rows, sp.rules.Version) {
-				if res.Violations == nil {
-					res.Violations = map[string]int{}
-				}
-				res.Violations[v.Severity]++
-			}
-		}
-		if sp.persist {
-			if err := s.persist(ctx, batch, rows, sp, res); err != nil {
-				return nil, err
-			}
-		}
+}
+
+// reportBatch evaluates a batch without persisting it and counts the violations its rows call
+// for.
+func (s *Service) reportBatch(ctx context.Context, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
+	rows, err := s.evaluateBatch(ctx, s.store, batch, sp)
+	if err != nil {
+		return err
 	}
-	return res, nil
+	s.account(batch, rows, sp, res, failed)
+	for _, v := range wanted(rows, sp.rules.Version) {
+		if res.Violations == nil {
+			res.Violations = map[string]int{}
+		}
+		res.Violations[v.Severity]++
+	}
+	return nil
+}
+
+// persistBatch evaluates a batch and persists it in tx: it takes the evaluation lock of the
+// batch's orgs first, then reads their inputs and the stored rows, and writes the diff. Because
+// every persisting transaction does the same, the transaction that writes an org's rows after
+// another has read everything the other had committed when it wrote, and evaluates it as of a
+// later instant: no evaluation can write rows computed from older inputs than the stored ones (on
+// any server, by any path).
+func (s *Service) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
+	if err := tx.LockEvaluation(ctx, batch); err != nil {
+		return err
+	}
+	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
+	// as of the instant the run was asked for, a change committed since (and perhaps already
+	// evaluated by another holder of the lock) would be invisible, and the batch would write the
+	// rows from before it.
+	sp.asOf = s.instant()
+	rows, err := s.evaluateBatch(ctx, tx, batch, sp)
+	if err != nil {
+		return err
+	}
+	s.account(batch, rows, sp, res, failed)
+	return s.persist(ctx, tx, batch, rows, sp, res)
 }
 
 // logErrors logs, once per rule and run, the first row of each rule that failed at run time.
@@ -248,26 +290,26 @@ func (s *Service) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
 	}
 }
 
-// evaluateBatch reads a batch of orgs in bulk and evaluates every rule on each, and reports the
-// batch to the observer.
-func (s *Service) evaluateBatch(ctx context.Context, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+// evaluateBatch reads a batch of orgs in bulk from st and evaluates every rule on each, and
+// reports the batch to the observer.
+func (s *Service) evaluateBatch(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
 	began := time.Now()
-	rows, err := s.readAndEvaluate(ctx, batch, sp)
+	rows, err := s.readAndEvaluate(ctx, st, batch, sp)
 	s.obs.BatchEvaluated(BatchEvaluation{Orgs: len(batch), Keys: len(rows), RuleErrors: ruleErrors(rows), Duration: time.Since(began), Err: err})
 	return rows, err
 }
 
-// readAndEvaluate reads a batch of orgs in bulk and evaluates every rule on each.
-func (s *Service) readAndEvaluate(ctx context.Context, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
-	orgs, err := s.store.Orgs(ctx, batch)
+// readAndEvaluate reads a batch of orgs in bulk from st and evaluates every rule on each.
+func (s *Service) readAndEvaluate(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+	orgs, err := st.Orgs(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.store.Members(ctx, batch)
+	members, err := st.Members(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
-	insts, hist, err := s.store.EvalRecords(ctx, batch, sp.asOf)
+	insts, hist, err := st.EvalRecords(ctx, batch, sp.asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,9 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 			if err := s.remember(ctx, tx, idem, in); err != nil {
 				return err
 			}
+			if err := s.enqueueInstance(ctx, tx, in); err != nil {
+				return err
+			}
 			out = in
 			return nil
 		})

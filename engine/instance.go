@@ -132,6 +132,9 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if err := s.remember(ctx, tx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), in); err != nil {
 				return err
 			}
+			if err := s.enqueueInstance(ctx, tx, in); err != nil {
+				return err
+			}
 			out = in
 			return nil
 		})

@@ -94,9 +94,16 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 	}
 	o.CreatedAt = s.instant()
 	o.UpdatedAt = o.CreatedAt
-	if err := s.store.CreateOrg(ctx, o); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		return s.enqueueOrg(ctx, tx, o.ID)
+	})
+	if err != nil {
 		return nil, err
 	}
+	s.afterCommit(nil)
 	return o, nil
 }
 
@@ -158,9 +165,16 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		}
 		o.UpdatedAt = s.instant()
 		out = o
-		return tx.UpdateOrg(ctx, o)
+		if err := tx.UpdateOrg(ctx, o); err != nil {
+			return err
+		}
+		return s.enqueueOrg(ctx, tx, o.ID)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	s.afterCommit(nil)
+	return out, nil
 }
 
 func nilIfEmpty(v string) *string {
@@ -279,9 +293,16 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 		m.Roles = []string{}
 	}
 	m.CreatedAt = s.instant()
-	if err := s.store.CreateMember(ctx, m); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.CreateMember(ctx, m); err != nil {
+			return err
+		}
+		return s.enqueueOrg(ctx, tx, orgID)
+	})
+	if err != nil {
 		return nil, err
 	}
+	s.afterCommit(nil)
 	return m, nil
 }
 

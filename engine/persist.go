@@ -95,33 +95,35 @@ func sameInstant(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
-// persist writes one batch's diff in one transaction: ledger rows with their timeline, and the
-// violation changes.
-func (s *Service) persist(ctx context.Context, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) error {
+// persist writes one batch's diff in tx (which holds the batch's evaluation lock, see
+// persistBatch): ledger rows with their timeline, and the violation changes. diffBatch orders
+// the rows by key, so concurrent writers take row locks in one order. It reports the batch to
+// the observer (a write that fails is reported as changing nothing: the transaction rolls back).
+func (s *Service) persist(ctx context.Context, tx Store, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) (err error) {
 	began := time.Now()
 	var ob BatchPersist
-	defer func() { ob.Duration = time.Since(began); s.obs.BatchPersisted(ob) }()
-	ob.Err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		d, err := s.diffBatch(ctx, tx, batch, rows, sp)
+	defer func() {
+		ob.Duration, ob.Err = time.Since(began), err
 		if err != nil {
-			return err
+			ob.Changed, ob.StatusChanges = 0, 0
 		}
-		ob.Changed, ob.StatusChanges = len(d.rows), len(d.changes)
-		res.Opened += d.counts.opened
-		res.Cleared += d.counts.cleared
-		res.Reopened += d.counts.reopened
-		if err := tx.SaveLedger(ctx, d.rows, d.changes); err != nil {
-			return err
-		}
-		if len(d.violations) == 0 {
-			return nil
-		}
-		return tx.SaveViolations(ctx, d.violations, d.vchanges)
-	})
-	if ob.Err != nil {
-		ob.Changed, ob.StatusChanges = 0, 0 // rolled back
+		s.obs.BatchPersisted(ob)
+	}()
+	d, err := s.diffBatch(ctx, tx, batch, rows, sp)
+	if err != nil {
+		return err
 	}
-	return ob.Err
+	ob.Changed, ob.StatusChanges = len(d.rows), len(d.changes)
+	res.Opened += d.counts.opened
+	res.Cleared += d.counts.cleared
+	res.Reopened += d.counts.reopened
+	if err := tx.SaveLedger(ctx, d.rows, d.changes); err != nil {
+		return err
+	}
+	if len(d.violations) == 0 {
+		return nil
+	}
+	return tx.SaveViolations(ctx, d.violations, d.vchanges)
 }
 
 // retired returns, as not_applicable rows, the stored rows of the batch that the active rules no

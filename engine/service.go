@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"context"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -57,9 +56,12 @@ type Service struct {
 		once sync.Once
 		hash string
 	}
-	evalMu sync.Mutex // one persisting evaluation at a time in this process
 
 	obs Observer // never nil
+
+	wall          func() time.Time // the real clock of the outbox's retries (never pinned)
+	wake          chan struct{}    // wakes RunOutbox after a local commit that wrote entries
+	outboxBackoff time.Duration    // the first retry's delay
 
 	idemRetention time.Duration
 	maxWaiverDays int
@@ -67,7 +69,8 @@ type Service struct {
 	pruneBatch    int          // keys one DELETE removes at most (tests lower it)
 	pruneMax      int          // keys one pruning removes at most
 
-	// afterCommit runs after each committed transition (re-evaluation hooks in).
+	// afterCommit runs after each committed change that wrote outbox entries (in is the instance
+	// of a start or a transition, nil for an org or member change): it wakes the worker.
 	afterCommit func(in *orglife.Instance)
 	// onScheduled runs when a scheduled evaluation starts (tests).
 	onScheduled func()
@@ -96,7 +99,8 @@ func New(cfg Config) *Service {
 	if cfg.Rules != nil {
 		s.ruleSet.Store(cfg.Rules)
 	}
-	s.afterCommit = func(in *orglife.Instance) { s.reevaluate(context.Background(), in) }
+	s.wall, s.wake, s.outboxBackoff = time.Now, make(chan struct{}, 1), defaultOutboxBackoff
+	s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() }
 	if s.obs = cfg.Observer; s.obs == nil {
 		s.obs = nopObserver{}
 	}

@@ -102,6 +102,14 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		if err != nil {
 			return err
 		}
+		// An evaluation of the org reconciles its violations from what it read: take the org's
+		// evaluation lock, so that none is between its read and its write, and read again.
+		if err := tx.LockEvaluation(ctx, []string{v.OrgID}); err != nil {
+			return err
+		}
+		if v, err = tx.Violation(ctx, id); err != nil {
+			return err
+		}
 		sc, err := s.orgScopeTx(ctx, tx, actor, v.OrgID)
 		if err != nil {
 			return err

@@ -112,6 +112,8 @@ func newWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleS
 			t.Fatal(err)
 		}
 	}
+	engine.DiscardOutbox(t, w.svc)
+	engine.SyncOutbox(t, w.svc)
 	return w
 }
 

@@ -104,7 +104,7 @@ func (s *server) showViolations(c *gin.Context, status int, failure string) {
 	for _, v := range list.Items {
 		row := violationRow{ID: v.ID, Org: v.OrgID, Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
 			Status: violationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
-			Open: v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
+			Open:      v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
 			Decidable: u.Role != orglife.RoleBranch}
 		if v.Period != nil {
 			row.Period = periodLabel(*v.Period)

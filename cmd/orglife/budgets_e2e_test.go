@@ -91,6 +91,7 @@ func budgets(t *testing.T, dsn string) {
 			"data": obj{"type": "committee", "held_on": "2025-01-10", "topic": "支委会", "problems": problems}}, 422, "at most 100 items"},
 		{"an evaluation of 2029", "POST", "/v1/evaluations", admin, obj{"as_of": "2029-06-01T00:00:00Z", "from": "2029-01-01", "to": "2029-05-31"}, 200, "persisted:false"},
 	}
+	a.settle(t) // the outbox workers have evaluated the setup
 	before, ledger := countRows(t, dsn), ledgerState(t, dsn)
 	for _, tc := range cases {
 		start := time.Now()

@@ -24,6 +24,7 @@ func TestComplianceEndToEnd(t *testing.T) {
 // ledger returns the persisted theme_day_monthly rows of org b keyed by period.
 func themeRows(t *testing.T, s *testServer, token, query string) map[string]obj {
 	t.Helper()
+	s.settle(t)
 	out := map[string]obj{}
 	for _, r := range items(t, s.must(t, 200, "GET", "/v1/compliance?rule=theme_day_monthly&org_id=b&limit=500"+query, token, nil)) {
 		if r["rule"] != "theme_day_monthly" || r["org_id"] != "b" {
@@ -37,6 +38,7 @@ func themeRows(t *testing.T, s *testServer, token, query string) map[string]obj 
 // themeViolations returns the theme_day_monthly violations of b in 2025-01 keyed by kind/check.
 func themeViolations(t *testing.T, s *testServer, token string) map[string]obj {
 	t.Helper()
+	s.settle(t)
 	out := map[string]obj{}
 	for _, v := range items(t, s.must(t, 200, "GET", "/v1/violations?org_id=b&rule=theme_day_monthly&period=2025-01", token, nil)) {
 		key := fmt.Sprint(v["kind"])

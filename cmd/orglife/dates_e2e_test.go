@@ -112,9 +112,13 @@ func TestOrgLifetimeEndToEnd(t *testing.T) {
 					t.Errorf("%s %s %s: %s, want %s", c.org, c.rule, c.period, got, c.want)
 				}
 			}
+			// The org was evaluated (from the outbox) when it was created, before its dissolution
+			// was entered: violations of the later months may have opened then, and must be
+			// cleared now.
+			s.settle(t)
 			for _, v := range items(t, s.must(t, 200, "GET", "/v1/violations?org_id=old&limit=500", admin, nil)) {
-				if p, _ := v["period"].(string); p >= "2025-07" && len(p) == 7 && p[5] <= '9' {
-					t.Errorf("a violation of %s after the dissolution: %v", p, v["rule"])
+				if p, _ := v["period"].(string); p >= "2025-07" && len(p) == 7 && p[5] <= '9' && v["status"] != "resolved" {
+					t.Errorf("a violation of %s after the dissolution: %v, %v", p, v["rule"], v["status"])
 				}
 			}
 		})

@@ -47,6 +47,7 @@ func hostileBytes(t *testing.T, dsn string) {
 	iid := in["id"].(string)
 
 	cases := hostileCases(admin, branch, iid)
+	s.settle(t) // the outbox worker has evaluated the setup
 	before := countRows(t, dsn)
 	for _, tc := range cases {
 		got, body := s.call(t, tc.method, tc.path, tc.token, tc.body, tc.headers...)

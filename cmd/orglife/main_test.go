@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
@@ -56,6 +57,33 @@ type testServer struct {
 	base   string
 	stderr *syncBuffer
 	stop   func() int
+	dsn    string
+}
+
+// settle waits, for at most 5 s, until the outbox of the database at dsn is empty: the server's
+// worker has then brought the ledger up to date with every committed change (it deletes an
+// entry in the transaction that writes its rows).
+func settle(t *testing.T, dsn string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatalf("settle: %v", err)
+	}
+	defer db.Close()
+	var es []*engine.OutboxEntry
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if es, err = db.OutboxEntries(ctx, 0); err == nil && len(es) == 0 {
+			return
+		}
+	}
+	t.Fatalf("the outbox did not empty within 5 s: %d entries left (err %v), first %+v", len(es), err, es)
+}
+
+// settle waits until the server's worker has processed the outbox (see settle).
+func (s *testServer) settle(t *testing.T) {
+	t.Helper()
+	settle(t, s.dsn)
 }
 
 var listenRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
@@ -79,6 +107,12 @@ func startServer(t *testing.T, dsn string, extra ...string) *testServer {
 		return code
 	}
 	t.Cleanup(func() { stop() })
+	settled := func() int { // an explicit stop lets the outbox worker finish first, as a graceful stop would
+		if !stopped {
+			settle(t, dsn)
+		}
+		return stop()
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -88,7 +122,7 @@ func startServer(t *testing.T, dsn string, extra ...string) *testServer {
 		default:
 		}
 		if m := listenRE.FindStringSubmatch(stderr.String()); m != nil {
-			return &testServer{base: "http://" + m[1], stderr: stderr, stop: stop}
+			return &testServer{base: "http://" + m[1], stderr: stderr, stop: settled, dsn: dsn}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

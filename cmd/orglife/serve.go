@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	}
 	defer db.Close()
 	metrics.RegisterDBStats(db.Stats)
+	metrics.RegisterOutbox(func() (int, time.Time, error) { return db.OutboxStats(context.Background()) })
 
 	if *since != "" {
 		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
@@ -108,6 +109,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	go svc.Schedule(schedCtx, *evalInterval)
+	go svc.RunOutbox(schedCtx, engine.DefaultOutboxPoll)
 	go syncRules(schedCtx, svc, *rulesPoll, log)
 	if *watch {
 		go watchRules(schedCtx, svc, svc.WorkflowSet(), c.pack, time.Second, log)

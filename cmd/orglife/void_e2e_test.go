@@ -126,6 +126,7 @@ func voidEndToEnd(t *testing.T, dsn string) {
 	fire(branch, 200, lid, obj{"event": "record", "data": obj{"minutes": minutes, "expected": 12, "present": 12}})
 	quarter := func() string {
 		t.Helper()
+		s.settle(t)
 		rows := items(t, s.must(t, 200, "GET", "/v1/compliance?rule=lecture_quarterly&org_id=b&period=2025-Q1", sup, nil))
 		if len(rows) != 1 {
 			t.Fatalf("lecture rows: %v", rows)

@@ -1,0 +1,166 @@
+package storage
+
+import (
+	"context"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/orglife/orglife/engine"
+)
+
+// outboxRow is a row of outbox: one org to re-evaluate from a date (see engine.OutboxEntry).
+// available_at is unix milliseconds.
+type outboxRow struct {
+	bun.BaseModel `bun:"table:outbox,alias:ob"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	OrgID       string    `bun:"org_id"`
+	FromDay     string    `bun:"from_day"`
+	InstanceID  string    `bun:"instance_id"`
+	CreatedAt   time.Time `bun:"created_at"`
+	AvailableAt int64     `bun:"available_at"`
+	Attempts    int       `bun:"attempts"`
+	LastError   string    `bun:"last_error"`
+}
+
+func (r *outboxRow) entry() *engine.OutboxEntry {
+	return &engine.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID,
+		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
+}
+
+// EnqueueEvaluation inserts outbox entries in one statement and sets their ids.
+func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	rows := make([]*outboxRow, len(es))
+	for i, e := range es {
+		e.CreatedAt = utc(e.CreatedAt)
+		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, InstanceID: e.InstanceID, CreatedAt: e.CreatedAt}
+		if !e.AvailableAt.IsZero() {
+			rows[i].AvailableAt = e.AvailableAt.UnixMilli()
+		}
+	}
+	if _, err := d.db.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
+		return dbErr(err)
+	}
+	for i, r := range rows {
+		es[i].ID = r.ID
+	}
+	return nil
+}
+
+// ClaimOutbox returns the available entries of the org of the oldest available entry, locking
+// them on PostgreSQL with FOR UPDATE SKIP LOCKED (two queries).
+func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engine.OutboxEntry, error) {
+	lock := ""
+	if d.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	at := now.UnixMilli()
+	var first []outboxRow
+	if err := d.db.NewRaw("SELECT * FROM outbox WHERE available_at <= ? ORDER BY id LIMIT 1"+lock, at).Scan(ctx, &first); err != nil {
+		return nil, dbErr(err)
+	}
+	if len(first) == 0 {
+		return nil, nil
+	}
+	var rows []outboxRow
+	q := "SELECT * FROM outbox WHERE org_id = ? AND available_at <= ? ORDER BY id"
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
+	}
+	if err := d.db.NewRaw(q+lock, first[0].OrgID, at).Scan(ctx, &rows); err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*engine.OutboxEntry, len(rows))
+	for i := range rows {
+		out[i] = rows[i].entry()
+	}
+	return out, nil
+}
+
+// DeleteOutbox deletes entries by id.
+func (d *DB) DeleteOutbox(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := d.db.NewDelete().TableExpr("outbox").Where("id IN (?)", bun.In(ids)).Exec(ctx)
+	return dbErr(err)
+}
+
+// RetryOutbox records a failed attempt of entries.
+func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(lastErr) > 2000 {
+		lastErr = lastErr[:2000]
+	}
+	_, err := d.db.NewUpdate().TableExpr("outbox").Set("attempts = attempts + 1").Set("available_at = ?", availableAt.UnixMilli()).
+		Set("last_error = ?", lastErr).Where("id IN (?)", bun.In(ids)).Exec(ctx)
+	return dbErr(err)
+}
+
+// OutboxEntries lists outbox entries, oldest first.
+func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*engine.OutboxEntry, error) {
+	var rows []outboxRow
+	q := d.db.NewSelect().Model(&rows).Order("id")
+	if limit > 0 {
+		q = q.Limit(int64(limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*engine.OutboxEntry, len(rows))
+	for i := range rows {
+		out[i] = rows[i].entry()
+	}
+	return out, nil
+}
+
+// evaluationLockSpace tells the advisory locks of LockEvaluation from other advisory locks.
+const evaluationLockSpace = "orglife-evaluation:"
+
+// LockEvaluation takes the evaluation lock of each org, in id order, until the transaction ends:
+// on PostgreSQL pg_advisory_xact_lock on a 64-bit FNV-1a hash of the org id (one statement);
+// nothing on SQLite, whose write transaction holds the database's write lock from BEGIN.
+func (d *DB) LockEvaluation(ctx context.Context, orgIDs []string) error {
+	if d.dialect != Postgres || len(orgIDs) == 0 {
+		return nil
+	}
+	keys := make([]int64, 0, len(orgIDs))
+	for _, id := range orgIDs {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(evaluationLockSpace + id))
+		keys = append(keys, int64(h.Sum64()))
+	}
+	// Every locker takes the keys in the same (numeric) order, so two lockers of overlapping
+	// sets never wait for each other in a cycle.
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	// A volatile function in the select list is evaluated after ORDER BY.
+	_, err := d.db.ExecContext(ctx, "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k ORDER BY k", pgdialect.Array(keys))
+	return dbErr(err)
+}
+
+// OutboxStats returns how many entries wait in the outbox and when the oldest was created (the
+// zero time when it is empty), in one aggregate query.
+func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
+	var row struct {
+		N      int        `bun:"n"`
+		Oldest *time.Time `bun:"oldest"`
+	}
+	if err := d.db.NewRaw("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox").Scan(ctx, &row); err != nil {
+		return 0, time.Time{}, dbErr(err)
+	}
+	if row.Oldest == nil {
+		return row.N, time.Time{}, nil
+	}
+	return row.N, row.Oldest.UTC(), nil
+}
