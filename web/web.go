@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,20 +60,39 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	r.POST("/login", s.login)
 	r.POST("/logout", s.requireSession, s.logout)
 	r.GET("/", s.requireSession, s.home)
-	s.recordRoutes(r.Group("/", s.requireSession))
-	s.violationRoutes(r.Group("/", s.requireSession))
+	logged := r.Group("/", s.requireSession)
+	for _, routes := range []func(gin.IRoutes){
+		s.recordRoutes,
+		s.violationRoutes,
+	} {
+		routes(logged)
+	}
 	r.NoRoute(func(c *gin.Context) { s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"}) })
 	return r
 }
 
-// parsePages parses each page template together with the layout.
+// parsePages parses each page template (every templates/NAME.html but the shared layout.html and
+// form.html) together with the shared ones; a page is rendered by its NAME.
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "notfound", "records", "record", "record_new", "violations"} {
-		out[name] = template.Must(template.New(name).Funcs(template.FuncMap{"inputType": inputType}).
-			ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/"+name+".html"))
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || name == "form" {
+			continue
+		}
+		out[name] = template.Must(template.New(name).Funcs(templateFuncs()).
+			ParseFS(templateFS, "templates/layout.html", "templates/form.html", f))
 	}
 	return out
+}
+
+// templateFuncs are the functions every template may call.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks}
 }
 
 // page is the data every template gets.
@@ -91,6 +112,8 @@ type page struct {
 	Violations *violationsPage
 	// Supervisor is the 工作台 of a supervisor or an admin.
 	Supervisor *supervisorHome
+	// Data is the data of any other page.
+	Data any
 }
 
 func (s *server) render(c *gin.Context, status int, name string, p page) {

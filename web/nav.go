@@ -1,0 +1,28 @@
+package web
+
+import "github.com/orglife/orglife"
+
+// navLink is one entry of the menu bar.
+type navLink struct{ Href, Label string }
+
+// navLinks is the menu of a role: every page the role may use.
+func navLinks(role string) []navLink {
+	links := []navLink{{"/", "工作台"}, {"/records", "记录"}, {"/violations?status=open", "问题清单"}}
+	if role == orglife.RoleAdmin || role == orglife.RoleSupervisor {
+		links = append(links, supervisorLinks()...)
+	}
+	if role == orglife.RoleAdmin {
+		links = append(links, adminLinks()...)
+	}
+	return links
+}
+
+// supervisorLinks are the pages of supervisors (and admins), one entry per page.
+func supervisorLinks() []navLink {
+	return []navLink{}
+}
+
+// adminLinks are the pages of admins only, one entry per page.
+func adminLinks() []navLink {
+	return []navLink{}
+}
