@@ -325,3 +325,23 @@ func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID st
 	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
 	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil
 }
+
+// OrgNames returns the names of the orgs among ids that the actor may read, in one query (for
+// pages that list rows of many orgs).
+func (s *Service) OrgNames(ctx context.Context, actor orglife.Actor, ids []string) (map[string]string, error) {
+	readable, err := s.readableOrgs(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.store.Orgs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		if readable == nil || slices.Contains(readable, o.ID) {
+			out[o.ID] = o.Name
+		}
+	}
+	return out, nil
+}

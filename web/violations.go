@@ -101,8 +101,17 @@ func (s *server) showViolations(c *gin.Context, status int, failure string) {
 		return
 	}
 	rs := s.svc.RuleSet()
+	ids := make([]string, len(list.Items))
+	for i, v := range list.Items {
+		ids[i] = v.OrgID
+	}
+	names, err := s.svc.OrgNames(c.Request.Context(), actorOf(c), ids)
+	if err != nil {
+		s.failPage(c, err)
+		return
+	}
 	for _, v := range list.Items {
-		row := violationRow{ID: v.ID, Org: v.OrgID, Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
+		row := violationRow{ID: v.ID, Org: cmp.Or(names[v.OrgID], v.OrgID), Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
 			Status: violationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
 			Open:      v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
 			Decidable: u.Role != orglife.RoleBranch}
