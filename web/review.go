@@ -91,20 +91,12 @@ func (s *server) review(c *gin.Context) {
 	}
 	rp := &reviewPage{Back: c.Request.URL.RequestURI()}
 	want := c.Query("queue")
-	firstItems := map[string][]*orglife.Instance{}
-	for _, q := range reviewQueues(s.svc.WorkflowSet()) {
-		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: u.OrgID,
-			ListParams: engine.ListParams{Limit: reviewCountCap}})
-		if err != nil {
-			s.failPage(c, err)
-			return
-		}
-		items := s.waiting(actor, page.Items)
-		q.N, q.More = len(items), page.NextCursor != nil
-		q.Href = "/review?" + url.Values{"queue": {q.Key}}.Encode()
-		firstItems[q.Key] = items
-		rp.Queues = append(rp.Queues, q)
+	queues, firstItems, err := s.loadReviewQueues(ctx, actor, u.OrgID)
+	if err != nil {
+		s.failPage(c, err)
+		return
 	}
+	rp.Queues = queues
 	i := slices.IndexFunc(rp.Queues, func(q reviewQueue) bool { return q.Key == want })
 	if i < 0 && want == "" {
 		i = slices.IndexFunc(rp.Queues, func(q reviewQueue) bool { return q.N > 0 })
@@ -141,6 +133,26 @@ func (s *server) review(c *gin.Context) {
 		rp.Records = append(rp.Records, s.reviewRecordOf(actor, q.def, in, names))
 	}
 	s.render(c, http.StatusOK, "review", s.pageWith(c, "审核", func(p *page) { p.Data = rp }))
+}
+
+// loadReviewQueues counts the records waiting in each queue below orgID (one list per queue, up
+// to reviewCountCap) and returns the first records of each.
+func (s *server) loadReviewQueues(ctx context.Context, actor orglife.Actor, orgID string) ([]reviewQueue, map[string][]*orglife.Instance, error) {
+	var out []reviewQueue
+	first := map[string][]*orglife.Instance{}
+	for _, q := range reviewQueues(s.svc.WorkflowSet()) {
+		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: orgID,
+			ListParams: engine.ListParams{Limit: reviewCountCap}})
+		if err != nil {
+			return nil, nil, err
+		}
+		items := s.waiting(actor, page.Items)
+		q.N, q.More = len(items), page.NextCursor != nil
+		q.Href = "/review?" + url.Values{"queue": {q.Key}}.Encode()
+		first[q.Key] = items
+		out = append(out, q)
+	}
+	return out, first, nil
 }
 
 // waiting keeps the records on which the actor has a reviewer's event (a supervisor's own org's

@@ -145,7 +145,9 @@ func browserReview(t *testing.T, dsn string, shots bool) {
 	desk := newBrowserContext(t, 1280, 900)
 	loginAs(t, desk, s.base, "zuzhi")
 	card := `#r-` + planID
-	err = chromedp.Do(desk, chromedp.Navigate(s.base+"/review"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	// the 工作台 counts the plan and the meeting as 待审核, a link to 审核
+	waitFor(t, desk, `document.querySelector('.counts a[href="/review"]')?.textContent.replace(/\s+/g, '') === '2待审核'`)
+	err = chromedp.Do(desk, chromedp.Click(chromedp.CSS(`.counts a[href="/review"]`)), chromedp.WaitVisible(chromedp.CSS(`nav.tabs`)))
 	if err != nil {
 		t.Fatal(err)
 	}
