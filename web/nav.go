@@ -7,7 +7,7 @@ type navLink struct{ Href, Label string }
 
 // navLinks is the menu of a role: every page the role may use.
 func navLinks(role string) []navLink {
-	links := []navLink{{"/", "工作台"}, {"/records", "记录"}, {"/violations?status=open", "问题清单"}}
+	links := []navLink{{"/", "工作台"}, {"/records", "记录"}, {"/violations?status=open", "问题清单"}, {"/handbook", "工作手册"}}
 	if role == orglife.RoleAdmin || role == orglife.RoleSupervisor {
 		links = append(links, supervisorLinks()...)
 	}
@@ -19,7 +19,7 @@ func navLinks(role string) []navLink {
 
 // supervisorLinks are the pages of supervisors (and admins), one entry per page.
 func supervisorLinks() []navLink {
-	return []navLink{}
+	return []navLink{{"/review", "审核"}}
 }
 
 // adminLinks are the pages of admins only, one entry per page.

@@ -224,7 +224,7 @@ func (s *server) fireEvent(c *gin.Context) {
 	var oe *orglife.Error
 	switch {
 	case err == nil:
-		c.Redirect(http.StatusSeeOther, "/records/"+in.ID)
+		c.Redirect(http.StatusSeeOther, localPath(c.PostForm("back"), "/records/"+in.ID))
 	case errors.As(err, &oe) && (oe.Code == orglife.EINVALID || oe.Code == orglife.EUNPROCESSABLE || oe.Code == orglife.ECONFLICT):
 		if oe.Code == orglife.ECONFLICT {
 			oe = &orglife.Error{Code: oe.Code, Message: "记录已被他人修改或当前状态不允许此操作，请查看最新内容后重试（" + oe.Message + "）"}

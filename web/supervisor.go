@@ -66,5 +66,15 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 	}
 	h.Counts = append(h.Counts, countLink{Label: "待处理的问题", N: len(open.Items), More: open.NextCursor != nil,
 		Href: "/violations?status=open", Class: "open"})
+	queues, _, err := s.loadReviewQueues(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	waiting := countLink{Label: "待审核", Href: "/review", Class: "review"}
+	for _, q := range queues {
+		waiting.N += q.N
+		waiting.More = waiting.More || q.More
+	}
+	h.Counts = append(h.Counts, waiting)
 	return h, nil
 }

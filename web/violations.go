@@ -26,6 +26,10 @@ type violationsPage struct {
 	Statuses   []option
 	Kinds      []option
 	Error      string
+	// Bulk is the scope of the bulk form (nil when the user may not decide); Result the report
+	// of the bulk action just done.
+	Bulk   *bulkScope
+	Result *bulkResult
 }
 
 func violationStatusLabel(s string) string {
@@ -71,6 +75,7 @@ func severityLabel(s string) string {
 // violationRoutes registers 问题清单 and its decisions.
 func (s *server) violationRoutes(g gin.IRoutes) {
 	g.GET("/violations", s.violations)
+	g.POST("/violations/bulk", s.bulkDecide)
 	g.POST("/violations/:id/:decision", s.decideViolation)
 }
 
@@ -79,18 +84,22 @@ func (s *server) violations(c *gin.Context) {
 }
 
 func (s *server) showViolations(c *gin.Context, status int, failure string) {
+	s.showViolationsWith(c, status, failure, nil)
+}
+
+// showViolationsWith renders 问题清单 of the request's filter, with a failure above the list or
+// the report of a bulk action.
+func (s *server) showViolationsWith(c *gin.Context, status int, failure string, result *bulkResult) {
 	u := userOf(c)
 	q := c.Request.URL.Query()
-	vp := &violationsPage{Filter: q, Error: failure}
+	vp := &violationsPage{Filter: q, Error: failure, Result: result}
 	for _, st := range []string{orglife.ViolationOpen, orglife.ViolationAcknowledged, orglife.ViolationWaived, orglife.ViolationResolved} {
 		vp.Statuses = append(vp.Statuses, option{Value: st, Label: violationStatusLabel(st)})
 	}
 	for _, k := range []string{orglife.KindOverdue, orglife.KindLate, orglife.KindShallow} {
 		vp.Kinds = append(vp.Kinds, option{Value: k, Label: kindLabel(k)})
 	}
-	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), engine.ListViolationsParams{
-		OrgID: cmp.Or(q.Get("org_id"), u.OrgID), Status: q.Get("status"), Kind: q.Get("kind"), Period: q.Get("period"),
-		Rule: q.Get("rule"), Severity: q.Get("severity"), ListParams: engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}})
+	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}))
 	if err != nil {
 		if orglife.ErrorCode(err) == orglife.EINVALID {
 			vp.Error = orglife.ErrorMessage(err)
@@ -125,6 +134,14 @@ func (s *server) showViolations(c *gin.Context, status int, failure string) {
 		}
 		vp.Rows = append(vp.Rows, row)
 	}
+	if u.Role != orglife.RoleBranch && len(vp.Rows) > 0 {
+		all, more, err := s.filterResults(c.Request.Context(), actorOf(c), u, filterOf(q))
+		if err != nil {
+			s.failPage(c, err)
+			return
+		}
+		vp.Bulk = &bulkScope{Page: len(vp.Rows), All: len(all), AllMore: more, Filter: filterOf(q).Encode()}
+	}
 	if list.NextCursor != nil {
 		next := url.Values{}
 		for k, v := range q {
@@ -140,10 +157,7 @@ func (s *server) decideViolation(c *gin.Context) {
 	decision := c.Param("decision")
 	p := engine.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
 	_, err := s.svc.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, p)
-	back := "/violations"
-	if ref := c.PostForm("back"); len(ref) > 0 && ref[0] == '/' && (len(ref) == 1 || ref[1] != '/') {
-		back = ref
-	}
+	back := localPath(c.PostForm("back"), "/violations")
 	var oe *orglife.Error
 	switch {
 	case err == nil:

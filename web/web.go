@@ -64,6 +64,8 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	for _, routes := range []func(gin.IRoutes){
 		s.recordRoutes,
 		s.violationRoutes,
+		s.reviewRoutes,
+		s.handbookRoutes,
 	} {
 		routes(logged)
 	}
@@ -92,7 +94,7 @@ func parsePages() map[string]*template.Template {
 
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
-	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks}
+	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks, "inc": func(i int) int { return i + 1 }}
 }
 
 // page is the data every template gets.
