@@ -205,7 +205,7 @@ func handbookRecordOf(def *workflows.Definition, in *orglife.Instance) handbookR
 		return r
 	}
 	for _, f := range def.Fields {
-		if v := describeValue(in.Data[f.Name]); v != "" {
+		if v := describeField(f, in.Data[f.Name]); v != "" {
 			r.Data = append(r.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: cmp.Or(f.Labels[v], v)})
 		}
 	}

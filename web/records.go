@@ -165,8 +165,8 @@ func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Erro
 	}
 	rp := &recordsPage{Record: in, Def: def, StateTitle: stateTitle(def.States, in.State)}
 	for _, f := range def.Fields {
-		if v := describeValue(in.Data[f.Name]); v != "" {
-			rp.Data = append(rp.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: cmp.Or(f.Labels[v], v)})
+		if v := describeField(f, in.Data[f.Name]); v != "" {
+			rp.Data = append(rp.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: v})
 		}
 	}
 	loc := s.svc.Location()
@@ -236,27 +236,54 @@ func (s *server) fireEvent(c *gin.Context) {
 }
 
 // describeValue renders a data value for reading: lists one element per line, objects as
-// key: value pairs.
-func describeValue(v any) string {
+// key：value pairs (describeField names them by their titles).
+func describeValue(v any) string { return describeField(nil, v) }
+
+// describeField renders a value of field f (nil when unknown) for reading: enum values by their
+// labels, lists one element per line, objects as 标题：值 pairs in the order of their fields, booleans
+// as 是 / 否.
+func describeField(f *orglife.Field, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case []any:
+		var items *orglife.Field
+		if f != nil {
+			items = f.Items
+		}
 		out := ""
 		for i, e := range x {
 			if i > 0 {
 				out += "\n"
 			}
-			out += describeValue(e)
+			out += describeField(items, e)
 		}
 		return out
 	case map[string]any:
 		out := ""
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			if out != "" {
-				out += "，"
+		add := func(label string, e any) {
+			if d := describeField(nil, e); d != "" {
+				if out != "" {
+					out += "，"
+				}
+				out += label + "：" + d
 			}
-			out += k + "：" + describeValue(x[k])
+		}
+		if f != nil && len(f.Fields) > 0 {
+			for _, sub := range f.Fields {
+				if e, ok := x[sub.Name]; ok {
+					if d := describeField(sub, e); d != "" {
+						if out != "" {
+							out += "，"
+						}
+						out += cmp.Or(sub.Title, sub.Name) + "：" + d
+					}
+				}
+			}
+			return out
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			add(k, x[k])
 		}
 		return out
 	case bool:
@@ -264,6 +291,10 @@ func describeValue(v any) string {
 			return "是"
 		}
 		return "否"
+	case string:
+		if f != nil && f.Labels[x] != "" {
+			return f.Labels[x]
+		}
 	}
 	return scalar(v)
 }

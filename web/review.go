@@ -181,7 +181,7 @@ func (s *server) reviewRecordOf(actor orglife.Actor, def *workflows.Definition, 
 		r.OccursOn = *in.OccursOn
 	}
 	for _, f := range def.Fields {
-		if v := describeValue(in.Data[f.Name]); v != "" {
+		if v := describeField(f, in.Data[f.Name]); v != "" {
 			r.Data = append(r.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: cmp.Or(f.Labels[v], v)})
 		}
 	}
