@@ -28,6 +28,8 @@ type matrixPage struct {
 	Groups  []matrixGroup
 	// Branches is the number of rows.
 	Branches int
+	// GroupSpan is the columns a group's heading spans (the branch column and the periods).
+	GroupSpan int
 }
 
 // matrixPeriod is a column: its label, its heading and the 完成率 of the branches.
@@ -226,6 +228,7 @@ func (s *server) matrix(c *gin.Context) {
 		mp.Groups[gi].Rows = append(mp.Groups[gi].Rows, row)
 		mp.Branches++
 	}
+	mp.GroupSpan = len(mp.Periods) + 1
 	for i := range mp.Periods {
 		mp.Periods[i].Rate = rate(mp.Periods[i].done, mp.Periods[i].due)
 	}
