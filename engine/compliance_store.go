@@ -95,9 +95,12 @@ type LedgerFilter struct {
 	Rules      []string
 	SubjectIDs []string
 	Period     string
-	Status     string
-	Cursor     string // opaque: rows after this key
-	Limit      int
+	// Periods selects the rows of any of these period labels (a range of periods in one read:
+	// the months of a year for the compliance matrix); "" in it selects rows without a period.
+	Periods []string
+	Status  string
+	Cursor  string // opaque: rows after this key
+	Limit   int
 	// Light leaves out the explanation and evidence (comparisons need only keys, status and
 	// digest).
 	Light bool

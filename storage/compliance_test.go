@@ -142,6 +142,9 @@ func TestLedger(t *testing.T) {
 			{engine.LedgerFilter{Period: "-"}, []string{"a/r.inst/i1/"}},
 			{engine.LedgerFilter{Status: "compliant"}, []string{"a/r.inst/i1/", "b/r.meet/b/2025-03"}},
 			{engine.LedgerFilter{OrgIDs: []string{"a"}, Rules: []string{"r.meet"}, Status: "pending"}, []string{"a/r.meet/a/2025-04"}},
+			{engine.LedgerFilter{Periods: []string{"2025-03", "2025-04"}}, []string{"a/r.meet/a/2025-03", "a/r.meet/a/2025-04", "b/r.meet/b/2025-03"}},
+			{engine.LedgerFilter{OrgIDs: []string{"a", "b"}, Rules: []string{"r.meet"}, Periods: []string{"2025-04", "2025-05"}, Light: true}, []string{"a/r.meet/a/2025-04"}},
+			{engine.LedgerFilter{Periods: []string{""}}, []string{"a/r.inst/i1/"}},
 		} {
 			if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("LedgerRows(%+v) = %v, want %v", tc.f, got, tc.want)

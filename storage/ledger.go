@@ -106,7 +106,8 @@ type ledgerTimelineRow struct {
 }
 
 // LedgerRows returns the stored ledger rows matching f, ordered by org, rule, subject and period,
-// in one query. Empty fields do not filter; Period "-" selects rows without a period. f.Cursor is
+// in one query. Empty fields do not filter; Period "-" selects rows without a period; Periods
+// selects any of its labels. f.Cursor is
 // the key engine.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
 // strictly after it are returned; a malformed cursor is invalid. Limit 0 returns all rows.
 func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.LedgerRow, error) {
@@ -126,6 +127,9 @@ func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.
 	}
 	if f.Period != "" {
 		q = q.Where("period_key = ?", periodKey(f.Period))
+	}
+	if len(f.Periods) > 0 {
+		q = q.Where("period_key IN (?)", bun.In(f.Periods))
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)

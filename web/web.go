@@ -66,6 +66,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		s.violationRoutes,
 		s.reviewRoutes,
 		s.handbookRoutes,
+		s.matrixRoutes,
 	} {
 		routes(logged)
 	}

@@ -260,3 +260,55 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 	body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
 	t.Fatalf("%s does not hold; the page:\n%s", cond, body)
 }
+
+// TestBrowserMatrix: on a desktop-sized window a supervisor opens 合规矩阵, sees the silent
+// branch's January as 逾期未办 (text, in a cell with its colour class) with a sticky first
+// column, and follows the cell to its 支部详情, where the cell's explanation is shown.
+func TestBrowserMatrix(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) { browserMatrix(t, dsn, name == storage.SQLite) })
+	}
+}
+
+func browserMatrix(t *testing.T, dsn string, shots bool) {
+	ctx := newBrowserContext(t, 1400, 900)
+	s := matrixTree(t, dsn)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "zuzhi"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "correct horse"),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`header.bar`)),
+		chromedp.Click(chromedp.CSS(`nav a[href="/matrix"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.matrix`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#org-b2 td.cell.overdue`)))
+	if err != nil || !strings.Contains(text, "逾期未办") {
+		t.Fatalf("b2's January: %q %v", text, err)
+	}
+	pos, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('#org-b2 th.org')).position`))
+	if err != nil || pos != "sticky" {
+		t.Fatalf("first column: %q %v", pos, err)
+	}
+	if shots {
+		screenshot(t, ctx, "matrix")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#org-b2 td.cell.overdue a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#detail`)))
+	if err != nil || !strings.Contains(text, "逾期未办") || !strings.Contains(text, "2025年1月") {
+		t.Fatalf("the cell's detail: %q %v", text, err)
+	}
+	if shots {
+		screenshot(t, ctx, "branch")
+	}
+}
