@@ -19,7 +19,7 @@ func navLinks(role string) []navLink {
 
 // supervisorLinks are the pages of supervisors (and admins), one entry per page.
 func supervisorLinks() []navLink {
-	return []navLink{}
+	return []navLink{{"/rules", "规则"}}
 }
 
 // adminLinks are the pages of admins only, one entry per page.

@@ -64,6 +64,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	for _, routes := range []func(gin.IRoutes){
 		s.recordRoutes,
 		s.violationRoutes,
+		s.ruleRoutes,
 	} {
 		routes(logged)
 	}
