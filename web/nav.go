@@ -24,5 +24,5 @@ func supervisorLinks() []navLink {
 
 // adminLinks are the pages of admins only, one entry per page.
 func adminLinks() []navLink {
-	return []navLink{}
+	return []navLink{{"/admin/orgs", "组织与账号"}}
 }

@@ -65,6 +65,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		s.recordRoutes,
 		s.violationRoutes,
 		s.ruleRoutes,
+		s.accountRoutes,
 	} {
 		routes(logged)
 	}
@@ -93,7 +94,7 @@ func parsePages() map[string]*template.Template {
 
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
-	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks}
+	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks, "fieldError": fieldError}
 }
 
 // page is the data every template gets.

@@ -268,3 +268,122 @@ func after(page, marker string) string {
 	}
 	return page
 }
+
+// TestAccountsPages: an admin sees the org tree indented under the parents with kinds, dates and
+// the term end, an org's members, creates a user (a short password and an unknown org shown
+// next to their fields), changes its role and org, disables and enables it, and revokes a token;
+// forms without the CSRF token are refused; supervisors and secretaries may not open the pages.
+func TestAccountsPages(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			s := startServer(t, dsn, "--now", pinned, "--eval-interval=0")
+			admin := s.adminToken(t)
+			s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "p", "name": "研究生党委", "kind": "committee"})
+			s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "g", "name": "博士生党总支", "kind": "general_branch", "parent_id": "p"})
+			s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b", "name": "博士生第一党支部", "kind": "branch", "parent_id": "g",
+				"established_on": "2020-09-01", "term_started_on": "2023-03-01", "term_years": 3})
+			s.must(t, 201, "POST", "/v1/orgs/b/members", admin, obj{"id": "m1", "name": "张三", "status": "full", "roles": []string{"secretary"}})
+			s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "guanli", "name": "王管理", "role": "admin", "password": "correct horse"})
+			s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "zuzhi", "name": "赵组织员", "role": "supervisor", "org_id": "p", "password": "correct horse"})
+			tok := s.must(t, 201, "POST", "/v1/tokens", admin, obj{"name": "导出脚本", "role": "supervisor", "org_id": "p"})
+			tokID, _ := tok["id"].(string)
+
+			a := loginBrowser(t, s, "guanli", "correct horse")
+			st, page, _ := a.get("/admin/orgs")
+			if st != 200 || !strings.Contains(page, `class="depth-2">　　　　<a href="/admin/orgs/b">博士生第一党支部</a>`) || !strings.Contains(page, "党总支") ||
+				!strings.Contains(page, "2020-09-01") || !strings.Contains(page, "2026-03-01") || !strings.Contains(page, `href="/admin/orgs"`) {
+				t.Fatalf("org tree: %d %.3000s", st, after(page, "组织树"))
+			}
+			if st, page, _ = a.get("/admin/orgs/b"); st != 200 || !strings.Contains(page, "张三") || !strings.Contains(page, "书记") || !strings.Contains(page, "正式党员") {
+				t.Fatalf("members: %d %.2000s", st, after(page, "<main>"))
+			}
+			st, page, _ = a.get("/admin/users")
+			csrf := csrfOf(t, page)
+			if st != 200 || !strings.Contains(page, "赵组织员") || !strings.Contains(page, "新建账号") {
+				t.Fatalf("users: %d", st)
+			}
+			st, page, _ = a.post("/admin/users", url.Values{"csrf": {csrf}, "username": {"shuji"}, "name": {"李书记"}, "role": {"branch"}, "org_id": {"b"}, "password": {"short"}})
+			if st != 400 || !strings.Contains(page, `id="err-nu-password">密码至少 8 个字符`) || !strings.Contains(page, `value="李书记"`) {
+				t.Fatalf("a short password: %d %.3000s", st, after(page, "新建账号"))
+			}
+			st, page, _ = a.post("/admin/users", url.Values{"csrf": {csrf}, "username": {"shuji"}, "name": {"李书记"}, "role": {"branch"}, "org_id": {"nope"}, "password": {"correct horse"}})
+			if st != 422 || !strings.Contains(page, `id="err-nu-org">没有这个组织`) {
+				t.Fatalf("an unknown org: %d %.3000s", st, after(page, "新建账号"))
+			}
+			st, _, h := a.post("/admin/users", url.Values{"csrf": {csrf}, "username": {"shuji"}, "name": {"李书记"}, "role": {"branch"}, "org_id": {"b"}, "password": {"correct horse"}})
+			if st != 303 || !strings.Contains(h.Get("Location"), "notice=created") {
+				t.Fatalf("create a user: %d", st)
+			}
+			loginBrowser(t, s, "shuji", "correct horse")
+			if st, page, _ = a.post("/admin/users/shuji", url.Values{"csrf": {csrf}, "action": {"save"}, "name": {"李书记"}, "role": {"supervisor"}, "org_id": {"nope"}}); st != 422 ||
+				!strings.Contains(page, `id="err-o-shuji">没有这个组织`) {
+				t.Fatalf("an edit with an unknown org: %d", st)
+			}
+			if st, _, _ = a.post("/admin/users/shuji", url.Values{"csrf": {csrf}, "action": {"save"}, "name": {"李书记"}, "role": {"supervisor"}, "org_id": {"g"}}); st != 303 {
+				t.Fatalf("change role and org: %d", st)
+			}
+			var user obj
+			for _, u := range items(t, s.must(t, 200, "GET", "/v1/users", admin, nil)) {
+				if u["username"] == "shuji" {
+					user = u
+				}
+			}
+			if user["role"] != "supervisor" || user["org_id"] != "g" {
+				t.Fatalf("the changed user: %v", user)
+			}
+			if st, _, _ = a.post("/admin/users/shuji", url.Values{"csrf": {csrf}, "action": {"disable"}}); st != 303 {
+				t.Fatalf("disable: %d", st)
+			}
+			if _, page, _ = a.get("/admin/users"); !strings.Contains(after(page, `id="user-shuji"`), "已停用") {
+				t.Fatal("the disabled user is not shown as such")
+			}
+			lb := newBrowser(t, s.base)
+			_, lp, _ := lb.get("/login")
+			if st, _, _ := lb.post("/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"shuji"}, "password": {"correct horse"}}); st != 401 {
+				t.Fatalf("a disabled user logs in: %d", st)
+			}
+			if st, _, _ = a.post("/admin/users/shuji", url.Values{"csrf": {csrf}, "action": {"enable"}}); st != 303 {
+				t.Fatalf("enable: %d", st)
+			}
+			loginBrowser(t, s, "shuji", "correct horse")
+
+			// tokens: listed with last use and expiry; revoked with the button
+			if st, page, _ = a.get("/admin/tokens"); st != 200 || !strings.Contains(page, "导出脚本") || !strings.Contains(page, "从未使用") || !strings.Contains(page, tokID) {
+				t.Fatalf("tokens: %d %.2000s", st, after(page, "API 令牌"))
+			}
+			if st, _, _ = a.post("/admin/tokens/"+tokID+"/revoke", url.Values{}); st != 403 {
+				t.Fatalf("revoke without CSRF: %d", st)
+			}
+			if st, _, _ = a.post("/admin/tokens/"+tokID+"/revoke", url.Values{"csrf": {csrf}}); st != 303 {
+				t.Fatalf("revoke: %d", st)
+			}
+			if _, page, _ = a.get("/admin/tokens"); !strings.Contains(page, "已吊销") {
+				t.Fatal("the revoked token is not shown as such")
+			}
+			if st, _ := s.call(t, "GET", "/v1/rules", tok["token"].(string), nil); st != 401 {
+				t.Fatalf("a revoked token still works: %d", st)
+			}
+
+			// no CSRF: refused
+			for _, path := range []string{"/admin/users", "/admin/users/shuji"} {
+				if st, _, _ := a.post(path, url.Values{"action": {"disable"}, "username": {"x"}, "name": {"x"}, "role": {"admin"}, "password": {"correct horse"}}); st != 403 {
+					t.Fatalf("POST %s without CSRF: %d", path, st)
+				}
+			}
+			// other roles may not open them
+			sup := loginBrowser(t, s, "zuzhi", "correct horse")
+			_, home, _ := sup.get("/")
+			if strings.Contains(home, `href="/admin/orgs"`) {
+				t.Fatal("a supervisor's menu links 组织与账号")
+			}
+			for _, path := range []string{"/admin/orgs", "/admin/orgs/b", "/admin/users", "/admin/tokens"} {
+				if st, page, _ := sup.get(path); st != 403 || !strings.Contains(page, "无权访问") {
+					t.Fatalf("%s for a supervisor: %d", path, st)
+				}
+			}
+			if st, _, _ := sup.post("/admin/users/shuji", url.Values{"csrf": {csrfOf(t, home)}, "action": {"disable"}}); st != 403 {
+				t.Fatalf("a supervisor disables a user: %d", st)
+			}
+		})
+	}
+}
