@@ -348,7 +348,7 @@ func (s *server) rulesPost(c *gin.Context) {
 		var res *engine.PreviewResult
 		if res, err = s.svc.Preview(ctx, actor, engine.PreviewParams{Files: files, From: ep.From, To: ep.To, OrgID: ep.OrgID}); err == nil {
 			ep.Valid = true
-			ep.Preview = s.previewView(res)
+			ep.Preview = s.previewView(res, s.orgNames(c))
 			if ep.Preview.Empty {
 				ep.Notice = "预览完成：这次修改不会改变任何状态或问题。"
 			} else {
@@ -431,8 +431,9 @@ func (s *server) explainRuleError(ep *rulesEditPage, oe *orglife.Error) {
 	}
 }
 
-func (s *server) previewView(res *engine.PreviewResult) *previewView {
+func (s *server) previewView(res *engine.PreviewResult, orgs map[string]string) *previewView {
 	active := s.svc.RuleSet()
+	org := func(id string) string { return cmp.Or(orgs[id], id) }
 	title := func(id string) string {
 		if r := active.Rule(id); r != nil && r.Title != "" {
 			return r.Title + "（" + id + "）"
@@ -450,8 +451,19 @@ func (s *server) previewView(res *engine.PreviewResult) *previewView {
 		}
 		return lt.Format("2006-01-02 15:04")
 	}
+	// the subject of an org rule is the org itself: shown once
+	subject := func(orgID, subjectID string) string {
+		if subjectID == orgID {
+			return ""
+		}
+		return subjectID
+	}
 	pv := &previewView{ActiveVersion: res.ActiveVersion, CandidateVersion: res.CandidateVersion, From: res.From, To: res.To,
-		Added: res.AddedRules, DueTotal: res.DueChangesTotal, Totals: res.Totals}
+		Added: res.AddedRules, DueTotal: res.DueChangesTotal}
+	for _, t := range res.Totals {
+		t.OrgID = org(t.OrgID)
+		pv.Totals = append(pv.Totals, t)
+	}
 	for _, id := range res.RemovedRules {
 		pv.Removed = append(pv.Removed, title(id))
 	}
@@ -468,7 +480,7 @@ func (s *server) previewView(res *engine.PreviewResult) *previewView {
 			if ch.From != "" {
 				from = statusLabel(ch.From)
 			}
-			row.Changes = append(row.Changes, previewChange{Org: ch.OrgID, Subject: ch.SubjectID, From: from, To: statusLabel(ch.To),
+			row.Changes = append(row.Changes, previewChange{Org: org(ch.OrgID), Subject: subject(ch.OrgID, ch.SubjectID), From: from, To: statusLabel(ch.To),
 				FromClass: string(ch.From), ToClass: string(ch.To)})
 		}
 		if len(row.Changes) > 0 {
@@ -478,7 +490,7 @@ func (s *server) previewView(res *engine.PreviewResult) *previewView {
 	refs := func(list []engine.ViolationRef) []previewViolation {
 		var out []previewViolation
 		for _, v := range list {
-			pr := previewViolation{Rule: title(v.Rule), Org: v.OrgID, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity)}
+			pr := previewViolation{Rule: title(v.Rule), Org: org(v.OrgID), Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity)}
 			if v.Period != nil {
 				pr.Period = periodLabel(*v.Period)
 			}
@@ -491,7 +503,7 @@ func (s *server) previewView(res *engine.PreviewResult) *previewView {
 	}
 	pv.Opened, pv.Cleared, pv.Reopened = refs(res.Opened), refs(res.Cleared), refs(res.Reopened)
 	for _, d := range res.DueChanges {
-		pv.Due = append(pv.Due, previewDue{Rule: title(d.Rule), Org: d.OrgID, Subject: d.SubjectID, Period: periodLabel(d.Period), From: day(d.From), To: day(d.To)})
+		pv.Due = append(pv.Due, previewDue{Rule: title(d.Rule), Org: org(d.OrgID), Subject: subject(d.OrgID, d.SubjectID), Period: periodLabel(d.Period), From: day(d.From), To: day(d.To)})
 	}
 	pv.Empty = len(pv.Rules) == 0 && len(pv.Opened) == 0 && len(pv.Cleared) == 0 && len(pv.Reopened) == 0 && pv.DueTotal == 0 &&
 		len(pv.Added) == 0 && len(pv.Removed) == 0
@@ -517,4 +529,19 @@ func (s *server) rulesRollback(c *gin.Context) {
 	default:
 		s.failPage(c, err)
 	}
+}
+
+// orgNames maps the ids of the orgs in the user's scope to their names (empty when they cannot
+// be read: the pages then show ids).
+func (s *server) orgNames(c *gin.Context) map[string]string {
+	orgs, err := s.allOrgs(c.Request.Context(), actorOf(c))
+	if err != nil {
+		s.log.Warn("org names", "err", err)
+		return nil
+	}
+	out := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		out[o.ID] = o.Name
+	}
+	return out
 }

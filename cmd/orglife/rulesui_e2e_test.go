@@ -151,7 +151,7 @@ func TestRulesPages(t *testing.T) {
 			st, page, _ = a.post("/rules/edit", ruleForm(csrf, "preview", changed, "from", "2025-01-01", "to", "2025-01-31"))
 			if st != 200 || !strings.Contains(page, "预览结果") || !strings.Contains(page, "期限变化") || !strings.Contains(page, "每月开展一次主题党日") ||
 				!strings.Contains(page, "2025年1月") || !strings.Contains(page, "2025-02-10 24:00") || !strings.Contains(page, "2025-02-01 24:00") ||
-				!strings.Contains(page, `<span class="status pending">未到期</span></td><td><span class="status overdue">逾期未办</span>`) || !strings.Contains(page, "将新增的问题（1）") {
+				!strings.Contains(page, `<span class="status pending">未到期</span></td><td><span class="status overdue">逾期未办</span>`) || !strings.Contains(page, "将新增的问题（1）") || !strings.Contains(page, "<td>博士生第一党支部</td>") {
 				t.Fatalf("preview: %d %.6000s", st, after(page, "预览结果"))
 			}
 			if ruleVersion(t, s, admin) != original {
