@@ -19,10 +19,10 @@ func navLinks(role string) []navLink {
 
 // supervisorLinks are the pages of supervisors (and admins), one entry per page.
 func supervisorLinks() []navLink {
-	return []navLink{{"/review", "审核"}, {"/matrix", "合规矩阵"}}
+	return []navLink{{"/review", "审核"}, {"/matrix", "合规矩阵"}, {"/rules", "规则"}}
 }
 
 // adminLinks are the pages of admins only, one entry per page.
 func adminLinks() []navLink {
-	return []navLink{}
+	return []navLink{{"/admin/orgs", "组织与账号"}}
 }

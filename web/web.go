@@ -67,6 +67,8 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		s.reviewRoutes,
 		s.handbookRoutes,
 		s.matrixRoutes,
+		s.ruleRoutes,
+		s.accountRoutes,
 	} {
 		routes(logged)
 	}
@@ -95,7 +97,8 @@ func parsePages() map[string]*template.Template {
 
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
-	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks, "inc": func(i int) int { return i + 1 }}
+	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks,
+		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError}
 }
 
 // page is the data every template gets.
