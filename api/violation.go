@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -22,9 +24,19 @@ func (s *server) listViolations(c *gin.Context) {
 	if !ok {
 		return
 	}
+	expiring := 0
+	if v := c.Query("expiring_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 366 {
+			s.fail(c, &orglife.Error{Code: orglife.EINVALID, Message: "expiring_days must be a number of days from 1 to 366, such as 14",
+				Details: []orglife.Detail{{Field: "expiring_days", Message: "not a number of days from 1 to 366: " + v}}})
+			return
+		}
+		expiring = n
+	}
 	p, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), engine.ListViolationsParams{
 		OrgID: c.Query("org_id"), Rule: c.Query("rule"), Status: c.Query("status"), Kind: c.Query("kind"),
-		Severity: c.Query("severity"), Period: c.Query("period"), ListParams: lp})
+		Severity: c.Query("severity"), Period: c.Query("period"), ExpiringDays: expiring, ListParams: lp})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -176,3 +176,29 @@ func TestSinceRetiresEarlierPeriods(t *testing.T) {
 		}
 	})
 }
+
+// TestWaiversExpiring: the "expiring within N days" filter lists the waived violations whose
+// waiver ends within N days of now, and nothing else.
+func TestWaiversExpiring(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		w.evaluate(t, "2024-12-01", "2025-01-31")
+		page, err := w.svc.ListViolations(w.ctx, supG, engine.ListViolationsParams{OrgID: "b", Status: orglife.ViolationOpen})
+		if err != nil || len(page.Items) < 2 {
+			t.Fatalf("open violations of b: %d %v", len(page.Items), err)
+		}
+		soon, later := page.Items[0], page.Items[1]
+		// now is 2025-02-12: one waiver ends in 8 days, one in about a month
+		for v, until := range map[string]string{soon.ID: "2025-02-20", later.ID: "2025-03-20"} {
+			if _, err := w.svc.Decide(w.ctx, supG, v, engine.DecideWaive, engine.DecideParams{Reason: "书记外出学习", ExpiresAt: until}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := w.svc.ListViolations(w.ctx, supG, engine.ListViolationsParams{OrgID: "b", ExpiringDays: 14})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != 1 || got.Items[0].ID != soon.ID {
+			t.Fatalf("expiring within 14 days: %d items", len(got.Items))
+		}
+	})
+}

@@ -128,8 +128,10 @@ type ViolationFilter struct {
 	Kind     string
 	Severity string
 	Period   string
-	Cursor   string // ids greater than this
-	Limit    int
+	// WaiverBefore selects waived violations whose waiver expires before it (zero: no filter).
+	WaiverBefore time.Time
+	Cursor       string // ids greater than this
+	Limit        int
 }
 
 // ViolationChangeRecord is one status change of one violation, to append to its history.

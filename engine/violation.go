@@ -12,6 +12,8 @@ import (
 // ListViolationsParams filter and page violation lists; OrgID selects its subtree.
 type ListViolationsParams struct {
 	OrgID, Rule, Status, Kind, Severity, Period string
+	// ExpiringDays selects waived violations whose waiver ends within that many days (0: all).
+	ExpiringDays int
 	ListParams
 }
 
@@ -35,7 +37,7 @@ func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p Lis
 		return Page[*orglife.Violation]{Items: []*orglife.Violation{}}, nil
 	}
 	vs, err := s.store.Violations(ctx, ViolationFilter{OrgIDs: orgs, Rule: p.Rule, Status: p.Status, Kind: p.Kind,
-		Severity: p.Severity, Period: p.Period, Cursor: p.Cursor, Limit: p.limit() + 1})
+		Severity: p.Severity, Period: p.Period, Cursor: p.Cursor, Limit: p.limit() + 1, WaiverBefore: waiverBefore(s.instant(), p.ExpiringDays)})
 	if err != nil {
 		return empty, err
 	}
@@ -184,4 +186,12 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		return nil
 	})
 	return out, err
+}
+
+// waiverBefore is the bound of an "expiring within days" filter (zero when days is not positive).
+func waiverBefore(now time.Time, days int) time.Time {
+	if days <= 0 {
+		return time.Time{}
+	}
+	return now.AddDate(0, 0, days)
 }

@@ -123,6 +123,9 @@ func (d *DB) Violations(ctx context.Context, f engine.ViolationFilter) ([]*orgli
 	if f.Severity != "" {
 		q = q.Where("severity = ?", f.Severity)
 	}
+	if !f.WaiverBefore.IsZero() {
+		q = q.Where("status = ? AND waiver_expires_at < ?", orglife.ViolationWaived, utc(f.WaiverBefore))
+	}
 	if f.Period != "" {
 		q = q.Where("period_key = ?", periodKey(f.Period))
 	}

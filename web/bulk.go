@@ -65,8 +65,9 @@ func filterOf(q url.Values) url.Values {
 
 // violationParams are the list parameters of a filter for the user.
 func violationParams(u *orglife.User, f url.Values, lp engine.ListParams) engine.ListViolationsParams {
+	expiring, _ := strconv.Atoi(f.Get("expiring"))
 	return engine.ListViolationsParams{OrgID: cmp.Or(f.Get("org_id"), u.OrgID), Status: f.Get("status"), Kind: f.Get("kind"),
-		Period: f.Get("period"), Rule: f.Get("rule"), Severity: f.Get("severity"), ListParams: lp}
+		Period: f.Get("period"), Rule: f.Get("rule"), Severity: f.Get("severity"), ExpiringDays: min(max(expiring, 0), 366), ListParams: lp}
 }
 
 // filterResults reads the results of a filter, up to bulkCap, 500 at a time; more reports

@@ -8,6 +8,9 @@ import (
 	"github.com/orglife/orglife/engine"
 )
 
+// waiverSoonDays is how close a waiver's end must be to count as about to expire.
+const waiverSoonDays = 14
+
 // countLink is one number of a supervisor's 工作台 with the list behind it.
 type countLink struct {
 	Label string
@@ -53,8 +56,8 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 		for _, st := range []orglife.Status{orglife.StatusOverdue, orglife.StatusAtRisk, orglife.StatusShallow} {
 			kind := map[orglife.Status]string{orglife.StatusOverdue: orglife.KindOverdue, orglife.StatusShallow: orglife.KindShallow}[st]
 			href := "/violations?" + url.Values{"status": {orglife.ViolationOpen}, "kind": {kind}}.Encode()
-			if kind == "" {
-				href = "/records"
+			if kind == "" { // at risk is not a finding yet: the matrix shows where
+				href = "/matrix"
 			}
 			h.Counts = append(h.Counts, countLink{Label: statusLabel(st), N: totals[st], Href: href, Class: string(st)})
 		}
@@ -66,6 +69,13 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 	}
 	h.Counts = append(h.Counts, countLink{Label: "待处理的问题", N: len(open.Items), More: open.NextCursor != nil,
 		Href: "/violations?status=open", Class: "open"})
+	expiring, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, ExpiringDays: waiverSoonDays,
+		ListParams: engine.ListParams{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	h.Counts = append(h.Counts, countLink{Label: "豁免将到期（14天内）", N: len(expiring.Items), More: expiring.NextCursor != nil,
+		Href: "/violations?expiring=14", Class: "expiring"})
 	queues, _, err := s.loadReviewQueues(ctx, actor, orgID)
 	if err != nil {
 		return nil, err
