@@ -50,6 +50,7 @@ type recordsPage struct {
 	Data       []dataRow
 	Events     []eventForm
 	History    []historyRow
+	Flow       []flowState
 	// the start form
 	Fields []formField
 	OrgID  string
@@ -163,7 +164,7 @@ func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Erro
 		s.failPage(c, err)
 		return
 	}
-	rp := &recordsPage{Record: in, Def: def, StateTitle: stateTitle(def.States, in.State)}
+	rp := &recordsPage{Record: in, Def: def, StateTitle: stateTitle(def.States, in.State), Flow: flowOf(def, in.State)}
 	for _, f := range def.Fields {
 		if v := describeField(f, in.Data[f.Name]); v != "" {
 			rp.Data = append(rp.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: v})
@@ -233,6 +234,34 @@ func (s *server) fireEvent(c *gin.Context) {
 	default:
 		s.failPage(c, err)
 	}
+}
+
+// flowState is one state of a workflow's diagram in text: its title, whether the record is in
+// it, and the events that lead out of it.
+type flowState struct {
+	Title   string
+	Current bool
+	Out     []string // 事件 → 状态
+}
+
+// flowOf is the workflow as a list of states with their ways out, the record's state marked: the
+// diagram of the record page, readable on a phone and by a screen reader.
+func flowOf(def *workflows.Definition, current string) []flowState {
+	var out []flowState
+	for _, st := range def.States {
+		fs := flowState{Title: cmp.Or(st.Title, st.ID), Current: st.ID == current}
+		for _, ev := range def.Events {
+			if slices.Contains(ev.From, st.ID) {
+				to := "原状态"
+				if !ev.ToPrevious() {
+					to = stateTitle(def.States, ev.To)
+				}
+				fs.Out = append(fs.Out, cmp.Or(ev.Title, ev.Name)+" → "+to)
+			}
+		}
+		out = append(out, fs)
+	}
+	return out
 }
 
 // describeValue renders a data value for reading: lists one element per line, objects as
