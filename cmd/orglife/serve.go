@@ -32,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
 	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it")
 	fs.DurationVar(&c.idemRetention, "idempotency-retention", engine.DefaultIdempotencyRetention,
 		"how long the response to an Idempotency-Key is kept before it is pruned")
 	if pos, code, ok := parseArgs(fs, args); !ok {
@@ -104,6 +105,9 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", storage.Redact(c.db), "pack", packName(c.pack), "tz", c.tz,
 		"now", svc.Now().Format(time.RFC3339), "eval_interval", evalInterval.String())
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	schedCtx, stopSched := context.WithCancel(ctx)
