@@ -261,3 +261,18 @@ func randomToken() string {
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
+
+// BootstrapUser creates the administrator's account "admin" (系统管理员) with a random password
+// when the database has no user, and returns the password (shown once); "" when users exist.
+func (s *Service) BootstrapUser(ctx context.Context) (string, error) {
+	us, err := s.store.Users(ctx, "", 1)
+	if err != nil || len(us) > 0 {
+		return "", err
+	}
+	password := randomToken()[:16]
+	_, err = s.CreateUser(ctx, SystemActor, UserParams{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin, Password: password})
+	if err != nil {
+		return "", err
+	}
+	return password, nil
+}

@@ -230,6 +230,7 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 		return nil, err
 	}
 	rs := s.svc.RuleSet()
+	var findings []timelineEntry
 	for _, v := range vs.Items {
 		title := v.Rule
 		if r := rs.Rule(v.Rule); r != nil {
@@ -238,11 +239,16 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 		if v.Period != nil {
 			title += "（" + periodLabel(*v.Period) + "）"
 		}
-		out = append(out, timelineEntry{At: v.UpdatedAt, Kind: "问题",
+		findings = append(findings, timelineEntry{At: v.UpdatedAt, Kind: "问题",
 			Text: kindLabel(v.Kind) + "：" + title + "，" + violationStatusLabel(v.Status),
 			Href: "/violations?" + url.Values{"org_id": {id}, "rule": {v.Rule}}.Encode()})
 	}
-	slices.SortStableFunc(out, func(a, b timelineEntry) int { return b.At.Compare(a.At) })
+	// findings take at most half of the timeline, so an evaluation that opens many of them does
+	// not push the branch's records out of it
+	newestFirst := func(a, b timelineEntry) int { return b.At.Compare(a.At) }
+	slices.SortStableFunc(findings, newestFirst)
+	out = append(out, findings[:min(len(findings), max(branchTimelineMax/2, branchTimelineMax-len(out)))]...)
+	slices.SortStableFunc(out, newestFirst)
 	if len(out) > branchTimelineMax {
 		out = out[:branchTimelineMax]
 	}

@@ -79,7 +79,7 @@ func TestLoginEndToEnd(t *testing.T) {
 			if st, body := s.call(t, "POST", "/v1/users", admin, obj{"username": "x", "name": "x", "role": "branch", "org_id": "b", "password": "short"}); st != 400 || !strings.Contains(jsonString(t, body), "password") {
 				t.Fatalf("a short password: %d %v", st, body)
 			}
-			if items := items(t, s.must(t, 200, "GET", "/v1/users", admin, nil)); len(items) != 1 || items[0]["username"] != "shuji" {
+			if items := items(t, s.must(t, 200, "GET", "/v1/users", admin, nil)); len(items) != 2 || items[0]["username"] != "admin" || items[1]["username"] != "shuji" {
 				t.Fatalf("users: %v", items)
 			}
 

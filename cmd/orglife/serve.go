@@ -83,6 +83,14 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	if secret != "" {
 		fmt.Fprintf(e.stderr, "admin token: %s\n", secret)
 	}
+	password, err := svc.BootstrapUser(ctx)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "orglife serve: bootstrap:", err)
+		return 1
+	}
+	if password != "" {
+		fmt.Fprintf(e.stderr, "admin user: admin  password: %s  (log in at http://HOST/login; change it with `orglife user passwd admin`)\n", password)
+	}
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stderr); err != nil {
 			fmt.Fprintln(e.stderr, "orglife serve: demo:", err)
