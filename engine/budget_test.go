@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,35 @@ func TestWaiversExpiring(t *testing.T) {
 		}
 		if len(got.Items) != 1 || got.Items[0].ID != soon.ID {
 			t.Fatalf("expiring within 14 days: %d items", len(got.Items))
+		}
+	})
+}
+
+// TestOutboxEvaluatesWhatChanged: a change to a meeting re-evaluates the rules that read meetings
+// and those of the rectification items its actions start, not the plan's; an org change every
+// rule; and the ledger after a meeting's transitions equals a full evaluation.
+func TestOutboxEvaluatesWhatChanged(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		got := engine.AffectedRules(w.svc, []*engine.OutboxEntry{{OrgID: "b", Workflow: "meeting"}})
+		if !slices.Contains(got, "theme_day_monthly") || !slices.Contains(got, "rectification_on_time") || slices.Contains(got, "annual_plan_filed") {
+			t.Fatalf("rules a meeting affects: %v", got)
+		}
+		if got := engine.AffectedRules(w.svc, []*engine.OutboxEntry{{OrgID: "b", Workflow: "meeting"}, {OrgID: "b"}}); got != nil {
+			t.Fatalf("an org change must evaluate every rule: %v", got)
+		}
+		w.evaluate(t, "2025-01-01", "2025-01-31")
+		m := w.themeDay(t, brB, "b", "2025-01-20")
+		w.record(t, brB, m.ID, longMinutes)
+		partial := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b"})
+		w.evaluate(t, "2025-01-01", "2025-01-31")
+		full := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b"})
+		if len(partial) != len(full) {
+			t.Fatalf("%d rows after the outbox, %d after a full evaluation", len(partial), len(full))
+		}
+		for i := range full {
+			if partial[i].Rule != full[i].Rule || partial[i].Status != full[i].Status {
+				t.Fatalf("row %d: %s %s after the outbox, %s %s after a full evaluation", i, partial[i].Rule, partial[i].Status, full[i].Rule, full[i].Status)
+			}
 		}
 	})
 }

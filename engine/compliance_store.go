@@ -74,7 +74,10 @@ type OutboxEntry struct {
 	From string
 	// InstanceID names the instance whose change called for it, if any (for logs).
 	InstanceID string
-	CreatedAt  time.Time
+	// Workflow is the workflow of that instance: only the rules that read it (or the workflows
+	// its actions start) are evaluated. "" (org and member changes): every rule.
+	Workflow  string
+	CreatedAt time.Time
 	// AvailableAt is the instant before which no claim returns the entry (a retry's backoff).
 	AvailableAt time.Time
 	Attempts    int

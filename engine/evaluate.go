@@ -58,6 +58,9 @@ type evalSpec struct {
 	since    time.Time                                      // the go-live date (set by run)
 	// beforeSince lets the evaluation cover periods before the go-live date (to retire them)
 	beforeSince bool
+	// ruleIDs limits the evaluation to these rules (nil: every rule of the set); the rows of the
+	// other rules are left as they are.
+	ruleIDs []string
 }
 
 // RuleSet returns the active rule set.
@@ -332,7 +335,7 @@ func (s *Service) readAndEvaluate(ctx context.Context, st Store, batch []string,
 			in.Records[inst.Workflow] = append(in.Records[inst.Workflow], r)
 		}
 	}
-	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc, Since: sp.since}
+	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc, Since: sp.since, Rules: sp.ruleIDs}
 	var rows []orglife.LedgerRow
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -43,3 +43,6 @@ func DiscardOutbox(t interface{ Fatalf(string, ...any) }, s *Service) {
 
 // AsyncOutbox undoes SyncOutbox: commits wake the worker again, and nothing else.
 func AsyncOutbox(s *Service) { s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() } }
+
+// AffectedRules exposes affectedRules: the rules an outbox batch re-evaluates.
+func AffectedRules(s *Service, es []*OutboxEntry) []string { return s.affectedRules(s.RuleSet(), es) }

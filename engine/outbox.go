@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 )
 
 // The evaluation outbox: a committed change (a start or a transition, an org or a member)
@@ -83,7 +85,7 @@ func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Insta
 			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
 		}
 	}
-	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, CreatedAt: s.wall()}, nil
+	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
 }
 
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org
@@ -227,6 +229,9 @@ func (s *Service) evaluateEntries(ctx context.Context, tx Store, es []*OutboxEnt
 		return err
 	}
 	sp.orgIDs, sp.persist, sp.rules = []string{es[0].OrgID}, true, rs
+	if sp.ruleIDs = s.affectedRules(rs, es); sp.ruleIDs != nil && len(sp.ruleIDs) == 0 {
+		return nil // no rule reads what changed: nothing to evaluate
+	}
 	res, ok, err := s.prepare(ctx, tx, &sp)
 	if err != nil || !ok {
 		return err
@@ -240,4 +245,40 @@ func entryIDs(es []*OutboxEntry) []int64 {
 		ids[i] = e.ID
 	}
 	return ids
+}
+
+// affectedRules returns the ids of the rules a batch of entries can affect: those reading the
+// changed records' workflows or the workflows their actions start (children are created, and
+// voided with their parent, in the same transaction), in rule-set order; nil (every rule) when an
+// entry names no workflow (an org or member change, or an entry from before the column).
+func (s *Service) affectedRules(rs *rules.RuleSet, es []*OutboxEntry) []string {
+	wfs := map[string]bool{}
+	var visit func(id string)
+	visit = func(id string) {
+		if wfs[id] {
+			return
+		}
+		wfs[id] = true
+		if def, ok := s.defs.Get(id); ok {
+			for _, a := range def.Actions {
+				visit(a.Start)
+			}
+		}
+	}
+	for _, e := range es {
+		if e.Workflow == "" {
+			return nil
+		}
+		visit(e.Workflow)
+	}
+	out := []string{}
+	for _, r := range rs.Rules {
+		for wf := range wfs {
+			if slices.Contains(rs.RulesReading(wf), r.ID) {
+				out = append(out, r.ID)
+				break
+			}
+		}
+	}
+	return out
 }

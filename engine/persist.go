@@ -33,7 +33,8 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 		evaluated[ledgerKey(rows[i].Rule, rows[i].SubjectID, rows[i].PeriodKey())] = true
 	}
 	d := &batchDiff{}
-	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Light: true})
+	// only the rows of the rules evaluated: a partial evaluation must not retire the others
+	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Light: true, Rules: sp.ruleIDs})
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ type outboxRow struct {
 	OrgID       string    `bun:"org_id"`
 	FromDay     string    `bun:"from_day"`
 	InstanceID  string    `bun:"instance_id"`
+	Workflow    string    `bun:"workflow"`
 	CreatedAt   time.Time `bun:"created_at"`
 	AvailableAt int64     `bun:"available_at"`
 	Attempts    int       `bun:"attempts"`
@@ -29,7 +30,7 @@ type outboxRow struct {
 }
 
 func (r *outboxRow) entry() *engine.OutboxEntry {
-	return &engine.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID,
+	return &engine.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
 		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
 }
 
@@ -41,7 +42,7 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) er
 	rows := make([]*outboxRow, len(es))
 	for i, e := range es {
 		e.CreatedAt = utc(e.CreatedAt)
-		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, InstanceID: e.InstanceID, CreatedAt: e.CreatedAt}
+		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, InstanceID: e.InstanceID, Workflow: e.Workflow, CreatedAt: e.CreatedAt}
 		if !e.AvailableAt.IsZero() {
 			rows[i].AvailableAt = e.AvailableAt.UnixMilli()
 		}
