@@ -60,6 +60,13 @@ func (s *server) asOfQuery(c *gin.Context) (*time.Time, bool) {
 	return &t, true
 }
 
+// ledgerRowJSON is a stored ledger row as GET /v1/compliance shows it: updating is true while a
+// change of its org waits in the outbox (the row is being brought up to date).
+type ledgerRowJSON struct {
+	*orglife.LedgerRow
+	Updating bool `json:"updating,omitempty"`
+}
+
 func (s *server) compliance(c *gin.Context) {
 	lp, ok := s.listParams(c)
 	if !ok {
@@ -80,7 +87,20 @@ func (s *server) compliance(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
+	if asOf != nil { // computed: as up to date as the data
+		c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
+		return
+	}
+	updating, err := s.svc.Updating(c.Request.Context(), p.Items)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows := make([]ledgerRowJSON, len(p.Items))
+	for i, r := range p.Items {
+		rows[i] = ledgerRowJSON{LedgerRow: r, Updating: updating[r.OrgID]}
+	}
+	c.JSON(http.StatusOK, newPage(rows, p.NextCursor))
 }
 
 func (s *server) complianceSummary(c *gin.Context) {

@@ -210,3 +210,25 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 	}
 	return out, nil
 }
+
+// Updating returns which orgs of the rows have changes waiting in the outbox: their rows are
+// being brought up to date (within a second under normal load).
+func (s *Service) Updating(ctx context.Context, rows []*orglife.LedgerRow) (map[string]bool, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, r := range rows {
+		if !seen[r.OrgID] {
+			seen[r.OrgID] = true
+			ids = append(ids, r.OrgID)
+		}
+	}
+	pending, err := s.store.PendingOrgs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(pending))
+	for _, id := range pending {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -60,6 +60,8 @@ type ComplianceStore interface {
 	// RetryOutbox records a failed attempt of entries: attempts+1, the error, and the instant
 	// before which no claim returns them.
 	RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error
+	// PendingOrgs returns which of the orgs have outbox entries waiting.
+	PendingOrgs(ctx context.Context, orgIDs []string) ([]string, error)
 	// OutboxEntries lists the entries of the outbox, oldest first, at most limit (0: all).
 	OutboxEntries(ctx context.Context, limit int) ([]*OutboxEntry, error)
 }

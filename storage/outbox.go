@@ -165,3 +165,16 @@ func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
 	}
 	return row.N, row.Oldest.UTC(), nil
 }
+
+// PendingOrgs returns which of the orgs have outbox entries waiting (their ledger is being
+// brought up to date), in one query.
+func (d *DB) PendingOrgs(ctx context.Context, orgIDs []string) ([]string, error) {
+	var out []string
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	if err := d.db.NewSelect().TableExpr("outbox").ColumnExpr("DISTINCT org_id").Where("org_id IN (?)", bun.In(orgIDs)).Scan(ctx, &out); err != nil {
+		return nil, dbErr(err)
+	}
+	return out, nil
+}

@@ -127,3 +127,18 @@ func TestOutboxStats(t *testing.T) {
 		}
 	})
 }
+
+// TestPendingOrgs: the orgs with entries waiting, for the ledger's "updating" flag.
+func TestPendingOrgs(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "x", CreatedAt: time.Now()}}))
+		got, err := db.PendingOrgs(ctx, []string{"x", "y"})
+		if err != nil || len(got) != 1 || got[0] != "x" {
+			t.Fatalf("pending: %v %v", got, err)
+		}
+		if got, err := db.PendingOrgs(ctx, nil); err != nil || len(got) != 0 {
+			t.Fatalf("no orgs: %v %v", got, err)
+		}
+	})
+}
