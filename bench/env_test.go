@@ -265,3 +265,30 @@ func hardware() string {
 	}
 	return fmt.Sprintf("%s, GOMAXPROCS %d, %s", strings.TrimSpace(model), runtime.GOMAXPROCS(0), runtime.Version())
 }
+
+// runWritingPeer runs every peer statement as INSERT … SELECT of its flagged rows into a result
+// table, in one transaction, and returns how many rows it wrote: the peer that writes what it
+// computes, as the engine writes its ledger (issue 9 point 7).
+func runWritingPeer(ctx context.Context, t *testing.T, conn *pgx.Conn, from, to string, asOf time.Time) int64 {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS w1_result (rule text, org_id text, period text, kind text, check_id text);
+		TRUNCATE w1_result`); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for name, stmt := range peerStatements() {
+		tag, err := tx.Exec(ctx, "INSERT INTO w1_result (rule, org_id, period, kind, check_id) "+stmt, from, to, asOf)
+		if err != nil {
+			t.Fatalf("writing peer %s: %v", name, err)
+		}
+		n += tag.RowsAffected()
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
