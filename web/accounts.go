@@ -19,6 +19,9 @@ type orgRow struct {
 	ID, Name, Kind, Established, Dissolved, TermEnds string
 	Depth                                            int
 	Indent                                           string
+	// the edit form of one org
+	TermStarted string
+	TermYears   int
 }
 
 // memberRow is one member of an org.
@@ -54,6 +57,7 @@ type accountsPage struct {
 	Form        string // "create" or the username of the failed edit form
 	FieldErrors map[string]string
 	New         engine.UserParams
+	Kinds       []option
 }
 
 func memberStatusLabel(s string) string {
@@ -164,17 +168,32 @@ func orgTree(orgs []*orglife.Org) []orgRow {
 	return out
 }
 
-func (s *server) orgsPage(c *gin.Context) {
+func (s *server) orgsPage(c *gin.Context) { s.orgsPageWith(c, http.StatusOK, "") }
+
+// orgsPageWith renders the org tree with its form, and the error of a refused form.
+func (s *server) orgsPageWith(c *gin.Context, status int, failure string) {
 	orgs, err := s.allOrgs(c.Request.Context(), actorOf(c))
 	if err != nil {
 		s.failPage(c, err)
 		return
 	}
-	ap := &accountsPage{Tab: "orgs", Orgs: orgTree(orgs)}
-	s.render(c, http.StatusOK, "accounts", s.pageWith(c, "组织与账号", func(p *page) { p.Data = ap }))
+	ap := &accountsPage{Tab: "orgs", Orgs: orgTree(orgs), Error: failure, Kinds: orgKinds()}
+	s.render(c, status, "accounts", s.pageWith(c, "组织与账号", func(p *page) { p.Data = ap }))
 }
 
-func (s *server) orgPage(c *gin.Context) {
+// orgKinds are the choices of an org's kind.
+func orgKinds() []option {
+	var out []option
+	for _, k := range orglife.OrgKinds {
+		out = append(out, option{Value: k, Label: orgKindLabel(k)})
+	}
+	return out
+}
+
+func (s *server) orgPage(c *gin.Context) { s.orgPageWith(c, http.StatusOK, "") }
+
+// orgPageWith renders one org with its members and forms, and the error of a refused form.
+func (s *server) orgPageWith(c *gin.Context, status int, failure string) {
 	ctx, actor := c.Request.Context(), actorOf(c)
 	o, err := s.svc.GetOrg(ctx, actor, c.Param("id"))
 	if err != nil {
@@ -182,7 +201,9 @@ func (s *server) orgPage(c *gin.Context) {
 		return
 	}
 	row := rowOf(o, 0)
-	ap := &accountsPage{Tab: "org", Org: &row}
+	row.TermStarted = deref(o.TermStartedOn)
+	row.TermYears = o.TermYears
+	ap := &accountsPage{Tab: "org", Org: &row, Error: failure}
 	cursor := ""
 	for {
 		ms, err := s.svc.ListMembers(ctx, actor, o.ID, engine.ListParams{Limit: 500, Cursor: cursor})
@@ -206,7 +227,14 @@ func (s *server) orgPage(c *gin.Context) {
 		}
 		cursor = *ms.NextCursor
 	}
-	s.render(c, http.StatusOK, "accounts", s.pageWith(c, o.Name, func(p *page) { p.Data = ap }))
+	s.render(c, status, "accounts", s.pageWith(c, o.Name, func(p *page) { p.Data = ap }))
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 func (s *server) usersPage(c *gin.Context) {

@@ -69,6 +69,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 		s.matrixRoutes,
 		s.ruleRoutes,
 		s.accountRoutes,
+		s.orgFormRoutes,
 	} {
 		routes(logged)
 	}
