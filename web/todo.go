@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"net/url"
 	"slices"
 	"time"
 
@@ -30,10 +31,16 @@ type workItem struct {
 
 // secretaryHome is what a secretary's 工作台 shows.
 type secretaryHome struct {
-	Todos    []todo
+	Todos []todo
+	// More counts the duties left off the 工作台 (the rest are on 支部详情, MoreHref).
+	More     int
+	MoreHref string
 	Returned []returnedRecord
 	Items    []workItem
 }
+
+// maxTodos is how many duties the 工作台 lists, the most urgent first.
+const maxTodos = 10
 
 // maxReturnedChecks bounds the histories read to find returned records.
 const maxReturnedChecks = 20
@@ -67,7 +74,18 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 			h.Todos = append(h.Todos, t)
 		}
 	}
-	slices.SortStableFunc(h.Todos, func(a, b todo) int { return cmp.Or(cmp.Compare(a.rank, b.rank), a.due.Compare(b.due)) })
+	// overdue first, the latest of them first (the ones still worth catching up); then what falls
+	// due soonest
+	slices.SortStableFunc(h.Todos, func(a, b todo) int {
+		if a.rank == 0 && b.rank == 0 {
+			return b.due.Compare(a.due)
+		}
+		return cmp.Or(cmp.Compare(a.rank, b.rank), a.due.Compare(b.due))
+	})
+	if len(h.Todos) > maxTodos { // a phone shows the most urgent; the branch page has them all
+		h.More, h.Todos = len(h.Todos)-maxTodos, h.Todos[:maxTodos]
+		h.MoreHref = "/branches/" + url.PathEscape(orgID)
+	}
 
 	insts, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: orgID, ListParams: engine.ListParams{Limit: 500}})
 	if err != nil {
