@@ -3,69 +3,15 @@ package storage_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
+	"github.com/orglife/orglife/storage/storagetest"
 	"github.com/orglife/orglife/workflows"
 )
-
-// statementCounter is a bun query hook that records every SQL statement the DB sends while it
-// is on.
-type statementCounter struct {
-	mu   sync.Mutex
-	on   bool
-	sent []string
-}
-
-func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (c *statementCounter) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.on {
-		q := e.Query
-		if len(q) > 90 {
-			q = q[:90] + "…"
-		}
-		c.sent = append(c.sent, q)
-	}
-}
-
-// count runs fn and returns the statements it sent.
-func (c *statementCounter) count(t *testing.T, fn func() error) []string {
-	t.Helper()
-	c.mu.Lock()
-	c.on, c.sent = true, nil
-	c.mu.Unlock()
-	err := fn()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.on = false
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.sent
-}
-
-// countStatements registers a statementCounter on db's pool (every transaction of it included).
-func countStatements(t *testing.T, db *storage.DB) *statementCounter {
-	t.Helper()
-	root, ok := db.Bun().(*bun.DB)
-	if !ok {
-		t.Fatal("countStatements needs a DB that is not bound to a transaction")
-	}
-	c := &statementCounter{}
-	root.AddQueryHook(c)
-	return c
-}
 
 const toggleWorkflow = `id: toggle
 title: 开关
@@ -100,14 +46,17 @@ func TestTransitionStatements(t *testing.T) {
 		clock := time.Date(2025, 2, 3, 2, 0, 0, 0, time.UTC)
 		svc := engine.New(engine.Config{Store: db, Workflows: set, Now: func() time.Time { return clock }})
 		branch := orglife.Actor{Name: "支部书记", Role: orglife.RoleBranch, OrgID: "b"}
-		counter := countStatements(t, db)
+		counter := storagetest.CountStatements(t, db)
 
 		start := func() *orglife.Instance {
 			var in *orglife.Instance
-			sent := counter.count(t, func() (err error) {
+			var err error
+			sent := counter.During(func() {
 				in, err = svc.Start(ctx, branch, engine.StartParams{Workflow: "toggle", OrgID: "b", Data: map[string]any{"n": 1.0}})
-				return err
 			})
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Logf("Start: %d statements\n  %s", len(sent), strings.Join(sent, "\n  "))
 			if len(sent) > 6 {
 				t.Errorf("Start sent %d statements, want at most 6", len(sent))
@@ -120,10 +69,13 @@ func TestTransitionStatements(t *testing.T) {
 				ev = "flop"
 			}
 			var out *orglife.Instance
-			sent := counter.count(t, func() (err error) {
+			var err error
+			sent := counter.During(func() {
 				out, err = svc.Fire(ctx, branch, engine.FireParams{InstanceID: in.ID, Event: ev, ExpectedVersion: &in.Version, Data: map[string]any{"n": float64(in.Version)}})
-				return err
 			})
+			if err != nil {
+				t.Fatal(err)
+			}
 			return out, sent
 		}
 		short, long := start(), start()
