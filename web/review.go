@@ -196,22 +196,15 @@ func (s *server) reviewRecordOf(actor orglife.Actor, def *workflows.Definition, 
 	return r
 }
 
-// orgNames maps the ids of the orgs the actor may read to their names (one query).
+// orgNames maps the ids of the orgs the actor may read to their names.
 func (s *server) orgNames(ctx context.Context, actor orglife.Actor) (map[string]string, error) {
-	out := map[string]string{}
-	cursor := ""
-	for range 20 {
-		page, err := s.svc.ListOrgs(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range page.Items {
-			out[o.ID] = o.Name
-		}
-		if page.NextCursor == nil {
-			break
-		}
-		cursor = *page.NextCursor
+	orgs, err := s.allOrgs(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		out[o.ID] = o.Name
 	}
 	return out, nil
 }

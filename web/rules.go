@@ -534,14 +534,9 @@ func (s *server) rulesRollback(c *gin.Context) {
 // scopeOrgNames maps the ids of the orgs in the user's scope to their names (empty when they
 // cannot be read: the pages then show ids).
 func (s *server) scopeOrgNames(c *gin.Context) map[string]string {
-	orgs, err := s.allOrgs(c.Request.Context(), actorOf(c))
+	names, err := s.orgNames(c.Request.Context(), actorOf(c))
 	if err != nil {
 		s.log.Warn("org names", "err", err)
-		return nil
 	}
-	out := make(map[string]string, len(orgs))
-	for _, o := range orgs {
-		out[o.ID] = o.Name
-	}
-	return out
+	return names
 }
