@@ -55,7 +55,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	r.ContextWithFallback = true
 	// the login throttle counts per TCP peer: X-Forwarded-For is anyone's to forge
 	_ = r.SetTrustedProxies(nil)
-	r.Use(gin.Recovery())
+	r.Use(gin.Recovery(), limitBody)
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))
 	r.GET("/login", s.loginPage)
@@ -146,4 +146,20 @@ func inputType(kind string) string {
 		return "datetime-local"
 	}
 	return "text"
+}
+
+// maxFormBytes bounds a request body of the web interface (forms, rule files uploaded).
+const maxFormBytes = 2 << 20
+
+// limitBody refuses bodies over maxFormBytes: the form parser then fails and the handler answers
+// as for a bad form, and nothing is read past the limit.
+func limitBody(c *gin.Context) {
+	if c.Request.ContentLength > maxFormBytes {
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		c.String(http.StatusRequestEntityTooLarge, "提交的内容过大（至多 2 MiB）")
+		c.Abort()
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	c.Next()
 }

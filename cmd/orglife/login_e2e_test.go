@@ -175,3 +175,14 @@ func jsonString(t *testing.T, body obj) string {
 	}
 	return string(b)
 }
+
+// TestWebBodyLimit: a huge form is refused before it is read.
+func TestWebBodyLimit(t *testing.T) {
+	s := startServer(t, storagetest.DSNs(t)["sqlite"], "--now", pinned, "--eval-interval=0")
+	b := newBrowser(t, s.base)
+	big := strings.Repeat("x", 3<<20)
+	if st, _, _ := b.post("/login", url.Values{"username": {big}, "password": {"x"}}); st != 413 {
+		t.Fatalf("a 3 MiB login form: %d", st)
+	}
+	s.must(t, 200, "GET", "/healthz", "", nil)
+}
