@@ -38,3 +38,10 @@ func TestDescribeField(t *testing.T) {
 		t.Errorf("enum = %q", got)
 	}
 }
+
+func TestFilterError(t *testing.T) {
+	err := &orglife.Error{Code: orglife.EINVALID, Message: "period must be …", Details: []orglife.Detail{{Field: "period", Message: "x"}}}
+	if got := filterError(err); got != "筛选条件有误：期间须写作 2025-03（月）、2025-Q1（季度）、2025-H1（半年）或 2025（年）" {
+		t.Errorf("filterError = %q", got)
+	}
+}

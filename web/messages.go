@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"regexp"
 
 	"github.com/orglife/orglife"
@@ -64,4 +65,28 @@ func asciiOnly(s string) bool {
 		}
 	}
 	return true
+}
+
+// filterLabels name the filters of the list pages in Chinese, with the form a value must take.
+var filterLabels = map[string]string{
+	"period":   "期间须写作 2025-03（月）、2025-Q1（季度）、2025-H1（半年）或 2025（年）",
+	"status":   "状态不在可选范围内",
+	"kind":     "类型不在可选范围内",
+	"severity": "严重程度不在可选范围内",
+	"rule":     "没有这条规则",
+	"org_id":   "没有这个组织或无权查看",
+	"cursor":   "翻页位置无效，请从第一页重新查看",
+}
+
+// filterError is the Chinese sentence for a refused list filter (400 invalid naming it).
+func filterError(err error) string {
+	var oe *orglife.Error
+	if errors.As(err, &oe) {
+		for _, d := range oe.Details {
+			if l, ok := filterLabels[d.Field]; ok {
+				return "筛选条件有误：" + l
+			}
+		}
+	}
+	return "筛选条件有误，请检查后重试"
 }

@@ -337,7 +337,7 @@ func (s *server) failPage(c *gin.Context, err error) {
 	case orglife.ENOTFOUND:
 		s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"})
 	case orglife.EINVALID:
-		s.render(c, http.StatusBadRequest, "notfound", page{Title: "请求有误", Error: orglife.ErrorMessage(err)})
+		s.render(c, http.StatusBadRequest, "notfound", page{Title: "请求有误", Error: filterError(err)})
 	default:
 		s.log.Error("page", "path", c.Request.URL.Path, "err", err)
 		s.render(c, http.StatusInternalServerError, "notfound", page{Title: "出错了", Error: "服务器出错，请稍后重试。"})

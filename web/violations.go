@@ -102,7 +102,7 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}))
 	if err != nil {
 		if orglife.ErrorCode(err) == orglife.EINVALID {
-			vp.Error = orglife.ErrorMessage(err)
+			vp.Error = filterError(err)
 			s.render(c, http.StatusBadRequest, "violations", s.pageWith(c, "问题清单", func(p *page) { p.Violations = vp }))
 			return
 		}
