@@ -1,7 +1,9 @@
 // Package yamlfile parses YAML files into position-annotated node trees for the decoders of
-// orglife's file formats (workflow and rule files). It is the only package that imports the
-// YAML library (goccy/go-yaml); it imports orglife for Problem. Decoders walk the tree, keep
-// every position, and report problems as file:line:column.
+// orglife's file formats (workflow, rule and pack test files), and gives those decoders one kit
+// to read values with: Decoder, a problem collector with typed accessors and one message style.
+// It is the only package that imports the YAML library (goccy/go-yaml); it imports orglife for
+// Problem. Decoders walk the tree, keep every position, and report problems as
+// file:line:column.
 package yamlfile
 
 import (
@@ -148,6 +150,15 @@ func (n *Node) CheckKeys(what string, allowed []string) orglife.Problems {
 		}
 	}
 	return ps
+}
+
+// Present returns the value of key in a mapping, or nil when the key is absent or its value is
+// null: the value of an optional key.
+func (n *Node) Present(key string) *Node {
+	if v := n.Get(key); !v.IsNull() {
+		return v
+	}
+	return nil
 }
 
 // IsNull reports whether the node is absent (nil) or null.
