@@ -43,7 +43,9 @@ func TestDecoderAccessors(t *testing.T) {
 		{"text of null", func(d *Decoder) any { _, ok := d.Text(root.Get("empty"), "empty"); return ok }, false,
 			"f.yaml:11:8: empty: must be a string, not null"},
 		{"absent", func(d *Decoder) any { _, ok := d.Text(root.Get("nope"), "nope"); return ok }, false, ""},
-		{"present", func(d *Decoder) any { return root.Present("empty") == nil && root.Present("nope") == nil && root.Present("s") != nil }, true, ""},
+		{"present", func(d *Decoder) any {
+			return root.Present("empty") == nil && root.Present("nope") == nil && root.Present("s") != nil
+		}, true, ""},
 		{"texts", func(d *Decoder) any { v, _ := d.Texts(root.Get("list"), "list"); return strings.Join(v, ",") }, "a,b",
 			"f.yaml:9:14: list: must be a string, not a list\nf.yaml:9:19: list: must be a string, not null"},
 		{"list of a mapping", func(d *Decoder) any { return len(d.List(root.Get("map"), "map")) }, 0,
@@ -51,7 +53,9 @@ func TestDecoderAccessors(t *testing.T) {
 		{"map", func(d *Decoder) any { return d.Map(root.Get("map"), "map", []string{"a"}) }, true,
 			`f.yaml:10:13: map: unknown key "b"` + "\n" + `f.yaml:10:19: map: duplicate key "a"`},
 		{"map of a scalar", func(d *Decoder) any { return d.Map(root.Get("s"), "", nil) }, false, "f.yaml:1:4: must be a mapping, not a scalar"},
-		{"required", func(d *Decoder) any { return d.Required(root, "empty", "top") == nil && d.Required(root, "s", "top") != nil }, true,
+		{"required", func(d *Decoder) any {
+			return d.Required(root, "empty", "top") == nil && d.Required(root, "s", "top") != nil
+		}, true,
 			`f.yaml:1:1: top: missing "empty"`},
 		{"bool", func(d *Decoder) any { b, _ := d.Bool(root.Get("b"), "b"); return b }, true, ""},
 		{"bool of a string", func(d *Decoder) any { _, ok := d.Bool(root.Get("s"), "s"); return ok }, false, "f.yaml:1:4: s: must be true or false"},
@@ -69,13 +73,22 @@ func TestDecoderAccessors(t *testing.T) {
 			`f.yaml:1:4: s: invalid value "text" (want a, b or c)`},
 		{"name", func(d *Decoder) any { _, ok := d.Name(root.Get("date"), "date", name); return ok }, false,
 			`f.yaml:6:7: date: invalid name "2025-03-01" (must match ^[a-z]+$)`},
-		{"date", func(d *Decoder) any { v, _ := d.Date(root.Get("date"), "date", shanghai); return v.Format(time.RFC3339) }, "2025-03-01T00:00:00+08:00", ""},
+		{"date", func(d *Decoder) any {
+			v, _ := d.Date(root.Get("date"), "date", shanghai)
+			return v.Format(time.RFC3339)
+		}, "2025-03-01T00:00:00+08:00", ""},
 		{"bad date", func(d *Decoder) any { _, ok := d.Date(root.Get("bad_date"), "bad_date", time.UTC); return ok }, false,
 			`f.yaml:7:11: bad_date: invalid date "2025-02-30" (want YYYY-MM-DD)`},
-		{"instant", func(d *Decoder) any { v, _ := d.Instant(root.Get("at"), "at", nil); return v.UTC().Format(time.RFC3339) }, "2025-03-01T02:00:00Z", ""},
+		{"instant", func(d *Decoder) any {
+			v, _ := d.Instant(root.Get("at"), "at", nil)
+			return v.UTC().Format(time.RFC3339)
+		}, "2025-03-01T02:00:00Z", ""},
 		{"instant, not a date", func(d *Decoder) any { _, ok := d.Instant(root.Get("date"), "date", nil); return ok }, false,
 			`f.yaml:6:7: date: invalid timestamp "2025-03-01" (want RFC 3339, like 2025-03-01T10:00:00+08:00)`},
-		{"instant or date", func(d *Decoder) any { v, _ := d.Instant(root.Get("date"), "date", shanghai); return v.UTC().Format(time.RFC3339) }, "2025-02-28T16:00:00Z", ""},
+		{"instant or date", func(d *Decoder) any {
+			v, _ := d.Instant(root.Get("date"), "date", shanghai)
+			return v.UTC().Format(time.RFC3339)
+		}, "2025-02-28T16:00:00Z", ""},
 		{"neither", func(d *Decoder) any { _, ok := d.Instant(root.Get("s"), "s", shanghai); return ok }, false,
 			`f.yaml:1:4: s: invalid timestamp "text" (want RFC 3339, like 2025-03-01T10:00:00+08:00, or a date, like 2025-03-01)`},
 	}
