@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
@@ -145,13 +144,13 @@ func convString(v reflect.Value, x any, _ *time.Location) {
 }
 
 func convInt(v reflect.Value, x any, _ *time.Location) {
-	if n, ok := toFloat(x); ok {
+	if n, ok := Number(x); ok {
 		v.SetInt(int64(math.Round(n)))
 	}
 }
 
 func convFloat(v reflect.Value, x any, _ *time.Location) {
-	if n, ok := toFloat(x); ok {
+	if n, ok := Number(x); ok {
 		v.SetFloat(n)
 	}
 }
@@ -211,25 +210,4 @@ func listConverter(et reflect.Type, ec converter) converter {
 		}
 		v.Set(out)
 	}
-}
-
-func toFloat(x any) (float64, bool) {
-	switch n := x.(type) {
-	case float64:
-		return n, true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case int32:
-		return float64(n), true
-	case float32:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 )
 
 // NormalizeData validates the given keys of data (a creation's data or an event's patch) against
@@ -83,14 +84,14 @@ func (n *normalizer) value(f *orglife.Field, x any, path string) (any, bool) {
 		}
 		return s, n.length(f, utf8.RuneCountInString(s), path, "characters")
 	case orglife.TypeInt:
-		v, ok := number(x)
+		v, ok := rules.Number(x)
 		if !ok || v != math.Trunc(v) || math.Abs(v) > 1<<53 {
 			n.fail(path, "must be an integer")
 			return nil, false
 		}
 		return int(v), n.bounds(f, v, path)
 	case orglife.TypeNumber:
-		v, ok := number(x)
+		v, ok := rules.Number(x)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 			n.fail(path, "must be a number")
 			return nil, false
@@ -119,25 +120,6 @@ func (n *normalizer) value(f *orglife.Field, x any, path string) (any, bool) {
 		return out, len(n.details) == before
 	}
 	return x, true
-}
-
-func number(x any) (float64, bool) {
-	switch v := x.(type) {
-	case float64:
-		return v, true
-	case float32:
-		return float64(v), true
-	case int:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	case int32:
-		return float64(v), true
-	case json.Number:
-		f, err := v.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }
 
 func (n *normalizer) bounds(f *orglife.Field, v float64, path string) bool {

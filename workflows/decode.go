@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
-	"slices"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/rules"
@@ -43,63 +42,41 @@ func parse(file string, src []byte) (*Definition, orglife.Problems) {
 	if root == nil {
 		return nil, ps
 	}
-	dec := &decoder{problems: ps}
+	dec := &decoder{Decoder: yamlfile.Decoder{Problems: ps}}
 	d := dec.definition(root)
 	if d == nil {
-		return nil, dec.problems
+		return nil, dec.Problems
 	}
 	sum := sha256.Sum256(src)
 	d.Version = hex.EncodeToString(sum[:])[:12]
 	d.File = file
-	return d, dec.problems
+	return d, dec.Problems
 }
 
 // decoder accumulates problems while it reads a workflow file.
 type decoder struct {
-	problems   orglife.Problems
+	yamlfile.Decoder
 	eventNodes map[*Event]*eventNodes
 }
 
-func (dec *decoder) add(n *yamlfile.Node, format string, args ...any) {
-	dec.problems = append(dec.problems, n.Problemf(format, args...))
-}
-
-// text reads a scalar as a string; other kinds are a problem.
-func (dec *decoder) text(n *yamlfile.Node, what string) (string, bool) {
-	s, ok := n.Text()
-	if !ok {
-		dec.add(n, "%s: must be a string, not a %s", what, n.Kind)
-	}
-	return s, ok
-}
-
-// name reads an identifier.
-func (dec *decoder) name(n *yamlfile.Node, what string) (string, bool) {
-	s, ok := dec.text(n, what)
-	if ok && !IDPattern.MatchString(s) {
-		dec.add(n, "%s: invalid name %q (must match %s)", what, s, IDPattern)
-		return s, false
-	}
-	return s, ok
-}
-
-// list reads a sequence of scalars (a single scalar counts as a list of one). It returns the
-// values and their nodes.
-func (dec *decoder) list(n *yamlfile.Node, what string) ([]string, []*yamlfile.Node) {
+// list reads a list of scalars, a single scalar counting as a list of one, each one of allowed
+// unless allowed is nil. It returns the values and their nodes; null is an empty list.
+func (dec *decoder) list(n *yamlfile.Node, what string, allowed []string) ([]string, []*yamlfile.Node) {
 	items := []*yamlfile.Node{n}
 	switch n.Kind {
-	case yamlfile.KindSeq:
-		items = n.Items
 	case yamlfile.KindNull:
 		return nil, nil
-	case yamlfile.KindMap:
-		dec.add(n, "%s: must be a list, not a mapping", what)
-		return nil, nil
+	case yamlfile.KindSeq, yamlfile.KindMap:
+		items = dec.List(n, what)
 	}
 	var vals []string
 	var nodes []*yamlfile.Node
 	for _, it := range items {
-		if s, ok := dec.text(it, what); ok {
+		s, ok := dec.Text(it, what)
+		if ok && allowed != nil {
+			s, ok = dec.OneOf(it, what, allowed)
+		}
+		if ok {
 			vals = append(vals, s)
 			nodes = append(nodes, it)
 		}
@@ -107,74 +84,36 @@ func (dec *decoder) list(n *yamlfile.Node, what string) ([]string, []*yamlfile.N
 	return vals, nodes
 }
 
-func (dec *decoder) boolean(n *yamlfile.Node, what string) bool {
-	if n.IsNull() {
-		return false
-	}
-	b, ok := n.Bool()
-	if !ok {
-		dec.add(n, "%s: must be true or false", what)
-	}
-	return b
-}
-
-func (dec *decoder) mapping(n *yamlfile.Node, what string) bool {
-	if n.Kind != yamlfile.KindMap {
-		dec.add(n, "%s: must be a mapping, not a %s", what, n.Kind)
-		return false
-	}
-	return true
-}
-
 // definition decodes the root mapping.
 func (dec *decoder) definition(root *yamlfile.Node) *Definition {
-	if !dec.mapping(root, "workflow file") {
+	if !dec.Map(root, "", topKeys) {
 		return nil
 	}
-	dec.problems = append(dec.problems, root.CheckKeys("", topKeys)...)
 	d := &Definition{node: root, fieldByName: map[string]*orglife.Field{}, stateByID: map[string]*State{}, eventByName: map[string]*Event{}}
 	for _, key := range []string{"id", "states", "initial", "events"} {
-		if root.Get(key).IsNull() {
-			dec.add(root, "missing %q", key)
-		}
+		dec.Required(root, key, "")
 	}
-	if n := root.Get("id"); !n.IsNull() {
-		d.ID, _ = dec.name(n, "id")
-	}
-	for key, dst := range map[string]*string{"title": &d.Title, "description": &d.Description, "source": &d.Source} {
-		if n := root.Get(key); !n.IsNull() {
-			*dst, _ = dec.text(n, key)
-		}
-	}
+	d.ID, _ = dec.Name(root.Present("id"), "id", IDPattern)
+	d.Title, _ = dec.Text(root.Present("title"), "title")
+	d.Description, _ = dec.Text(root.Present("description"), "description")
+	d.Source, _ = dec.Text(root.Present("source"), "source")
 	d.Collection = d.ID + "s"
-	if n := root.Get("collection"); !n.IsNull() {
-		d.Collection, _ = dec.name(n, "collection")
+	if n := root.Present("collection"); n != nil {
+		d.Collection, _ = dec.Name(n, "collection", IDPattern)
 	}
 	if n := root.Get("applies_to"); n != nil {
-		kinds, nodes := dec.list(n, "applies_to")
-		for i, k := range kinds {
-			if !slices.Contains(orglife.OrgKinds, k) {
-				dec.add(nodes[i], "applies_to: unknown org kind %q", k)
-			}
-		}
-		d.AppliesTo = kinds
+		d.AppliesTo, _ = dec.list(n, "applies_to", orglife.OrgKinds)
 	}
 	d.StartedBy = []string{orglife.RoleBranch}
 	if n := root.Get("started_by"); n != nil {
-		roles, nodes := dec.list(n, "started_by")
-		for i, r := range roles {
-			if !slices.Contains(Roles, r) {
-				dec.add(nodes[i], "started_by: unknown role %q", r)
-			}
-		}
-		if n.Kind == yamlfile.KindSeq && len(n.Items) == 0 {
-			dec.add(n, "started_by: at least one role is needed")
-		}
-		if len(roles) > 0 {
+		if roles, _ := dec.list(n, "started_by", Roles); len(roles) > 0 {
 			d.StartedBy = roles
 		}
+		if n.Kind == yamlfile.KindSeq && len(n.Items) == 0 {
+			dec.Addf(n, "started_by", "at least one role is needed")
+		}
 	}
-	if n := root.Get("fields"); !n.IsNull() && dec.mapping(n, "fields") {
+	if n := root.Present("fields"); n != nil && dec.Map(n, "fields", nil) {
 		d.Fields = dec.fields(n, "")
 		for _, f := range d.Fields {
 			d.fieldByName[f.Name] = f
@@ -182,22 +121,20 @@ func (dec *decoder) definition(root *yamlfile.Node) *Definition {
 	}
 	d.Schema = rules.NewSchema(d.Fields)
 	dec.topFieldRefs(d, root)
-	if n := root.Get("states"); !n.IsNull() && dec.mapping(n, "states") {
+	if n := root.Present("states"); n != nil && dec.Map(n, "states", nil) {
 		dec.states(d, n)
 	}
-	if n := root.Get("initial"); !n.IsNull() {
-		if s, ok := dec.text(n, "initial"); ok {
-			d.Initial = s
-			if d.stateByID[s] == nil && len(d.stateByID) > 0 {
-				dec.add(n, "initial: unknown state %q", s)
-			}
+	if n := root.Present("initial"); n != nil {
+		d.Initial, _ = dec.Text(n, "initial")
+		if d.Initial != "" && d.stateByID[d.Initial] == nil && len(d.stateByID) > 0 {
+			dec.Addf(n, "initial", "unknown state %q", d.Initial)
 		}
 	}
-	if n := root.Get("events"); !n.IsNull() {
+	if n := root.Present("events"); n != nil {
 		dec.events(d, n)
 	}
 	dec.graph(d)
-	if n := root.Get("actions"); !n.IsNull() {
+	if n := root.Present("actions"); n != nil {
 		dec.actions(d, n)
 	}
 	if d.table == nil {
@@ -208,53 +145,48 @@ func (dec *decoder) definition(root *yamlfile.Node) *Definition {
 
 // topFieldRefs checks occurs_on and unique, which name top-level fields.
 func (dec *decoder) topFieldRefs(d *Definition, root *yamlfile.Node) {
-	if n := root.Get("occurs_on"); !n.IsNull() {
-		if s, ok := dec.text(n, "occurs_on"); ok {
-			d.OccursOn = s
-			switch f := d.fieldByName[s]; {
-			case f == nil:
-				dec.add(n, "occurs_on: unknown field %q", s)
-			case f.Type != orglife.TypeDate && f.Type != orglife.TypeDatetime:
-				dec.add(n, "occurs_on: field %q is a %s, not a date or datetime", s, f.Type)
-			}
+	if n := root.Present("occurs_on"); n != nil {
+		d.OccursOn, _ = dec.Text(n, "occurs_on")
+		switch f := d.fieldByName[d.OccursOn]; {
+		case d.OccursOn == "":
+		case f == nil:
+			dec.Addf(n, "occurs_on", "unknown field %q", d.OccursOn)
+		case f.Type != orglife.TypeDate && f.Type != orglife.TypeDatetime:
+			dec.Addf(n, "occurs_on", "field %q is a %s, not a date or datetime", d.OccursOn, f.Type)
 		}
 	}
 	if n := root.Get("unique"); n != nil {
-		names, nodes := dec.list(n, "unique")
+		names, nodes := dec.list(n, "unique", nil)
 		for i, s := range names {
 			switch f := d.fieldByName[s]; {
 			case f == nil:
-				dec.add(nodes[i], "unique: unknown field %q", s)
+				dec.Addf(nodes[i], "unique", "unknown field %q", s)
 			case f.Type == orglife.TypeList || f.Type == orglife.TypeObject:
-				dec.add(nodes[i], "unique: field %q is a %s, not a single value", s, f.Type)
+				dec.Addf(nodes[i], "unique", "field %q is a %s, not a single value", s, f.Type)
 			}
 		}
 		d.Unique = names
 	}
 }
 
+// states decodes the states mapping (its keys already checked).
 func (dec *decoder) states(d *Definition, n *yamlfile.Node) {
-	dec.problems = append(dec.problems, n.CheckKeys("states", nil)...)
 	for _, e := range n.Entries {
-		id, _ := dec.name(e.Key, "state")
+		id, _ := dec.Name(e.Key, "states", IDPattern)
 		if d.stateByID[id] != nil {
 			continue // reported as a duplicate key
 		}
 		s := &State{ID: id, node: e.Key}
 		what := fmt.Sprintf("state %q", id)
-		if !e.Value.IsNull() && dec.mapping(e.Value, what) {
-			v := e.Value
-			dec.problems = append(dec.problems, v.CheckKeys(what, stateKeys)...)
-			if t := v.Get("title"); !t.IsNull() {
-				s.Title, _ = dec.text(t, what+": title")
-			}
-			s.Complete = dec.boolean(v.Get("complete"), what+": complete")
-			s.Final = dec.boolean(v.Get("final"), what+": final")
+		if v := e.Value; !v.IsNull() && dec.Map(v, what, stateKeys) {
+			s.Title, _ = dec.Text(v.Present("title"), what+": title")
+			s.Complete, _ = dec.Bool(v.Present("complete"), what+": complete")
+			s.Final, _ = dec.Bool(v.Present("final"), what+": final")
 		}
 		d.States = append(d.States, s)
 		d.stateByID[id] = s
 	}
 	if len(d.States) == 0 {
-		dec.add(n, "states: at least one state is needed")
+		dec.Addf(n, "states", "at least one state is needed")
 	}
 }

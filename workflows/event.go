@@ -17,83 +17,68 @@ type eventNodes struct {
 	to   *yamlfile.Node
 }
 
+// events decodes the events list.
 func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
-	if n.Kind != yamlfile.KindSeq {
-		dec.add(n, "events: must be a list, not a %s", n.Kind)
-		return
-	}
 	if dec.eventNodes == nil {
 		dec.eventNodes = map[*Event]*eventNodes{}
 	}
 	env := rules.GuardEnv(d.Schema)
-	for i, v := range n.Items {
+	for i, v := range dec.List(n, "events") {
 		what := fmt.Sprintf("event %d", i+1)
-		if !dec.mapping(v, what) {
+		if v.Kind != yamlfile.KindMap {
+			dec.Map(v, what, nil)
 			continue
 		}
 		ev := &Event{}
 		nodes := &eventNodes{name: v}
-		if nn := v.Get("name"); nn.IsNull() {
-			dec.add(v, "%s: missing \"name\"", what)
-		} else if name, ok := dec.name(nn, what+": name"); ok {
-			ev.Name, nodes.name = name, nn
-			what = fmt.Sprintf("event %q", name)
-			if d.eventByName[name] != nil {
-				dec.add(nn, "duplicate event %q", name)
-			}
-		}
-		dec.problems = append(dec.problems, v.CheckKeys(what, eventKeys)...)
-		for _, key := range []string{"from", "to", "by"} {
-			if v.Get(key).IsNull() {
-				dec.add(v, "%s: missing %q", what, key)
-			}
-		}
-		if t := v.Get("title"); !t.IsNull() {
-			ev.Title, _ = dec.text(t, what+": title")
-		}
-		if m := v.Get("message"); !m.IsNull() {
-			ev.Message, _ = dec.text(m, what+": message")
-		}
-		if f := v.Get("from"); f != nil {
-			ev.From, nodes.from = dec.list(f, what+": from")
-			if f.Kind == yamlfile.KindSeq && len(f.Items) == 0 {
-				dec.add(f, "%s: from: at least one state is needed", what)
-			}
-		}
-		if t := v.Get("to"); !t.IsNull() {
-			if s, ok := dec.text(t, what+": to"); ok {
-				ev.To, nodes.to = s, t
-			}
-		}
-		if b := v.Get("by"); b != nil {
-			roles, rn := dec.list(b, what+": by")
-			for j, r := range roles {
-				if !slices.Contains(Roles, r) {
-					dec.add(rn[j], "%s: unknown role %q", what, r)
+		if nn := dec.Required(v, "name", what); nn != nil {
+			if name, ok := dec.Name(nn, what+": name", IDPattern); ok {
+				ev.Name, nodes.name = name, nn
+				what = fmt.Sprintf("event %q", name)
+				if d.eventByName[name] != nil {
+					dec.Add(nn, "duplicate event %q", name)
 				}
 			}
-			ev.By = roles
+		}
+		dec.Map(v, what, eventKeys)
+		dec.Required(v, "from", what)
+		dec.Required(v, "to", what)
+		dec.Required(v, "by", what)
+		ev.Title, _ = dec.Text(v.Present("title"), what+": title")
+		ev.Message, _ = dec.Text(v.Present("message"), what+": message")
+		if f := v.Get("from"); f != nil {
+			ev.From, nodes.from = dec.list(f, what+": from", nil)
+			if f.Kind == yamlfile.KindSeq && len(f.Items) == 0 {
+				dec.Addf(f, what+": from", "at least one state is needed")
+			}
+		}
+		if t := v.Present("to"); t != nil {
+			ev.To, _ = dec.Text(t, what+": to")
+			nodes.to = t
+		}
+		if b := v.Get("by"); b != nil {
+			ev.By, _ = dec.list(b, what+": by", Roles)
 			if b.Kind == yamlfile.KindSeq && len(b.Items) == 0 {
-				dec.add(b, "%s: by: at least one role is needed", what)
+				dec.Addf(b, what+": by", "at least one role is needed")
 			}
 		}
 		if r := v.Get("require"); r != nil {
-			names, rn := dec.list(r, what+": require")
+			names, rn := dec.list(r, what+": require", nil)
 			for j, s := range names {
 				if d.fieldByName[s] == nil {
-					dec.add(rn[j], "%s: require: unknown field %q", what, s)
+					dec.Addf(rn[j], what+": require", "unknown field %q", s)
 				}
 			}
 			ev.Require = names
 		}
 		if st := v.Get("sets"); st != nil {
-			names, sn := dec.list(st, what+": sets")
+			names, sn := dec.list(st, what+": sets", nil)
 			for j, s := range names {
 				switch {
 				case d.fieldByName[s] == nil:
-					dec.add(sn[j], "%s: sets: unknown field %q", what, s)
+					dec.Addf(sn[j], what+": sets", "unknown field %q", s)
 				case slices.Contains(names[:j], s):
-					dec.add(sn[j], "%s: sets: field %q is listed twice", what, s)
+					dec.Addf(sn[j], what+": sets", "field %q is listed twice", s)
 				}
 			}
 			ev.Sets, ev.SetsDeclared = names, true
@@ -101,17 +86,12 @@ func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
 				ev.Sets = []string{}
 			}
 		}
-		if c := v.Get("comment"); !c.IsNull() {
-			switch s, _ := c.Text(); s {
-			case "required":
-				ev.CommentRequired = true
-			case "optional":
-			default:
-				dec.add(c, "%s: comment must be \"required\" or \"optional\"", what)
-			}
+		if c := v.Present("comment"); c != nil {
+			s, _ := dec.OneOf(c, what+": comment", []string{"required", "optional"})
+			ev.CommentRequired = s == "required"
 		}
-		if g := v.Get("guard"); !g.IsNull() {
-			if src, ok := dec.text(g, what+": guard"); ok {
+		if g := v.Present("guard"); g != nil {
+			if src, ok := dec.Text(g, what+": guard"); ok {
 				ev.Guard = dec.compile(g, src, env, rules.KindBool, what+": guard")
 			}
 		}
@@ -121,8 +101,8 @@ func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
 			dec.eventNodes[ev] = nodes
 		}
 	}
-	if len(d.Events) == 0 && len(n.Items) == 0 {
-		dec.add(n, "events: at least one event is needed")
+	if len(d.Events) == 0 && n.Kind == yamlfile.KindSeq && len(n.Items) == 0 {
+		dec.Addf(n, "events", "at least one event is needed")
 	}
 }
 
@@ -140,7 +120,7 @@ func (dec *decoder) compile(n *yamlfile.Node, src string, env rules.Env, want ru
 		line, col = n.Pos(ee.Line, ee.Column)
 		msg = ee.Message
 	}
-	dec.problems = append(dec.problems, orglife.Problem{File: n.File, Line: line, Column: col, Message: what + ": " + msg})
+	dec.Problems = append(dec.Problems, orglife.Problem{File: n.File, Line: line, Column: col, Message: what + ": " + msg})
 	return nil
 }
 
@@ -157,27 +137,27 @@ func (dec *decoder) graph(d *Definition) {
 			st := d.stateByID[s]
 			switch {
 			case st == nil:
-				dec.add(nodes.from[i], "event %q: unknown state %q", ev.Name, s)
+				dec.Add(nodes.from[i], "event %q: unknown state %q", ev.Name, s)
 			case st.Final:
-				dec.add(nodes.from[i], "event %q: state %q is final and cannot be left", ev.Name, s)
+				dec.Add(nodes.from[i], "event %q: state %q is final and cannot be left", ev.Name, s)
 			default:
 				out[s]++
 			}
 		}
 		if ev.To != "" && !ev.ToPrevious() && d.stateByID[ev.To] == nil {
-			dec.add(nodes.to, "event %q: unknown state %q", ev.Name, ev.To)
+			dec.Add(nodes.to, "event %q: unknown state %q", ev.Name, ev.To)
 		}
 		if ev.ToPrevious() {
 			for i, s := range ev.From {
 				if s == d.Initial {
-					dec.add(nodes.from[i], "event %q: to %q cannot leave the initial state %q (an instance there may have no previous state)", ev.Name, PreviousState, s)
+					dec.Add(nodes.from[i], "event %q: to %q cannot leave the initial state %q (an instance there may have no previous state)", ev.Name, PreviousState, s)
 				}
 			}
 		}
 	}
 	for _, s := range d.States {
 		if !s.Final && out[s.ID] == 0 {
-			dec.add(s.node, "state %q: no event leaves it and it is not final", s.ID)
+			dec.Add(s.node, "state %q: no event leaves it and it is not final", s.ID)
 		}
 	}
 	if d.stateByID[d.Initial] == nil {
@@ -198,7 +178,7 @@ func (dec *decoder) graph(d *Definition) {
 	}
 	for _, s := range d.States {
 		if !reached[s.ID] {
-			dec.add(s.node, "state %q: unreachable from initial state %q", s.ID, d.Initial)
+			dec.Add(s.node, "state %q: unreachable from initial state %q", s.ID, d.Initial)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/orglife/orglife"
@@ -16,28 +17,26 @@ var (
 	reservedFields = []string{"id", "state", "occurs_on", "recorded_at"}
 )
 
-// fields decodes a mapping of field name → field spec. path is the path of the enclosing
-// object ("" at the top level).
+// fields decodes a mapping of field name → field spec, its keys already checked. path is the
+// path of the enclosing object ("" at the top level).
 func (dec *decoder) fields(n *yamlfile.Node, path string) []*orglife.Field {
 	what := "fields"
 	if path != "" {
 		what = fmt.Sprintf("field %q: fields", path)
 	}
-	dec.problems = append(dec.problems, n.CheckKeys(what, nil)...)
 	var out []*orglife.Field
 	seen := map[string]bool{}
 	for _, e := range n.Entries {
-		name, _ := e.Key.Text()
+		name := e.Key.Value
 		p := name
 		if path != "" {
 			p = path + "." + name
 		}
-		if !IDPattern.MatchString(name) {
-			dec.add(e.Key, "field %q: invalid name (must match %s)", p, IDPattern)
+		if _, ok := dec.Name(e.Key, what, IDPattern); !ok {
 			continue
 		}
 		if path == "" && slices.Contains(reservedFields, name) {
-			dec.add(e.Key, "field %q: the name is reserved", p)
+			dec.Add(e.Key, "field %q: the name is reserved", p)
 		}
 		if seen[name] {
 			continue // reported as a duplicate key
@@ -54,70 +53,61 @@ func (dec *decoder) fields(n *yamlfile.Node, path string) []*orglife.Field {
 func (dec *decoder) field(n *yamlfile.Node, path string) *orglife.Field {
 	f := &orglife.Field{}
 	what := fmt.Sprintf("field %q", path)
-	if !dec.mapping(n, what) {
+	if !dec.Map(n, what, fieldKeys) {
 		f.Type = orglife.TypeString
 		return f
 	}
-	dec.problems = append(dec.problems, n.CheckKeys(what, fieldKeys)...)
-	tn := n.Get("type")
-	if tn.IsNull() {
-		dec.add(n, "%s: missing \"type\"", what)
-	} else if t, ok := dec.text(tn, what+": type"); ok {
-		if slices.Contains(fieldTypes, t) {
-			f.Type = t
-		} else {
-			dec.add(tn, "%s: unknown type %q", what, t)
+	if tn := dec.Required(n, "type", what); tn != nil {
+		f.Type, _ = dec.OneOf(tn, what+": type", fieldTypes)
+		if !slices.Contains(fieldTypes, f.Type) {
+			f.Type = ""
 		}
 	}
-	if t := n.Get("title"); !t.IsNull() {
-		f.Title, _ = dec.text(t, what+": title")
-	}
-	f.Required = dec.boolean(n.Get("required"), what+": required")
+	f.Title, _ = dec.Text(n.Present("title"), what+": title")
+	f.Required, _ = dec.Bool(n.Present("required"), what+": required")
 	numeric := f.Type == orglife.TypeInt || f.Type == orglife.TypeNumber
 	sized := f.Type == orglife.TypeString || f.Type == orglife.TypeText || f.Type == orglife.TypeList
 	for _, c := range []struct {
 		key string
 		dst **float64
 	}{{"min", &f.Min}, {"max", &f.Max}} {
-		v := n.Get(c.key)
-		if v.IsNull() {
+		v := n.Present(c.key)
+		if v == nil {
 			continue
 		}
-		x, ok := v.Float()
+		x, ok := dec.Number(v, what+": "+c.key)
 		switch {
 		case !ok:
-			dec.add(v, "%s: %s must be a number", what, c.key)
 		case f.Type != "" && !numeric:
-			dec.add(n.Entry(c.key).Key, "%s: %s does not apply to type %s", what, c.key, f.Type)
+			dec.Addf(n.Entry(c.key).Key, what, "%s does not apply to type %s", c.key, f.Type)
 		case f.Type == orglife.TypeInt && x != float64(int64(x)):
-			dec.add(v, "%s: %s must be an integer", what, c.key)
+			dec.Addf(v, what+": "+c.key, "must be a whole number (the field is an int)")
 		default:
 			*c.dst = &x
 		}
 	}
 	if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
-		dec.add(n.Get("max"), "%s: max is less than min", what)
+		dec.Addf(n.Get("max"), what, "max is less than min")
 	}
 	for _, c := range []struct {
 		key string
 		dst **int
 	}{{"min_length", &f.MinLength}, {"max_length", &f.MaxLength}, {"max_items", &f.MaxItems}} {
-		v := n.Get(c.key)
-		if v.IsNull() {
+		v := n.Present(c.key)
+		if v == nil {
 			continue
 		}
-		x, ok := v.Int()
+		x, ok := dec.Int(v, what+": "+c.key, 0, math.MaxInt)
 		switch {
-		case !ok || x < 0:
-			dec.add(v, "%s: %s must be a non-negative integer", what, c.key)
+		case !ok:
 		case f.Type != "" && !sized, c.key == "max_items" && f.Type != "" && f.Type != orglife.TypeList:
-			dec.add(n.Entry(c.key).Key, "%s: %s does not apply to type %s", what, c.key, f.Type)
+			dec.Addf(n.Entry(c.key).Key, what, "%s does not apply to type %s", c.key, f.Type)
 		default:
 			*c.dst = &x
 		}
 	}
 	if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
-		dec.add(n.Get("max_length"), "%s: max_length is less than min_length", what)
+		dec.Addf(n.Get("max_length"), what, "max_length is less than min_length")
 	}
 	dec.fieldParts(f, n, path, what)
 	return f
@@ -127,42 +117,40 @@ func (dec *decoder) field(n *yamlfile.Node, path string) *orglife.Field {
 func (dec *decoder) fieldParts(f *orglife.Field, n *yamlfile.Node, path, what string) {
 	if e := n.Entry("values"); e != nil {
 		if f.Type != "" && f.Type != orglife.TypeEnum {
-			dec.add(e.Key, "%s: values apply only to type enum", what)
-		} else if e.Value.Kind != yamlfile.KindSeq {
-			dec.add(e.Value, "%s: values must be a list", what)
+			dec.Addf(e.Key, what, "values apply only to type enum")
 		} else {
-			vals, nodes := dec.list(e.Value, what+": values")
+			vals, nodes := dec.Texts(e.Value, what+": values")
 			for i, v := range vals {
 				if slices.Contains(vals[:i], v) {
-					dec.add(nodes[i], "%s: duplicate value %q", what, v)
+					dec.Addf(nodes[i], what, "duplicate value %q", v)
 				}
 			}
 			f.Values = vals
 		}
 	}
 	if f.Type == orglife.TypeEnum && len(f.Values) == 0 && (n.Entry("values") == nil || n.Get("values").Kind == yamlfile.KindSeq) {
-		dec.add(n.Get("type"), "%s: an enum needs values", what)
+		dec.Addf(n.Get("type"), what, "an enum needs values")
 	}
 	dec.labels(f, n, what)
 	if e := n.Entry("items"); e != nil {
 		if f.Type != "" && f.Type != orglife.TypeList {
-			dec.add(e.Key, "%s: items apply only to type list", what)
+			dec.Addf(e.Key, what, "items apply only to type list")
 		} else {
 			f.Items = dec.field(e.Value, path+"[]")
 		}
 	}
 	if f.Type == orglife.TypeList && f.Items == nil {
-		dec.add(n.Get("type"), "%s: a list needs items", what)
+		dec.Addf(n.Get("type"), what, "a list needs items")
 	}
 	if e := n.Entry("fields"); e != nil {
 		if f.Type != "" && f.Type != orglife.TypeObject {
-			dec.add(e.Key, "%s: fields apply only to type object", what)
-		} else if dec.mapping(e.Value, what+": fields") {
+			dec.Addf(e.Key, what, "fields apply only to type object")
+		} else if dec.Map(e.Value, what+": fields", nil) {
 			f.Fields = dec.fields(e.Value, path)
 		}
 	}
 	if f.Type == orglife.TypeObject && len(f.Fields) == 0 && n.Entry("fields") == nil {
-		dec.add(n.Get("type"), "%s: an object needs fields", what)
+		dec.Addf(n.Get("type"), what, "an object needs fields")
 	}
 }
 
@@ -174,20 +162,20 @@ func (dec *decoder) labels(f *orglife.Field, n *yamlfile.Node, what string) {
 		return
 	}
 	if f.Type != "" && f.Type != orglife.TypeEnum {
-		dec.add(e.Key, "%s: labels apply only to type enum", what)
+		dec.Addf(e.Key, what, "labels apply only to type enum")
 		return
 	}
-	if !dec.mapping(e.Value, what+": labels") {
+	if !dec.Map(e.Value, what+": labels", nil) {
 		return
 	}
 	f.Labels = map[string]string{}
 	for _, l := range e.Value.Entries {
-		v, _ := l.Key.Text()
+		v := l.Key.Value
 		if !slices.Contains(f.Values, v) {
-			dec.add(l.Key, "%s: labels: %q is not one of the values", what, v)
+			dec.Addf(l.Key, what+": labels", "%q is not one of the values", v)
 			continue
 		}
-		if t, ok := dec.text(l.Value, what+": labels: "+v); ok {
+		if t, ok := dec.Text(l.Value, what+": labels: "+v); ok {
 			f.Labels[v] = t
 		}
 	}
