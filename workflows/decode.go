@@ -86,9 +86,10 @@ func (dec *decoder) list(n *yamlfile.Node, what string, allowed []string) ([]str
 
 // definition decodes the root mapping.
 func (dec *decoder) definition(root *yamlfile.Node) *Definition {
-	if !dec.Map(root, "", topKeys) {
+	if !dec.IsMap(root, "workflow file") {
 		return nil
 	}
+	dec.Keys(root, "", topKeys)
 	d := &Definition{node: root, fieldByName: map[string]*orglife.Field{}, stateByID: map[string]*State{}, eventByName: map[string]*Event{}}
 	for _, key := range []string{"id", "states", "initial", "events"} {
 		dec.Required(root, key, "")

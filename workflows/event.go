@@ -25,8 +25,7 @@ func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
 	env := rules.GuardEnv(d.Schema)
 	for i, v := range dec.List(n, "events") {
 		what := fmt.Sprintf("event %d", i+1)
-		if v.Kind != yamlfile.KindMap {
-			dec.Map(v, what, nil)
+		if !dec.IsMap(v, what) {
 			continue
 		}
 		ev := &Event{}
@@ -40,7 +39,7 @@ func (dec *decoder) events(d *Definition, n *yamlfile.Node) {
 				}
 			}
 		}
-		dec.Map(v, what, eventKeys)
+		dec.Keys(v, what, eventKeys)
 		dec.Required(v, "from", what)
 		dec.Required(v, "to", what)
 		dec.Required(v, "by", what)

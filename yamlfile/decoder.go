@@ -55,9 +55,20 @@ func kindPhrase(n *Node) string {
 	return "a " + n.Kind.String()
 }
 
-// Map reports whether n is a mapping (a problem otherwise) and checks its keys: duplicates, and
-// keys not in allowed unless allowed is nil. what names the mapping in messages.
+// Map reports whether n is a mapping (a problem otherwise) and checks its keys as Keys does.
+// what names the mapping in messages.
 func (d *Decoder) Map(n *Node, what string, allowed []string) bool {
+	if !d.IsMap(n, what) {
+		return false
+	}
+	d.Keys(n, what, allowed)
+	return true
+}
+
+// IsMap reports whether n is a mapping; another kind is a problem. Unlike Map it leaves the
+// keys alone, for a mapping named one way as a value (`event 2`, "rule file") and another in
+// messages about its keys (`event "finish"`, "").
+func (d *Decoder) IsMap(n *Node, what string) bool {
 	if n == nil {
 		return false
 	}
@@ -65,8 +76,13 @@ func (d *Decoder) Map(n *Node, what string, allowed []string) bool {
 		d.Addf(n, what, "must be a mapping, not %s", kindPhrase(n))
 		return false
 	}
-	d.Problems = append(d.Problems, n.CheckKeys(what, allowed)...)
 	return true
+}
+
+// Keys reports the duplicate keys of the mapping n, and its keys not in allowed unless allowed
+// is nil (see Node.CheckKeys).
+func (d *Decoder) Keys(n *Node, what string, allowed []string) {
+	d.Problems = append(d.Problems, n.CheckKeys(what, allowed)...)
 }
 
 // Required returns the value of key in the mapping m, or adds `WHAT: missing "KEY"` at m and
