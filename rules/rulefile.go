@@ -191,16 +191,16 @@ func parseFiles(files map[string][]byte, display map[string]string, cols []Colle
 		}
 		for _, r := range dec.file(shown, files[n]) {
 			if prev := rs.byID[r.ID]; prev != nil {
-				dec.problems = append(dec.problems, dec.idNode[r].Problemf("duplicate rule id %q (also in %s:%d)", r.ID, prev.File, prev.Line))
+				dec.Problems = append(dec.Problems, dec.idNode[r].Problemf("duplicate rule id %q (also in %s:%d)", r.ID, prev.File, prev.Line))
 				continue
 			}
 			rs.byID[r.ID] = r
 			rs.Rules = append(rs.Rules, r)
 		}
 	}
-	dec.problems.Sort()
-	if len(dec.problems) > 0 {
-		return nil, dec.problems
+	dec.Problems.Sort()
+	if len(dec.Problems) > 0 {
+		return nil, dec.Problems
 	}
 	return rs, nil
 }

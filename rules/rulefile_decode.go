@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -24,45 +25,29 @@ var Strengths = []string{"HARD", "DEFAULT", "LOCAL", "SEED"}
 
 // decoder turns rule files into compiled rules, collecting every problem.
 type decoder struct {
-	envs     *envSet
-	problems orglife.Problems
-	idNode   map[*Rule]*yamlfile.Node
-	rules    int // rules seen in every file so far, against MaxRules
+	yamlfile.Decoder
+	envs   *envSet
+	idNode map[*Rule]*yamlfile.Node
+	rules  int // rules seen in every file so far, against MaxRules
 }
 
 func newDecoder(cols []Collection) *decoder {
 	return &decoder{envs: newEnvSet(cols), idNode: map[*Rule]*yamlfile.Node{}}
 }
 
-func (dec *decoder) add(n *yamlfile.Node, format string, args ...any) {
-	dec.problems = append(dec.problems, n.Problemf(format, args...))
-}
-
 // file decodes one rule file; rules with problems are left out.
 func (dec *decoder) file(name string, src []byte) []*Rule {
 	root, ps := yamlfile.Parse(name, src)
-	dec.problems = append(dec.problems, ps...)
-	if root == nil || root.IsNull() {
+	dec.Problems = append(dec.Problems, ps...)
+	if root.IsNull() || !dec.IsMap(root, "rule file") {
 		return nil
 	}
-	if root.Kind != yamlfile.KindMap {
-		dec.add(root, "a rule file must be a mapping with a rules: list")
-		return nil
-	}
-	dec.problems = append(dec.problems, root.CheckKeys("", []string{"rules"})...)
-	list := root.Get("rules")
-	if list.IsNull() {
-		return nil
-	}
-	if list.Kind != yamlfile.KindSeq {
-		dec.add(list, "rules: must be a list")
-		return nil
-	}
+	dec.Keys(root, "", []string{"rules"})
 	var out []*Rule
 	seen := map[string]*yamlfile.Node{}
-	for _, item := range list.Items {
+	for _, item := range dec.List(root.Present("rules"), "rules") {
 		if dec.rules++; dec.rules > MaxRules {
-			dec.add(item, "a rule set may have at most %d rules (budget); this one has more", MaxRules)
+			dec.Add(item, "a rule set may have at most %d rules (budget); this one has more", MaxRules)
 			break
 		}
 		r, ok := dec.rule(item)
@@ -70,7 +55,7 @@ func (dec *decoder) file(name string, src []byte) []*Rule {
 			continue
 		}
 		if prev := seen[r.ID]; prev != nil {
-			dec.add(dec.idNode[r], "duplicate rule id %q (also at line %d)", r.ID, prev.Line)
+			dec.Add(dec.idNode[r], "duplicate rule id %q (also at line %d)", r.ID, prev.Line)
 			continue
 		}
 		seen[r.ID] = dec.idNode[r]
@@ -81,30 +66,23 @@ func (dec *decoder) file(name string, src []byte) []*Rule {
 	return out
 }
 
-// text returns the string value of an optional scalar key; a non-scalar is a problem.
+// text returns the text of the optional key of m and its node; the node is nil when the key is
+// absent or not a string.
 func (dec *decoder) text(m *yamlfile.Node, key string) (string, *yamlfile.Node) {
-	n := m.Get(key)
-	if n.IsNull() {
-		return "", nil
-	}
-	s, ok := n.Text()
+	n := m.Present(key)
+	s, ok := dec.Text(n, key)
 	if !ok {
-		dec.add(n, "%s: must be a string", key)
 		return "", nil
 	}
 	return s, n
 }
 
+// oneOf returns the value of the optional key of m, one of values, or def.
 func (dec *decoder) oneOf(m *yamlfile.Node, key string, values []string, def string) string {
-	s, n := dec.text(m, key)
-	if n == nil {
-		return def
+	if s, ok := dec.OneOf(m.Present(key), key, values); ok {
+		return s
 	}
-	if !slices.Contains(values, s) {
-		dec.add(n, "%s: invalid value %q (want one of %v)", key, s, values)
-		return def
-	}
-	return s
+	return def
 }
 
 func (dec *decoder) days(m *yamlfile.Node, key string) (int, *yamlfile.Node) {
@@ -114,41 +92,28 @@ func (dec *decoder) days(m *yamlfile.Node, key string) (int, *yamlfile.Node) {
 	}
 	d, err := ParseDays(s)
 	if err != nil {
-		dec.add(n, "%s: %v", key, err)
+		dec.Addf(n, key, "%v", err)
 	}
 	return d, n
 }
 
 func (dec *decoder) date(m *yamlfile.Node, key string) *time.Time {
-	s, n := dec.text(m, key)
-	if n == nil {
-		return nil
+	if t, ok := dec.Date(m.Present(key), key, time.UTC); ok {
+		return &t
 	}
-	t, err := time.Parse(orglife.DateLayout, s)
-	if err != nil {
-		dec.add(n, "%s: invalid date %q (want YYYY-MM-DD)", key, s)
-		return nil
-	}
-	return &t
+	return nil
 }
 
 // rule decodes one rule; ok is false when it has problems. r is nil when it has no usable id.
 func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
-	before := len(dec.problems)
-	if item.Kind != yamlfile.KindMap {
-		dec.add(item, "a rule must be a mapping")
+	before := len(dec.Problems)
+	if !dec.IsMap(item, "rule") {
 		return nil, false
 	}
-	dec.problems = append(dec.problems, item.CheckKeys("", ruleKeys)...)
+	dec.Keys(item, "", ruleKeys)
 	r = &Rule{File: item.File, Line: item.Line, col: -1}
-	var idNode *yamlfile.Node
-	r.ID, idNode = dec.text(item, "id")
-	switch {
-	case idNode == nil:
-		dec.add(item, "id: is required")
-	case !idPattern.MatchString(r.ID):
-		dec.add(idNode, "id: invalid name %q (must match ^[a-z][a-z0-9_]*$)", r.ID)
-	}
+	idNode := dec.Required(item, "id", "")
+	r.ID, _ = dec.Name(idNode, "id", idPattern)
 	r.Title, _ = dec.text(item, "title")
 	r.Source, _ = dec.text(item, "source")
 	r.Description, _ = dec.text(item, "description")
@@ -160,42 +125,42 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 	r.Every, everyNode = dec.text(item, "every")
 	if everyNode != nil {
 		if _, err := ParsePeriodKind(r.Every); err != nil {
-			dec.add(everyNode, "every: %v", err)
+			dec.Addf(everyNode, "every", "%v", err)
 		} else if r.Scope == ScopeInstance {
-			dec.add(everyNode, "every: not allowed in an instance-scope rule")
+			dec.Addf(everyNode, "every", "not allowed in an instance-scope rule")
 		}
 	}
 	r.Grace, graceNode = dec.days(item, "grace")
 	if graceNode != nil && r.Every == "" {
-		dec.add(graceNode, "grace: only a periodic rule (with every) has a grace")
+		dec.Addf(graceNode, "grace", "only a periodic rule (with every) has a grace")
 	}
 	r.Warn, _ = dec.days(item, "warn")
 	r.Partial = dec.oneOf(item, "partial", []string{PartialSkip, PartialCount}, PartialSkip)
-	if n := item.Get("partial"); !n.IsNull() && r.Every == "" {
-		dec.add(n, "partial: only a periodic rule (with every) has partial periods")
+	if n := item.Present("partial"); n != nil && r.Every == "" {
+		dec.Addf(n, "partial", "only a periodic rule (with every) has partial periods")
 	}
 	r.EffectiveFrom = dec.date(item, "effective_from")
 	r.EffectiveUntil = dec.date(item, "effective_until")
 	if r.EffectiveFrom != nil && r.EffectiveUntil != nil && r.EffectiveUntil.Before(*r.EffectiveFrom) {
-		dec.add(item.Get("effective_until"), "effective_until: is before effective_from")
+		dec.Addf(item.Get("effective_until"), "effective_until", "is before effective_from")
 	}
 	r.Workflow, wfNode = dec.text(item, "workflow")
 	switch {
 	case r.Scope == ScopeInstance && wfNode == nil:
-		dec.add(item, "workflow: is required in an instance-scope rule")
+		if item.Present("workflow") == nil {
+			dec.Add(item, "missing %q (an instance-scope rule names its workflow)", "workflow")
+		}
 	case r.Scope == ScopeInstance:
 		if ci, found := dec.envs.byWF[r.Workflow]; found {
 			r.col = ci
 		} else {
-			dec.add(wfNode, "workflow: unknown workflow %q", r.Workflow)
+			dec.Addf(wfNode, "workflow", "unknown workflow %q", r.Workflow)
 		}
 	case wfNode != nil:
-		dec.add(wfNode, "workflow: only an instance-scope rule names a workflow")
+		dec.Addf(wfNode, "workflow", "only an instance-scope rule names a workflow")
 	}
-	var msgNode *yamlfile.Node
-	if r.Message, msgNode = dec.text(item, "message"); msgNode == nil {
-		dec.add(item, "message: is required")
-	}
+	dec.Required(item, "message", "")
+	r.Message, _ = dec.text(item, "message")
 
 	// Expressions, compiled against the scope's environment.
 	var env reflect.Type
@@ -210,12 +175,10 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 	var whereNode, dueNode, reqNode *yamlfile.Node
 	r.Where, whereNode = dec.text(item, "where")
 	r.Due, dueNode = dec.text(item, "due")
+	dec.Required(item, "require", "")
 	r.Require, reqNode = dec.text(item, "require")
-	if reqNode == nil {
-		dec.add(item, "require: is required")
-	}
-	if dueNode == nil && r.Every == "" && (r.Scope != ScopeInstance || r.col >= 0) {
-		dec.add(item, "due: is required in a rule without every")
+	if item.Present("due") == nil && r.Every == "" && (r.Scope != ScopeInstance || r.col >= 0) {
+		dec.Add(item, "missing %q (a rule without every has a due date)", "due")
 	}
 	if env != nil {
 		r.where = dec.compile(r, whereNode, r.Where, env, KindBool, "where")
@@ -223,7 +186,7 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 		r.due = dec.compile(r, dueNode, r.Due, env, KindAny, "due")
 		if r.due != nil {
 			if t := r.due.program.Node().Type(); t != nil && t != timeType && t.Kind() != reflect.Interface {
-				dec.add(dueNode, "due: expected a date or datetime, but got %s", typeName(t))
+				dec.Addf(dueNode, "due", "expected a date or datetime, but got %s", typeName(t))
 				r.due = nil
 			}
 		}
@@ -231,51 +194,40 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 			r.clauses = dec.clauses(r.Require, env)
 		}
 	}
-	dec.shallow(r, item.Get("shallow"), env)
+	dec.shallow(r, item.Present("shallow"), env)
 	if r.ID != "" {
 		dec.idNode[r] = idNode
 	}
 	if r.ID == "" || !idPattern.MatchString(r.ID) {
 		return nil, false
 	}
-	return r, len(dec.problems) == before
+	return r, len(dec.Problems) == before
 }
 
+// shallow decodes the shallow checks of rule r.
 func (dec *decoder) shallow(r *Rule, list *yamlfile.Node, env reflect.Type) {
-	if list.IsNull() {
-		return
-	}
-	if list.Kind != yamlfile.KindSeq {
-		dec.add(list, "shallow: must be a list")
-		return
-	}
 	seen := map[string]bool{}
-	for _, item := range list.Items {
-		if item.Kind != yamlfile.KindMap {
-			dec.add(item, "shallow: a check must be a mapping")
+	for _, item := range dec.List(list, "shallow") {
+		if !dec.IsMap(item, "shallow") {
 			continue
 		}
-		dec.problems = append(dec.problems, item.CheckKeys("shallow", checkKeys)...)
+		dec.Keys(item, "shallow", checkKeys)
 		c := &Check{}
-		var idNode, whenNode, msgNode *yamlfile.Node
-		c.ID, idNode = dec.text(item, "id")
-		switch {
-		case idNode == nil:
-			dec.add(item, "shallow: id: is required")
-		case !idPattern.MatchString(c.ID):
-			dec.add(idNode, "shallow: id: invalid name %q (must match ^[a-z][a-z0-9_]*$)", c.ID)
-		case seen[c.ID]:
-			dec.add(idNode, "shallow: duplicate check id %q", c.ID)
+		idNode := dec.Required(item, "id", "shallow")
+		c.ID, _ = dec.Name(idNode, "shallow: id", idPattern)
+		if seen[c.ID] && c.ID != "" {
+			dec.Add(idNode, "shallow: duplicate check id %q", c.ID)
 		}
 		seen[c.ID] = true
-		if c.Message, msgNode = dec.text(item, "message"); msgNode == nil {
-			dec.add(item, "shallow %s: message: is required", c.ID)
+		what := strings.TrimSpace("shallow " + c.ID)
+		c.Message, _ = dec.Text(dec.Required(item, "message", what), what+": message")
+		c.Severity = "minor"
+		if s, ok := dec.OneOf(item.Present("severity"), what+": severity", orglife.Severities); ok {
+			c.Severity = s
 		}
-		c.Severity = dec.oneOf(item, "severity", orglife.Severities, "minor")
-		if c.When, whenNode = dec.text(item, "when"); whenNode == nil {
-			dec.add(item, "shallow %s: when: is required", c.ID)
-		} else if env != nil {
-			c.when = dec.compile(r, whenNode, c.When, env, KindBool, "shallow "+c.ID+": when")
+		whenNode := dec.Required(item, "when", what)
+		if src, ok := dec.Text(whenNode, what+": when"); ok && env != nil {
+			c.When, c.when = src, dec.compile(r, whenNode, src, env, KindBool, what+": when")
 		}
 		r.Shallow = append(r.Shallow, c)
 	}
@@ -296,7 +248,7 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 			line, col = n.Pos(ee.Line, ee.Column)
 			msg = ee.Message
 		}
-		dec.problems = append(dec.problems, orglife.Problem{File: n.File, Line: line, Column: col, Message: what + ": " + msg})
+		dec.Problems = append(dec.Problems, orglife.Problem{File: n.File, Line: line, Column: col, Message: what + ": " + msg})
 		return nil
 	}
 	node := p.program.Node()
