@@ -62,26 +62,18 @@ type decoder struct {
 // list reads a list of scalars, a single scalar counting as a list of one, each one of allowed
 // unless allowed is nil. It returns the values and their nodes; null is an empty list.
 func (dec *decoder) list(n *yamlfile.Node, what string, allowed []string) ([]string, []*yamlfile.Node) {
-	items := []*yamlfile.Node{n}
-	switch n.Kind {
-	case yamlfile.KindNull:
+	switch {
+	case n.Kind == yamlfile.KindNull:
 		return nil, nil
-	case yamlfile.KindSeq, yamlfile.KindMap:
-		items = dec.List(n, what)
+	case n.Kind != yamlfile.KindScalar:
+		return dec.Texts(n, what, allowed)
+	case allowed == nil:
+		return []string{n.Value}, []*yamlfile.Node{n}
 	}
-	var vals []string
-	var nodes []*yamlfile.Node
-	for _, it := range items {
-		s, ok := dec.Text(it, what)
-		if ok && allowed != nil {
-			s, ok = dec.OneOf(it, what, allowed)
-		}
-		if ok {
-			vals = append(vals, s)
-			nodes = append(nodes, it)
-		}
+	if s, ok := dec.OneOf(n, what, allowed); ok {
+		return []string{s}, []*yamlfile.Node{n}
 	}
-	return vals, nodes
+	return nil, nil
 }
 
 // definition decodes the root mapping.

@@ -119,7 +119,7 @@ func (dec *decoder) fieldParts(f *orglife.Field, n *yamlfile.Node, path, what st
 		if f.Type != "" && f.Type != orglife.TypeEnum {
 			dec.Addf(e.Key, what, "values apply only to type enum")
 		} else {
-			vals, nodes := dec.Texts(e.Value, what+": values")
+			vals, nodes := dec.Texts(e.Value, what+": values", nil)
 			for i, v := range vals {
 				if slices.Contains(vals[:i], v) {
 					dec.Addf(nodes[i], what, "duplicate value %q", v)

@@ -119,13 +119,18 @@ func (d *Decoder) Text(n *Node, what string) (string, bool) {
 	return s, ok
 }
 
-// Texts reads a sequence of scalars. It returns the texts and their nodes; items that are not
-// scalars are problems and left out.
-func (d *Decoder) Texts(n *Node, what string) ([]string, []*Node) {
+// Texts reads a sequence of scalars, each one of allowed unless allowed is nil (see OneOf). It
+// returns the texts and their nodes; items that are not scalars, or not allowed, are problems
+// and left out.
+func (d *Decoder) Texts(n *Node, what string, allowed []string) ([]string, []*Node) {
 	var vals []string
 	var nodes []*Node
 	for _, it := range d.List(n, what) {
-		if s, ok := d.Text(it, what); ok {
+		s, ok := d.Text(it, what)
+		if ok && allowed != nil {
+			s, ok = d.OneOf(it, what, allowed)
+		}
+		if ok {
 			vals = append(vals, s)
 			nodes = append(nodes, it)
 		}

@@ -46,8 +46,12 @@ func TestDecoderAccessors(t *testing.T) {
 		{"present", func(d *Decoder) any {
 			return root.Present("empty") == nil && root.Present("nope") == nil && root.Present("s") != nil
 		}, true, ""},
-		{"texts", func(d *Decoder) any { v, _ := d.Texts(root.Get("list"), "list"); return strings.Join(v, ",") }, "a,b",
+		{"texts", func(d *Decoder) any { v, _ := d.Texts(root.Get("list"), "list", nil); return strings.Join(v, ",") }, "a,b",
 			"f.yaml:9:14: list: must be a string, not a list\nf.yaml:9:19: list: must be a string, not null"},
+		{"texts, allowed", func(d *Decoder) any {
+			v, _ := d.Texts(root.Get("list"), "list", []string{"b"})
+			return strings.Join(v, ",")
+		}, "b", `f.yaml:9:8: list: invalid value "a" (want b)` + "\nf.yaml:9:14: list: must be a string, not a list\nf.yaml:9:19: list: must be a string, not null"},
 		{"list of a mapping", func(d *Decoder) any { return len(d.List(root.Get("map"), "map")) }, 0,
 			"f.yaml:10:6: map: must be a list, not a mapping"},
 		{"map", func(d *Decoder) any { return d.Map(root.Get("map"), "map", []string{"a"}) }, true,
