@@ -141,8 +141,8 @@ func TestBrokenFile(t *testing.T) {
 	want := []string{
 		`t.yaml:8:72: data.present: must be an integer (workflow meeting)`,
 		`t.yaml:11:20: recorded_at: state "held" of workflow "meeting" is not complete; only a record in a complete state has recorded_at`,
-		`t.yaml:14:78: rule "theme_day_monthly" has no shallow check "nope"`,
-		`t.yaml:15:7: rule "rectification_on_time" is per instance of rectification: subject (a record id) is required`,
+		`t.yaml:14:78: checks: rule "theme_day_monthly" has no shallow check "nope"`,
+		`t.yaml:15:7: expectation: missing "subject" (rule "rectification_on_time" is per instance of rectification: a record id)`,
 		`u.yaml:1:9: yaml: sequence end token ']' not found`,
 	}
 	var got []string
