@@ -250,6 +250,9 @@ func browserReview(t *testing.T, dsn string, shots bool) {
 	if n := countViolations(t, s, admin, "acknowledged"); n != open-1 {
 		t.Fatalf("%d acknowledged, want %d", n, open-1)
 	}
+	if shots {
+		screenshot(t, desk, "violations")
+	}
 
 	// the matrix: the branch's January 主题党日 is 逾期未办 until the secretary records it late
 	const cell = `#cell-b-theme_day_monthly-2025-01`

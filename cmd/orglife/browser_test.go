@@ -315,7 +315,8 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 
 // TestBrowserMatrix: on a desktop-sized window a supervisor opens 合规矩阵, sees the silent
 // branch's January as 逾期未办 (text, in a cell with its colour class) with a sticky first
-// column, and follows the cell to its 支部详情, where the cell's explanation is shown.
+// column, switches to the family of the monthly rules (a line per rule in each branch), and
+// follows a cell to its 支部详情, where the cell's explanation is shown.
 func TestBrowserMatrix(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) { browserMatrix(t, dsn, name == storage.SQLite) })
@@ -348,6 +349,32 @@ func browserMatrix(t *testing.T, dsn string, shots bool) {
 	}
 	if shots {
 		screenshot(t, ctx, "matrix")
+	}
+	// the family of the monthly rules: a line per rule in each branch, b1's January 主题党日 on time
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#mr`), "family:month"),
+		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.matrix.family`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr.line[data-org=b1]').length`))
+	if err != nil || lines != 3 {
+		t.Fatalf("b1's lines in the family view: %d %v", lines, err)
+	}
+	if st, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#cell-b1-theme_day_monthly-2025-01`))); st != "按期完成" {
+		t.Fatalf("b1's January 主题党日 in the family view: %q", st)
+	}
+	if st, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#cell-b2-committee_monthly-2025-01`))); st != "逾期未办" {
+		t.Fatalf("b2's January 支委会 in the family view: %q", st)
+	}
+	if shots {
+		screenshot(t, ctx, "matrix-family")
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(s.base+"/matrix?rule=theme_day_monthly&year=2025"), chromedp.WaitVisible(chromedp.CSS(`#org-b2`)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#org-b2 td.cell.overdue a`)),
