@@ -196,24 +196,28 @@ func newMatrixWorldRules(tb testing.TB) []*rules.Rule {
 }
 
 // BenchmarkMatrix serves 合规矩阵 of 1 000 branches × 12 months (20 of them silent) to a
-// supervisor: the session, the scope, the orgs and the ledger rows, and the HTML.
+// supervisor: the session, the scope, the orgs and the ledger rows, and the HTML; for one rule
+// and for the family of the monthly rules (three lines per branch).
 func BenchmarkMatrix(b *testing.B) {
 	n := 1000
 	if v := os.Getenv("ORGLIFE_BENCH_BRANCHES"); v != "" {
 		fmt.Sscan(v, &n)
 	}
 	for name, dsn := range storagetest.DSNs(b) {
-		b.Run(name, func(b *testing.B) {
-			w := newMatrixWorld(b, dsn, n)
-			page := w.get(b, matrixPath)
-			if got := strings.Count(page, `<tr id="org-`); got != n {
-				b.Fatalf("%d rows, want %d", got, n)
-			}
-			b.SetBytes(int64(len(page)))
-			b.ResetTimer()
-			for b.Loop() {
-				w.get(b, matrixPath)
-			}
-		})
+		w := newMatrixWorld(b, dsn, n)
+		for _, view := range []struct{ name, path string }{{"rule", matrixPath}, {"family", familyPath}} {
+			path := view.path
+			b.Run(name+"/"+view.name, func(b *testing.B) {
+				page := w.get(b, path)
+				if got := strings.Count(page, `<tr id="org-`); got != n {
+					b.Fatalf("%d rows, want %d", got, n)
+				}
+				b.SetBytes(int64(len(page)))
+				b.ResetTimer()
+				for b.Loop() {
+					w.get(b, path)
+				}
+			})
+		}
 	}
 }
