@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -45,8 +46,11 @@ type tokenRow struct {
 // accountsPage is the data of 组织与账号: the org tree, an org's members, the users and the
 // tokens, and the errors of the last form (Form names it, FieldErrors are next to its fields).
 type accountsPage struct {
-	Tab         string
+	Tab string
+	// Orgs is the whole org tree (the choices of the forms); OrgRows the page of it listed.
 	Orgs        []orgRow
+	OrgRows     []orgRow
+	Pager       *pager
 	Org         *orgRow
 	Members     []memberRow
 	Users       []userRow
@@ -178,6 +182,8 @@ func (s *server) orgsPageWith(c *gin.Context, status int, failure string) {
 		return
 	}
 	ap := &accountsPage{Tab: "orgs", Orgs: orgTree(orgs), Error: failure, Kinds: orgKinds()}
+	ap.Pager = newPager(c, "/admin/orgs", nil, 100)
+	ap.OrgRows = pageSlice(ap.Pager, ap.Orgs, func(r orgRow) string { return r.ID })
 	s.render(c, status, "accounts", s.pageWith(c, "组织与账号", func(p *page) { p.Data = ap }))
 }
 
@@ -204,29 +210,24 @@ func (s *server) orgPageWith(c *gin.Context, status int, failure string) {
 	row.TermStarted = deref(o.TermStartedOn)
 	row.TermYears = o.TermYears
 	ap := &accountsPage{Tab: "org", Org: &row, Error: failure}
-	cursor := ""
-	for {
-		ms, err := s.svc.ListMembers(ctx, actor, o.ID, engine.ListParams{Limit: 500, Cursor: cursor})
-		if err != nil {
-			s.failPage(c, err)
-			return
-		}
-		for _, m := range ms.Items {
-			roles := make([]string, len(m.Roles))
-			for i, r := range m.Roles {
-				roles[i] = memberRoleLabel(r)
-			}
-			mr := memberRow{ID: m.ID, Name: m.Name, Status: memberStatusLabel(m.Status), Roles: strings.Join(roles, "、"), Leader: m.Leader}
-			if m.JoinedOn != nil {
-				mr.JoinedOn = *m.JoinedOn
-			}
-			ap.Members = append(ap.Members, mr)
-		}
-		if ms.NextCursor == nil || len(ms.Items) == 0 {
-			break
-		}
-		cursor = *ms.NextCursor
+	ap.Pager = newPager(c, "/admin/orgs/"+url.PathEscape(o.ID), nil, 50)
+	ms, err := s.svc.ListMembers(ctx, actor, o.ID, ap.Pager.Params())
+	if err != nil {
+		s.failPage(c, err)
+		return
 	}
+	for _, m := range ms.Items {
+		roles := make([]string, len(m.Roles))
+		for i, r := range m.Roles {
+			roles[i] = memberRoleLabel(r)
+		}
+		mr := memberRow{ID: m.ID, Name: m.Name, Status: memberStatusLabel(m.Status), Roles: strings.Join(roles, "、"), Leader: m.Leader}
+		if m.JoinedOn != nil {
+			mr.JoinedOn = *m.JoinedOn
+		}
+		ap.Members = append(ap.Members, mr)
+	}
+	ap.Pager.Done(ms.NextCursor)
 	s.render(c, status, "accounts", s.pageWith(c, o.Name, func(p *page) { p.Data = ap }))
 }
 
@@ -264,22 +265,17 @@ func (s *server) showUsers(c *gin.Context, status int, ap *accountsPage) {
 		names[o.ID] = o.Name
 	}
 	ap.Orgs = orgTree(orgs)
-	cursor := ""
-	for {
-		us, err := s.svc.Users(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
-		if err != nil {
-			s.failPage(c, err)
-			return
-		}
-		for _, u := range us.Items {
-			ap.Users = append(ap.Users, userRow{Username: u.Username, Name: u.Name, Role: u.Role, RoleTitle: roleTitle(u.Role),
-				OrgID: u.OrgID, OrgName: names[u.OrgID], Disabled: u.Disabled})
-		}
-		if us.NextCursor == nil || len(us.Items) == 0 {
-			break
-		}
-		cursor = *us.NextCursor
+	ap.Pager = newPager(c, "/admin/users", nil, 50)
+	us, err := s.svc.Users(ctx, actor, ap.Pager.Params())
+	if err != nil {
+		s.failPage(c, err)
+		return
 	}
+	for _, u := range us.Items {
+		ap.Users = append(ap.Users, userRow{Username: u.Username, Name: u.Name, Role: u.Role, RoleTitle: roleTitle(u.Role),
+			OrgID: u.OrgID, OrgName: names[u.OrgID], Disabled: u.Disabled})
+	}
+	ap.Pager.Done(us.NextCursor)
 	s.render(c, status, "accounts", s.pageWith(c, "组织与账号", func(p *page) { p.Data = ap }))
 }
 
@@ -372,22 +368,17 @@ func (s *server) showTokens(c *gin.Context, status int, ap *accountsPage) {
 		return t.In(loc).Format("2006-01-02 15:04")
 	}
 	now := s.svc.Now()
-	cursor := ""
-	for {
-		ts, err := s.svc.ListTokens(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
-		if err != nil {
-			s.failPage(c, err)
-			return
-		}
-		for _, t := range ts.Items {
-			ap.Tokens = append(ap.Tokens, tokenRow{ID: t.ID, Name: t.Name, Role: roleTitle(t.Role), OrgID: t.OrgID, Created: at(&t.CreatedAt),
-				Expires: at(t.ExpiresAt), LastUsed: at(t.LastUsedAt), Revoked: at(t.RevokedAt), Active: t.RevokedAt == nil && !t.Expired(now)})
-		}
-		if ts.NextCursor == nil || len(ts.Items) == 0 {
-			break
-		}
-		cursor = *ts.NextCursor
+	ap.Pager = newPager(c, "/admin/tokens", nil, 50)
+	ts, err := s.svc.ListTokens(ctx, actor, ap.Pager.Params())
+	if err != nil {
+		s.failPage(c, err)
+		return
 	}
+	for _, t := range ts.Items {
+		ap.Tokens = append(ap.Tokens, tokenRow{ID: t.ID, Name: t.Name, Role: roleTitle(t.Role), OrgID: t.OrgID, Created: at(&t.CreatedAt),
+			Expires: at(t.ExpiresAt), LastUsed: at(t.LastUsedAt), Revoked: at(t.RevokedAt), Active: t.RevokedAt == nil && !t.Expired(now)})
+	}
+	ap.Pager.Done(ts.NextCursor)
 	s.render(c, status, "accounts", s.pageWith(c, "组织与账号", func(p *page) { p.Data = ap }))
 }
 

@@ -52,10 +52,10 @@ func decisionLabel(d string) string {
 	return d
 }
 
-// filterOf is the filter of 问题清单 in q (cursor left out).
+// filterOf is the filter of 问题清单 in q (the pager's cursor, trail and size left out).
 func filterOf(q url.Values) url.Values {
 	f := url.Values{}
-	for _, k := range []string{"status", "kind", "period", "rule", "severity", "org_id"} {
+	for _, k := range []string{"status", "kind", "period", "rule", "severity", "org_id", "expiring"} {
 		if v := q.Get(k); v != "" {
 			f.Set(k, v)
 		}

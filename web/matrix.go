@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,20 +17,29 @@ import (
 )
 
 // matrixPage is the data of 合规矩阵: the branches of the scope (grouped by their parent) × the
-// periods of a year for one rule.
+// periods of a year for one rule, or for a family of rules (every rule of one frequency: one
+// line per rule in each branch's rows).
 type matrixPage struct {
-	Rules   []option
-	Rule    string
+	Rules    []option
+	Families []option
+	// Rule is the ?rule= of the view: a rule's id or family:KIND.
+	Rule string
+	// Family is the family's period kind ("" for one rule); Lines its rules.
+	Family  string
+	Lines   []matrixRuleRate
 	Every   string
 	Year    int
 	Years   []int
 	OrgID   string
 	Periods []matrixPeriod
 	Groups  []matrixGroup
-	// Branches is the number of rows.
+	// Branches is the number of branches listed.
 	Branches int
-	// GroupSpan is the columns a group's heading spans (the branch column and the periods).
+	// GroupSpan is the columns a group's heading spans (the branch column, the rule column of a
+	// family and the periods).
 	GroupSpan int
+	// FamilyHref is the family of the rule shown (the view of every rule of its frequency).
+	FamilyHref, FamilyLabel string
 }
 
 // matrixPeriod is a column: its label, its heading and the 完成率 of the branches.
@@ -38,15 +48,28 @@ type matrixPeriod struct {
 	done, due                 int
 }
 
+// matrixRuleRate is a rule of a family with its 完成率 per period (a row of the footer).
+type matrixRuleRate struct {
+	ID, Title, Href string
+	Rates           []matrixPeriod
+}
+
 // matrixGroup is the branches under one parent org (党总支 or 党委).
 type matrixGroup struct {
 	Name string
 	Rows []matrixRow
 }
 
-// matrixRow is a branch with one cell per period and its roll-up.
+// matrixRow is a branch with one line of cells per rule shown and its roll-up over them.
 type matrixRow struct {
 	OrgID, Name, Href string
+	Lines             []matrixLine
+	Done, Due         int
+}
+
+// matrixLine is one rule of a branch: a cell per period and the roll-up of the line.
+type matrixLine struct {
+	Rule, Title, Href string
 	Cells             []matrixCell
 	Done, Due         int
 }
@@ -147,6 +170,14 @@ func (s *server) yearParam(c *gin.Context) (int, bool) {
 	return y, true
 }
 
+// familyPrefix marks a ?rule= naming a family of rules: family:month is every monthly rule.
+const familyPrefix = "family:"
+
+// familyLabel is the Chinese name of the family of a period kind.
+func familyLabel(kind string, n int) string {
+	return fmt.Sprintf("%s开展的全部规则（%d 条）", everyLabel(kind), n)
+}
+
 func (s *server) matrix(c *gin.Context) {
 	u := userOf(c)
 	year, ok := s.yearParam(c)
@@ -154,38 +185,71 @@ func (s *server) matrix(c *gin.Context) {
 		s.failPage(c, orglife.Errorf(orglife.EINVALID, "年份应为2000至2100之间的整数"))
 		return
 	}
+	want := c.Query("rule")
 	mp := &matrixPage{Year: year, OrgID: c.Query("org_id")}
 	for y := s.thisYear() + 1; y >= s.thisYear()-3; y-- {
 		mp.Years = append(mp.Years, y)
 	}
-	var chosen *rules.Rule
+	// the rules of the view: the one asked for (the first when none), or its family
+	families := map[string][]*rules.Rule{}
+	var kinds []string
+	var chosen []*rules.Rule
 	for _, r := range s.svc.MatrixRules() {
 		if r.Scope == rules.ScopeInstance {
 			continue
 		}
 		mp.Rules = append(mp.Rules, option{Value: r.ID, Label: cmp.Or(r.Title, r.ID) + "（" + everyLabel(r.Every) + "）"})
-		if r.ID == c.Query("rule") || (chosen == nil && c.Query("rule") == "") {
-			chosen = r
+		if families[r.Every] == nil {
+			kinds = append(kinds, r.Every)
+		}
+		families[r.Every] = append(families[r.Every], r)
+		if r.ID == want || (chosen == nil && want == "") {
+			chosen = []*rules.Rule{r}
 		}
 	}
+	for _, k := range kinds {
+		mp.Families = append(mp.Families, option{Value: familyPrefix + k, Label: familyLabel(k, len(families[k]))})
+	}
+	if kind, ok := strings.CutPrefix(want, familyPrefix); ok && len(families[kind]) > 0 {
+		chosen, mp.Family = families[kind], kind
+	}
 	if chosen == nil {
-		if c.Query("rule") != "" {
-			s.failPage(c, orglife.Errorf(orglife.EINVALID, "没有按期执行的规则 %s", c.Query("rule")))
+		if want != "" {
+			s.failPage(c, orglife.Errorf(orglife.EINVALID, "没有按期执行的规则 %s", want))
 			return
 		}
 		s.render(c, http.StatusOK, "matrix", s.pageWith(c, "合规矩阵", func(p *page) { p.Data = mp }))
 		return
 	}
-	mp.Rule, mp.Every = chosen.ID, everyLabel(chosen.Every)
-	m, err := s.svc.Matrix(c.Request.Context(), actorOf(c), engine.MatrixParams{
-		OrgID: cmp.Or(mp.OrgID, u.OrgID), Rules: []string{chosen.ID}, Year: year})
+	every := chosen[0].Every
+	mp.Rule, mp.Every = cmp.Or(want, chosen[0].ID), everyLabel(every)
+	ids := make([]string, len(chosen))
+	for i, r := range chosen {
+		ids[i] = r.ID
+	}
+	m, err := s.svc.Matrix(c.Request.Context(), actorOf(c), engine.MatrixParams{OrgID: cmp.Or(mp.OrgID, u.OrgID), Rules: ids, Year: year})
 	if err != nil {
 		s.failPage(c, err)
 		return
 	}
-	keys := m.Periods[chosen.Every]
+	view := func(rule string) string {
+		v := url.Values{"rule": {rule}, "year": {strconv.Itoa(year)}}
+		if mp.OrgID != "" {
+			v.Set("org_id", mp.OrgID)
+		}
+		return "/matrix?" + v.Encode()
+	}
+	if mp.Family == "" {
+		mp.FamilyHref, mp.FamilyLabel = view(familyPrefix+every), familyLabel(every, len(families[every]))
+	}
+	keys := m.Periods[every]
 	for _, k := range keys {
 		mp.Periods = append(mp.Periods, matrixPeriod{Key: k, Label: periodLabel(k), Heading: periodHeading(k)})
+	}
+	for _, r := range chosen {
+		line := matrixRuleRate{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Href: view(r.ID)}
+		line.Rates = slices.Clone(mp.Periods)
+		mp.Lines = append(mp.Lines, line)
 	}
 	statuses := cellStatuses(m.Rows)
 	names := map[string]string{}
@@ -209,28 +273,45 @@ func (s *server) matrix(c *gin.Context) {
 		}
 		row := matrixRow{OrgID: o.ID, Name: o.Name,
 			Href: "/branches/" + url.PathEscape(o.ID) + "?" + url.Values{"year": {strconv.Itoa(year)}}.Encode()}
-		for i, k := range keys {
-			st, ok := statuses[cellKey{o.ID, chosen.ID, k}]
-			href := "/branches/" + url.PathEscape(o.ID) + "?" +
-				url.Values{"rule": {chosen.ID}, "period": {k}, "year": {strconv.Itoa(year)}}.Encode() + "#detail"
-			cell := newCell(st, ok, href)
-			cell.Title = o.Name + " " + periodLabel(k) + "：" + cell.Label
-			row.Cells = append(row.Cells, cell)
-			if ok && decided(st) {
-				row.Due++
-				mp.Periods[i].due++
-				if st == orglife.StatusCompliant {
-					row.Done++
-					mp.Periods[i].done++
+		for li, r := range chosen {
+			line := matrixLine{Rule: r.ID, Title: mp.Lines[li].Title, Href: mp.Lines[li].Href}
+			for i, k := range keys {
+				st, ok := statuses[cellKey{o.ID, r.ID, k}]
+				href := "/branches/" + url.PathEscape(o.ID) + "?" +
+					url.Values{"rule": {r.ID}, "period": {k}, "year": {strconv.Itoa(year)}}.Encode() + "#detail"
+				cell := newCell(st, ok, href)
+				cell.Title = o.Name + " " + line.Title + " " + periodLabel(k) + "：" + cell.Label
+				cell.ID = "cell-" + o.ID + "-" + r.ID + "-" + k
+				line.Cells = append(line.Cells, cell)
+				if ok && decided(st) {
+					line.Due++
+					mp.Periods[i].due++
+					mp.Lines[li].Rates[i].due++
+					if st == orglife.StatusCompliant {
+						line.Done++
+						mp.Periods[i].done++
+						mp.Lines[li].Rates[i].done++
+					}
 				}
 			}
+			row.Done += line.Done
+			row.Due += line.Due
+			row.Lines = append(row.Lines, line)
 		}
 		mp.Groups[gi].Rows = append(mp.Groups[gi].Rows, row)
 		mp.Branches++
 	}
 	mp.GroupSpan = len(mp.Periods) + 1
+	if mp.Family != "" {
+		mp.GroupSpan++
+	}
 	for i := range mp.Periods {
 		mp.Periods[i].Rate = rate(mp.Periods[i].done, mp.Periods[i].due)
+	}
+	for li := range mp.Lines {
+		for i := range mp.Lines[li].Rates {
+			mp.Lines[li].Rates[i].Rate = rate(mp.Lines[li].Rates[i].done, mp.Lines[li].Rates[i].due)
+		}
 	}
 	s.render(c, http.StatusOK, "matrix", s.pageWith(c, "合规矩阵", func(p *page) { p.Data = mp }))
 }

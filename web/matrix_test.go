@@ -21,8 +21,9 @@ import (
 )
 
 // matrixWorld is a web handler on a database with a committee, general branches of 20 branches
-// each, n branches with a theme_day_monthly ledger row for each month of 2025, and a logged-in
-// supervisor of the committee.
+// each, n branches with a theme_day_monthly and a committee_monthly (按期完成 up to November)
+// ledger row for each month of 2025 (every 50th branch silent), and a logged-in supervisor of the
+// committee.
 type matrixWorld struct {
 	db      *storage.DB
 	handler http.Handler
@@ -72,6 +73,13 @@ func newMatrixWorld(tb testing.TB, dsn string, n int) *matrixWorld {
 			ledger = append(ledger, &orglife.LedgerRow{Rule: "theme_day_monthly", RuleVersion: rs.Version, Scope: "org", OrgID: id,
 				SubjectID: id, Period: p(per.Label), PeriodStart: &start, PeriodEnd: &end, Due: &due, Status: st, Severity: "major",
 				Explanation: orglife.Explanation{Text: "说明"}, Evidence: []string{}, EvaluatedAt: now})
+			committee := orglife.StatusCompliant
+			if m == 12 {
+				committee = orglife.StatusPending
+			}
+			ledger = append(ledger, &orglife.LedgerRow{Rule: "committee_monthly", RuleVersion: rs.Version, Scope: "org", OrgID: id,
+				SubjectID: id, Period: p(per.Label), PeriodStart: &start, PeriodEnd: &end, Due: &due, Status: committee, Severity: "major",
+				Explanation: orglife.Explanation{Text: "说明"}, Evidence: []string{}, EvaluatedAt: now})
 		}
 	}
 	if err := db.BulkLoad(ctx, bulk); err != nil {
@@ -106,25 +114,58 @@ func (w *matrixWorld) get(tb testing.TB, path string) string {
 
 const matrixPath = "/matrix?rule=theme_day_monthly&year=2025"
 
+const familyPath = "/matrix?rule=family:month&year=2025"
+
 // TestMatrixStatements: 合规矩阵 costs the same number of SQL statements for 10 branches as for
-// 120 (no statement per branch or cell), and lists every branch, the silent ones included.
+// 120 (no statement per branch or cell), for one rule and for the family of the monthly rules,
+// and lists every branch, the silent ones included. The family view has a line per monthly rule
+// in each branch, with the roll-up of each line and of the branch, and a 完成率 per rule and in
+// all per month.
 func TestMatrixStatements(t *testing.T) {
 	counts := map[string][]int{}
+	monthly := 0
+	for _, r := range newMatrixWorldRules(t) {
+		if r.Every == rules.PeriodMonth && r.Scope != rules.ScopeInstance {
+			monthly++
+		}
+	}
 	for _, n := range []int{10, 120} {
 		for name, dsn := range storagetest.DSNs(t) {
 			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
 				w := newMatrixWorld(t, dsn, n)
 				stmts := storagetest.CountStatements(t, w.db)
-				var page string
-				sent := stmts.During(func() { page = w.get(t, matrixPath) })
-				counts[name] = append(counts[name], len(sent))
-				if got := strings.Count(page, `<tr id="org-`); got != n {
-					t.Fatalf("%d branches: %d rows", n, got)
+				for _, path := range []string{matrixPath, familyPath} {
+					var page string
+					sent := stmts.During(func() { page = w.get(t, path) })
+					counts[name+" "+path] = append(counts[name+" "+path], len(sent))
+					if got := strings.Count(page, `<tr id="org-`); got != n {
+						t.Fatalf("%s: %d branches: %d rows", path, n, got)
+					}
+					if n > 50 && (!strings.Contains(page, "第b0049党支部") || !strings.Contains(page, "无数据")) {
+						t.Fatalf("%s: the silent branch is missing", path)
+					}
+					t.Logf("%s: %d branches: %d statements:\n%s", path, n, len(sent), strings.Join(sent, "\n"))
 				}
-				if n > 50 && (!strings.Contains(page, "第b0049党支部") || !strings.Contains(page, "无数据")) {
-					t.Fatalf("the silent branch is missing")
+				fam := w.get(t, familyPath)
+				if got := strings.Count(fam, `<tr id="org-b0000" class="line first"`) + strings.Count(fam, `<tr class="line" data-org="b0000"`); got != monthly {
+					t.Fatalf("b0000 has %d lines in the family view, want %d (the monthly rules)", got, monthly)
 				}
-				t.Logf("%d branches: %d statements:\n%s", n, len(sent), strings.Join(sent, "\n"))
+				// b0000: 主题党日 4 of 11 按期, 支委会 11 of 11
+				for _, want := range []string{"合计 按时开展 15 / 应开展 22", `id="cell-b0000-committee_monthly-2025-01"`,
+					"按时开展 4 / 应开展 11", "按时开展 11 / 应开展 11", `href="/matrix?rule=committee_monthly&amp;year=2025"`} {
+					if !strings.Contains(fam, want) {
+						t.Fatalf("the family view lacks %q", want)
+					}
+				}
+				foot := fam[strings.Index(fam, "<tfoot>"):]
+				if got := strings.Count(foot, `class="rule-rate"`); got != monthly {
+					t.Fatalf("%d 完成率 rows per rule, want %d", got, monthly)
+				}
+				// January: 支委会 100 %; 主题党日 and 支委会 together over the branches with rows
+				committee := foot[strings.Index(foot, "每月召开一次支委会"):]
+				if !strings.HasPrefix(committee[strings.Index(committee, `<td class="rate">`):], `<td class="rate">100%</td>`) {
+					t.Fatalf("支委会's January 完成率: %.200s", committee)
+				}
 			})
 		}
 	}
@@ -135,25 +176,48 @@ func TestMatrixStatements(t *testing.T) {
 	}
 }
 
+// newMatrixWorldRules are the rules of the default pack.
+func newMatrixWorldRules(tb testing.TB) []*rules.Rule {
+	set, ps := workflows.Load(partybranch.FS, "workflows", "x")
+	if len(ps) > 0 {
+		tb.Fatal(ps)
+	}
+	rs, ps := rules.LoadRules(partybranch.FS, "rules", "", set.Collections())
+	if len(ps) > 0 {
+		tb.Fatal(ps)
+	}
+	var out []*rules.Rule
+	for _, r := range rs.Rules {
+		if r.Timing() == rules.TimingPeriodic {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // BenchmarkMatrix serves 合规矩阵 of 1 000 branches × 12 months (20 of them silent) to a
-// supervisor: the session, the scope, the orgs and the ledger rows, and the HTML.
+// supervisor: the session, the scope, the orgs and the ledger rows, and the HTML; for one rule
+// and for the family of the monthly rules (three lines per branch).
 func BenchmarkMatrix(b *testing.B) {
 	n := 1000
 	if v := os.Getenv("ORGLIFE_BENCH_BRANCHES"); v != "" {
 		fmt.Sscan(v, &n)
 	}
 	for name, dsn := range storagetest.DSNs(b) {
-		b.Run(name, func(b *testing.B) {
-			w := newMatrixWorld(b, dsn, n)
-			page := w.get(b, matrixPath)
-			if got := strings.Count(page, `<tr id="org-`); got != n {
-				b.Fatalf("%d rows, want %d", got, n)
-			}
-			b.SetBytes(int64(len(page)))
-			b.ResetTimer()
-			for b.Loop() {
-				w.get(b, matrixPath)
-			}
-		})
+		w := newMatrixWorld(b, dsn, n)
+		for _, view := range []struct{ name, path string }{{"rule", matrixPath}, {"family", familyPath}} {
+			path := view.path
+			b.Run(name+"/"+view.name, func(b *testing.B) {
+				page := w.get(b, path)
+				if got := strings.Count(page, `<tr id="org-`); got != n {
+					b.Fatalf("%d rows, want %d", got, n)
+				}
+				b.SetBytes(int64(len(page)))
+				b.ResetTimer()
+				for b.Loop() {
+					w.get(b, path)
+				}
+			})
+		}
 	}
 }

@@ -39,10 +39,10 @@ type historyRow struct {
 
 // recordsPage is the data of the record pages.
 type recordsPage struct {
-	Workflows  []workflowChoice
-	Workflow   string
-	Rows       []recordRow
-	NextCursor string
+	Workflows []workflowChoice
+	Workflow  string
+	Rows      []recordRow
+	Pager     *pager
 	// the detail page
 	Record     *orglife.Instance
 	Def        *workflows.Definition
@@ -72,13 +72,14 @@ func (s *server) recordRoutes(g gin.IRoutes) {
 func (s *server) records(c *gin.Context) {
 	u := userOf(c)
 	wf := c.Query("workflow")
+	pg := newPager(c, "/records", url.Values{"workflow": {wf}}, 20)
 	page, err := s.svc.ListInstances(c.Request.Context(), actorOf(c), engine.ListInstancesParams{Workflow: wf, OrgID: u.OrgID,
-		ListParams: engine.ListParams{Limit: 30, Cursor: c.Query("cursor")}})
+		ListParams: pg.Params()})
 	if err != nil {
 		s.failPage(c, err)
 		return
 	}
-	rp := &recordsPage{Workflows: s.startable(u.Role), Workflow: wf}
+	rp := &recordsPage{Workflows: s.startable(u.Role), Workflow: wf, Pager: pg}
 	defs := s.svc.WorkflowSet()
 	for _, in := range page.Items {
 		def, ok := defs.Get(in.Workflow)
@@ -91,9 +92,7 @@ func (s *server) records(c *gin.Context) {
 		}
 		rp.Rows = append(rp.Rows, r)
 	}
-	if page.NextCursor != nil {
-		rp.NextCursor = "/records?" + url.Values{"workflow": {wf}, "cursor": {*page.NextCursor}}.Encode()
-	}
+	pg.Done(page.NextCursor)
 	s.render(c, http.StatusOK, "records", s.pageOf(c, "记录", rp))
 }
 

@@ -15,9 +15,9 @@ import (
 )
 
 // Bounds of 审核: each queue is counted up to reviewCountCap records (shown as "100+" past it),
-// and its records are listed reviewPageSize at a time with a cursor. The page reads one list per
-// queue (the queues come from the workflow files, not from the records), one list of orgs, and
-// at most one more page of the chosen queue: no query per record.
+// and its records are listed reviewPageSize at a time (the pager's default size). The page reads
+// one list per queue (the queues come from the workflow files, not from the records), one list
+// of orgs, and one page of the chosen queue: no query per record.
 const (
 	reviewCountCap = 100
 	reviewPageSize = 20
@@ -44,11 +44,11 @@ type reviewRecord struct {
 
 // reviewPage is the data of 审核.
 type reviewPage struct {
-	Queues     []reviewQueue
-	Current    *reviewQueue
-	Records    []reviewRecord
-	NextCursor string
-	Back       string
+	Queues  []reviewQueue
+	Current *reviewQueue
+	Records []reviewRecord
+	Pager   *pager
+	Back    string
 }
 
 // reviewRoutes registers 审核.
@@ -91,7 +91,7 @@ func (s *server) review(c *gin.Context) {
 	}
 	rp := &reviewPage{Back: c.Request.URL.RequestURI()}
 	want := c.Query("queue")
-	queues, firstItems, err := s.loadReviewQueues(ctx, actor, u.OrgID)
+	queues, err := s.loadReviewQueues(ctx, actor, u.OrgID)
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -112,23 +112,17 @@ func (s *server) review(c *gin.Context) {
 	rp.Queues[i].Current = true
 	q := &rp.Queues[i]
 	rp.Current = q
-	items := firstItems[q.Key]
-	cursor := c.Query("cursor")
-	if cursor != "" {
-		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: u.OrgID,
-			ListParams: engine.ListParams{Limit: reviewPageSize, Cursor: cursor}})
-		if err != nil {
-			s.failPage(c, err)
-			return
-		}
-		items = s.waiting(actor, page.Items)
-		if page.NextCursor != nil {
-			rp.NextCursor = "/review?" + url.Values{"queue": {q.Key}, "cursor": {*page.NextCursor}}.Encode()
-		}
-	} else if len(items) > reviewPageSize {
-		items = items[:reviewPageSize]
-		rp.NextCursor = "/review?" + url.Values{"queue": {q.Key}, "cursor": {items[len(items)-1].ID}}.Encode()
+	pg := newPager(c, "/review", url.Values{"queue": {q.Key}}, reviewPageSize)
+	pg.SetCount(q.N, q.More)
+	list, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: u.OrgID,
+		ListParams: pg.Params()})
+	if err != nil {
+		s.failPage(c, err)
+		return
 	}
+	items := s.waiting(actor, list.Items)
+	pg.Done(list.NextCursor)
+	rp.Pager = pg
 	for _, in := range items {
 		rp.Records = append(rp.Records, s.reviewRecordOf(actor, q.def, in, names))
 	}
@@ -136,23 +130,21 @@ func (s *server) review(c *gin.Context) {
 }
 
 // loadReviewQueues counts the records waiting in each queue below orgID (one list per queue, up
-// to reviewCountCap) and returns the first records of each.
-func (s *server) loadReviewQueues(ctx context.Context, actor orglife.Actor, orgID string) ([]reviewQueue, map[string][]*orglife.Instance, error) {
+// to reviewCountCap).
+func (s *server) loadReviewQueues(ctx context.Context, actor orglife.Actor, orgID string) ([]reviewQueue, error) {
 	var out []reviewQueue
-	first := map[string][]*orglife.Instance{}
 	for _, q := range reviewQueues(s.svc.WorkflowSet()) {
 		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: orgID,
 			ListParams: engine.ListParams{Limit: reviewCountCap}})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		items := s.waiting(actor, page.Items)
 		q.N, q.More = len(items), page.NextCursor != nil
 		q.Href = "/review?" + url.Values{"queue": {q.Key}}.Encode()
-		first[q.Key] = items
 		out = append(out, q)
 	}
-	return out, first, nil
+	return out, nil
 }
 
 // waiting keeps the records on which the actor has a reviewer's event (a supervisor's own org's

@@ -41,9 +41,11 @@ type rulesPage struct {
 	Version  string
 	Rules    []ruleRow
 	Versions []versionRow
-	Admin    bool
-	Notice   string
-	Error    string
+	// VersionsPager pages Versions.
+	VersionsPager *pager
+	Admin         bool
+	Notice        string
+	Error         string
 }
 
 // ruleProblem is one problem of a rule file, with the line it points at.
@@ -110,7 +112,9 @@ type rulesEditPage struct {
 	Preview  *previewView
 	Removal  []string // the rules a PUT would remove: ask for confirmation
 	Versions []versionRow
-	Valid    bool
+	// VersionsPager pages Versions.
+	VersionsPager *pager
+	Valid         bool
 }
 
 // frequencyLabel is the Chinese of a rule's period kind (or its timing when it has none).
@@ -227,7 +231,8 @@ func (s *server) showRules(c *gin.Context, status int, notice, failure string) {
 			s.failPage(c, err)
 			return
 		}
-		rp.Versions = vs
+		rp.VersionsPager = newPager(c, "/rules", nil, 20)
+		rp.Versions = pageSlice(rp.VersionsPager, vs, func(v versionRow) string { return v.Version })
 	}
 	s.render(c, status, "rules", s.pageWith(c, "规则", func(p *page) { p.Data = rp }))
 }
@@ -260,7 +265,8 @@ func (s *server) showRulesEdit(c *gin.Context, status int, ep *rulesEditPage) {
 			s.failPage(c, err)
 			return
 		}
-		ep.Versions = vs
+		ep.VersionsPager = newPager(c, "/rules/edit", nil, 20)
+		ep.Versions = pageSlice(ep.VersionsPager, vs, func(v versionRow) string { return v.Version })
 	}
 	for i := range ep.Files {
 		f := &ep.Files[i]

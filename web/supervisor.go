@@ -76,7 +76,7 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 	}
 	h.Counts = append(h.Counts, countLink{Label: "豁免将到期（14天内）", N: len(expiring.Items), More: expiring.NextCursor != nil,
 		Href: "/violations?expiring=14", Class: "expiring"})
-	queues, _, err := s.loadReviewQueues(ctx, actor, orgID)
+	queues, err := s.loadReviewQueues(ctx, actor, orgID)
 	if err != nil {
 		return nil, err
 	}

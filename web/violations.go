@@ -20,12 +20,12 @@ type violationRow struct {
 
 // violationsPage is the data of 问题清单.
 type violationsPage struct {
-	Filter     url.Values
-	Rows       []violationRow
-	NextCursor string
-	Statuses   []option
-	Kinds      []option
-	Error      string
+	Filter   url.Values
+	Rows     []violationRow
+	Pager    *pager
+	Statuses []option
+	Kinds    []option
+	Error    string
 	// Bulk is the scope of the bulk form (nil when the user may not decide); Result the report
 	// of the bulk action just done.
 	Bulk   *bulkScope
@@ -99,7 +99,9 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	for _, k := range []string{orglife.KindOverdue, orglife.KindLate, orglife.KindShallow} {
 		vp.Kinds = append(vp.Kinds, option{Value: k, Label: kindLabel(k)})
 	}
-	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}))
+	pg := newPager(c, "/violations", filterOf(q), 20)
+	vp.Pager = pg
+	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, pg.Params()))
 	if err != nil {
 		if orglife.ErrorCode(err) == orglife.EINVALID {
 			vp.Error = filterError(err)
@@ -141,15 +143,9 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 			return
 		}
 		vp.Bulk = &bulkScope{Page: len(vp.Rows), All: len(all), AllMore: more, Filter: filterOf(q).Encode()}
+		pg.SetCount(len(all), more)
 	}
-	if list.NextCursor != nil {
-		next := url.Values{}
-		for k, v := range q {
-			next[k] = v
-		}
-		next.Set("cursor", *list.NextCursor)
-		vp.NextCursor = "/violations?" + next.Encode()
-	}
+	pg.Done(list.NextCursor)
 	s.render(c, status, "violations", s.pageWith(c, "问题清单", func(p *page) { p.Violations = vp }))
 }
 

@@ -79,8 +79,8 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	return r
 }
 
-// parsePages parses each page template (every templates/NAME.html but the shared layout.html and
-// form.html) together with the shared ones; a page is rendered by its NAME.
+// parsePages parses each page template (every templates/NAME.html but the shared layout.html,
+// form.html and pager.html) together with the shared ones; a page is rendered by its NAME.
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	files, err := fs.Glob(templateFS, "templates/*.html")
@@ -89,11 +89,11 @@ func parsePages() map[string]*template.Template {
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "form" {
+		if name == "layout" || name == "form" || name == "pager" {
 			continue
 		}
 		out[name] = template.Must(template.New(name).Funcs(templateFuncs()).
-			ParseFS(templateFS, "templates/layout.html", "templates/form.html", f))
+			ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/pager.html", f))
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -74,7 +75,9 @@ func text(t *testing.T, ctx context.Context, selector string) string {
 // without a comment, returns it with one; the secretary sees it on her 工作台 under 退回待修改
 // with the comment. After an evaluation opens findings, the supervisor waives one checked
 // finding in 问题清单 and acknowledges all the other results of the filter at once, each result
-// reported. The 工作手册 shows the branch's plan and meeting sheet, hides the menu in print and
+// reported. In 合规矩阵 the branch's January 主题党日 is 逾期未办; the secretary records it through
+// the forms and, once the outbox worker has evaluated it, the supervisor sees the cell turn
+// 逾期补办 (the other branch's stays). The 工作手册 shows the branch's plan and meeting sheet, hides the menu in print and
 // prints to a PDF; another branch's secretary cannot open it.
 func TestBrowserReview(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
@@ -235,6 +238,9 @@ func browserReview(t *testing.T, dsn string, shots bool) {
 	if all := text(t, desk, `#bulk-all`); all != strconv.Itoa(open-1) {
 		t.Fatalf("after the waiver 全部筛选结果 %s 条, want %d", all, open-1)
 	}
+	if shots {
+		screenshot(t, desk, "violations")
+	}
 	err = chromedp.Do(desk,
 		chromedp.Click(chromedp.CSS(`input[name=scope][value=all]`)),
 		chromedp.SetValue(chromedp.CSS(`#bulk-decision`), "acknowledge"),
@@ -246,6 +252,52 @@ func browserReview(t *testing.T, dsn string, shots bool) {
 	waitFor(t, desk, `document.querySelector('#bulk-ok')?.textContent === '`+strconv.Itoa(open-1)+`'`)
 	if n := countViolations(t, s, admin, "acknowledged"); n != open-1 {
 		t.Fatalf("%d acknowledged, want %d", n, open-1)
+	}
+
+	// the matrix: the branch's January 主题党日 is 逾期未办 until the secretary records it late
+	const cell = `#cell-b-theme_day_monthly-2025-01`
+	matrixURL := s.base + "/matrix?rule=theme_day_monthly&year=2025"
+	err = chromedp.Do(desk, chromedp.Navigate(matrixURL), chromedp.WaitVisible(chromedp.CSS(`table.matrix`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustHave(t, desk, cell, "b's January in 合规矩阵")
+	if st := text(t, desk, cell); st != "逾期未办" {
+		t.Fatalf("b's January before the record: %q", st)
+	}
+	err = chromedp.Do(phone,
+		chromedp.Navigate(s.base+"/records/new?workflow=meeting"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-topic`)),
+		chromedp.SetValue(chromedp.CSS(`#f-type`), "theme_day"),
+		chromedp.SetValue(chromedp.CSS(`#f-held_on`), "2025-01-24"),
+		chromedp.SendKeys(chromedp.CSS(`#f-topic`), "重温入党誓词"),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dl.data`)),
+		chromedp.Click(chromedp.CSS(`details.event:has(form[action$="/events/record"]) summary`)),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=expected]`), "10"),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=present]`), "10"),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/events/record"] [name=minutes]`), "全体党员面向党旗重温入党誓词，逐一谈入党初心，支部书记作总结讲话。"),
+		chromedp.Click(chromedp.CSS(`form[action$="/events/record"] button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, phone, `document.querySelector('#state')?.textContent === '已记录'`)
+	s.settle(t) // the outbox worker evaluates the branch after the record
+	after := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err := chromedp.Do(desk, chromedp.Navigate(matrixURL), chromedp.WaitVisible(chromedp.CSS(cell))); err != nil {
+			t.Fatal(err)
+		}
+		if after = text(t, desk, cell); after != "逾期未办" {
+			break
+		}
+	}
+	if after != "逾期补办" {
+		t.Fatalf("b's January after the late record: %q, want 逾期补办", after)
+	}
+	if other := text(t, desk, `#cell-b2-theme_day_monthly-2025-01`); other != "逾期未办" {
+		t.Fatalf("b2's January changed too: %q", other)
 	}
 
 	// the 工作手册: the secretary's own branch, not another's

@@ -134,6 +134,24 @@ func browserRulesChange(t *testing.T, dsn string, shots bool) {
 	if shots {
 		viewportShot(t, ctx, "rules")
 	}
+	// 组织与账号: the org tree and the accounts, each a list of the one page model
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/admin/orgs"]`)), chromedp.WaitVisible(chromedp.CSS(`#orgs`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tree := text(t, ctx, `#orgs`); !strings.Contains(tree, "研究生党委") || !strings.Contains(tree, "博士生第一党支部") {
+		t.Fatalf("the org tree: %q", tree)
+	}
+	if info := text(t, ctx, `nav.pager`); !strings.Contains(info, "共 2 条") {
+		t.Fatalf("the org tree's pager: %q", info)
+	}
+	if shots {
+		screenshot(t, ctx, "accounts")
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.tabs a[href="/admin/users"]`)), chromedp.WaitVisible(chromedp.CSS(`#user-guanli`)))
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // viewportShot saves what the window shows (not the whole page) as NAME.png in

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,8 +150,11 @@ func browserLogin(t *testing.T, dsn string, shots bool) {
 // TestBrowserRecordMeeting: a secretary records this month's 主题党日 through the generated form
 // on a phone: a too short topic is refused with the message next to the field (and the typed
 // values kept), the corrected form saves the record, and the 填写记录 form of the record page
-// records it with attendance and minutes. A secretary of another branch who opens the record's
-// URL sees 无权访问 and nothing of it.
+// records it with attendance and minutes. Every page of her day (工作台, 记录, the forms, 问题清单,
+// 支部详情, 工作手册) fits the 375 px screen. A secretary of another branch who opens the
+// record's URL, or the first branch's 支部详情, 工作手册, matrix or findings, sees 无权访问 or
+// nothing of it; her start form aimed at the first branch and an event posted on its record
+// (with her own CSRF token) are refused and change nothing.
 func TestBrowserRecordMeeting(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) { browserRecordMeeting(t, dsn, name == storage.SQLite) })
@@ -234,15 +238,63 @@ func browserRecordMeeting(t *testing.T, dsn string, shots bool) {
 	if shots {
 		screenshot(t, ctx, "record")
 	}
-	// another branch's secretary tampers with the URL
+	// every page of the secretary's day fits the phone's 375 px
+	for _, path := range []string{"/", "/records", "/records/new?workflow=meeting", strings.TrimPrefix(recordURL, s.base),
+		"/violations", "/branches/b?year=2025", "/handbook/b?year=2025"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(s.base+path), chromedp.WaitVisible(chromedp.CSS(`h1`))); err != nil {
+			t.Fatal(err)
+		}
+		width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil || width > 375 {
+			t.Errorf("%s is %d px wide on a 375 px screen (%v)", path, width, err)
+		}
+	}
+	// another branch's secretary tampers with the URLs: nothing of branch b on any page
 	login("other")
-	err = chromedp.Do(ctx, chromedp.Navigate(recordURL), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	for _, path := range []string{strings.TrimPrefix(recordURL, s.base), "/branches/b?year=2025", "/handbook/b?year=2025",
+		"/matrix?org_id=b&year=2025", "/violations?org_id=b", "/records?org_id=b"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(s.base+path), chromedp.WaitVisible(chromedp.CSS(`h1`))); err != nil {
+			t.Fatal(err)
+		}
+		body, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if err != nil || strings.Contains(body, "党章") || strings.Contains(body, "博士生第一党支部") {
+			t.Fatalf("%s shows branch b to another branch: %q %v", path, body, err)
+		}
+		if !strings.Contains(path, "org_id") && !strings.Contains(body, "无权访问") {
+			t.Fatalf("%s: not refused: %q", path, body)
+		}
+	}
+	// nor act on it: the start form aimed at b, and b's record's event posted with her own CSRF token
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/records/new?workflow=meeting&org_id=b"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-topic`)),
+		chromedp.SetValue(chromedp.CSS(`#f-type`), "theme_day"),
+		chromedp.SetValue(chromedp.CSS(`#f-held_on`), "2025-01-21"),
+		chromedp.SendKeys(chromedp.CSS(`#f-topic`), "冒名记录的主题党日"),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
-	if err != nil || !strings.Contains(body, "无权访问") || strings.Contains(body, "党章") {
-		t.Fatalf("another branch sees the record: %q %v", body, err)
+	waitFor(t, ctx, `document.body.textContent.includes('无权访问')`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS(`header.bar`))); err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => {
+		const csrf = document.querySelector('input[name=csrf]').value;
+		const r = await fetch(`+strconv.Quote(strings.TrimPrefix(recordURL, s.base)+"/events/approve")+`, {method: 'POST',
+			body: new URLSearchParams({csrf, version: '2', comment: '越权'}), redirect: 'manual'});
+		return r.status })()`, chromedp.EvalAwaitPromise))
+	if err != nil || status != 403 {
+		t.Fatalf("another branch posts an event on b's record: %d %v", status, err)
+	}
+	list := s.must(t, 200, "GET", "/v1/instances?org_id=b", admin, nil)
+	if n := len(items(t, list)); n != 1 {
+		t.Fatalf("branch b has %d records after the tampering, want 1", n)
+	}
+	if st := items(t, list)[0]["state"]; st != "recorded" {
+		t.Fatalf("b's record after the tampering: %v", st)
 	}
 }
 
@@ -263,7 +315,8 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 
 // TestBrowserMatrix: on a desktop-sized window a supervisor opens 合规矩阵, sees the silent
 // branch's January as 逾期未办 (text, in a cell with its colour class) with a sticky first
-// column, and follows the cell to its 支部详情, where the cell's explanation is shown.
+// column, switches to the family of the monthly rules (a line per rule in each branch), and
+// follows a cell to its 支部详情, where the cell's explanation is shown.
 func TestBrowserMatrix(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) { browserMatrix(t, dsn, name == storage.SQLite) })
@@ -296,6 +349,32 @@ func browserMatrix(t *testing.T, dsn string, shots bool) {
 	}
 	if shots {
 		screenshot(t, ctx, "matrix")
+	}
+	// the family of the monthly rules: a line per rule in each branch, b1's January 主题党日 on time
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#mr`), "family:month"),
+		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.matrix.family`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr.line[data-org=b1]').length`))
+	if err != nil || lines != 3 {
+		t.Fatalf("b1's lines in the family view: %d %v", lines, err)
+	}
+	if st, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#cell-b1-theme_day_monthly-2025-01`))); st != "按期完成" {
+		t.Fatalf("b1's January 主题党日 in the family view: %q", st)
+	}
+	if st, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#cell-b2-committee_monthly-2025-01`))); st != "逾期未办" {
+		t.Fatalf("b2's January 支委会 in the family view: %q", st)
+	}
+	if shots {
+		screenshot(t, ctx, "matrix-family")
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(s.base+"/matrix?rule=theme_day_monthly&year=2025"), chromedp.WaitVisible(chromedp.CSS(`#org-b2`)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#org-b2 td.cell.overdue a`)),
