@@ -45,7 +45,7 @@ func TestSpanBudget(t *testing.T) {
 		if code(err) != orglife.EINVALID || !strings.Contains(err.Error(), "at most 766 days") {
 			t.Fatalf("evaluate: %v", err)
 		}
-		_, err = w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{AsOf: &asOf, From: "0001-01-01", To: "9999-12-31", ListParams: engine.ListParams{Limit: 1}})
+		_, err = w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{AsOf: &asOf, From: "0001-01-01", To: "9999-12-31", ListParams: orglife.ListParams{Limit: 1}})
 		if code(err) != orglife.EINVALID {
 			t.Fatalf("compliance as of: %v", err)
 		}
@@ -126,7 +126,7 @@ func TestRuleSetActivationGuards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, err := w.svc.Audit(w.ctx, admin, engine.AuditParams{Action: "rules.put", ListParams: engine.ListParams{Limit: 500}})
+		page, err := w.svc.Audit(w.ctx, admin, engine.AuditParams{Action: "rules.put", ListParams: orglife.ListParams{Limit: 500}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,11 +209,11 @@ func TestWaiversExpiring(t *testing.T) {
 // rule; and the ledger after a meeting's transitions equals a full evaluation.
 func TestOutboxEvaluatesWhatChanged(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
-		got := engine.AffectedRules(w.svc, []*engine.OutboxEntry{{OrgID: "b", Workflow: "meeting"}})
+		got := engine.AffectedRules(w.svc, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}})
 		if !slices.Contains(got, "theme_day_monthly") || !slices.Contains(got, "rectification_on_time") || slices.Contains(got, "annual_plan_filed") {
 			t.Fatalf("rules a meeting affects: %v", got)
 		}
-		if got := engine.AffectedRules(w.svc, []*engine.OutboxEntry{{OrgID: "b", Workflow: "meeting"}, {OrgID: "b"}}); got != nil {
+		if got := engine.AffectedRules(w.svc, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}, {OrgID: "b"}}); got != nil {
 			t.Fatalf("an org change must evaluate every rule: %v", got)
 		}
 		w.evaluate(t, "2025-01-01", "2025-01-31")

@@ -17,13 +17,13 @@ type ComplianceParams struct {
 	OrgID, Rule, Period, Status string
 	AsOf                        *time.Time
 	From, To                    string
-	ListParams
+	orglife.ListParams
 }
 
 // Compliance returns ledger rows in the caller's scope: the persisted ledger, or rows computed
 // as of an instant.
-func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (Page[*orglife.LedgerRow], error) {
-	var empty Page[*orglife.LedgerRow]
+func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
+	var empty orglife.Page[*orglife.LedgerRow]
 	if err := checkFilters(filter{"rule", p.Rule}, filter{"period", p.Period}, filter{"status", p.Status},
 		filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
@@ -37,10 +37,10 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 		return empty, err
 	}
 	if len(orgs) == 0 {
-		return Page[*orglife.LedgerRow]{Items: []*orglife.LedgerRow{}}, nil
+		return orglife.Page[*orglife.LedgerRow]{Items: []*orglife.LedgerRow{}}, nil
 	}
 	if p.AsOf == nil {
-		f := LedgerFilter{OrgIDs: orgs, Period: p.Period, Status: p.Status, Cursor: p.Cursor, Limit: p.limit() + 1}
+		f := orglife.LedgerFilter{OrgIDs: orgs, Period: p.Period, Status: p.Status, Cursor: p.Cursor, Limit: p.PageSize() + 1}
 		if p.Rule != "" {
 			f.Rules = []string{p.Rule}
 		}
@@ -48,7 +48,7 @@ func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p Complia
 		if err != nil {
 			return empty, err
 		}
-		return ledgerPage(rows, p.limit()), nil
+		return ledgerPage(rows, p.PageSize()), nil
 	}
 	ep := EvaluateParams{AsOf: p.AsOf, From: p.From, To: p.To}
 	if p.Period != "" && p.Period != "-" {
@@ -71,17 +71,17 @@ const pageOrgs = 20
 // computedPage evaluates as of sp.asOf only as many orgs, in id order, as the page needs: rows
 // come out ordered by org, rule, subject and period, so the cursor is the key of the last row
 // returned and the next page starts at its org.
-func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, p ComplianceParams) (Page[*orglife.LedgerRow], error) {
+func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
 	orgs = slices.Sorted(slices.Values(orgs))
 	if p.Cursor != "" {
 		if strings.Count(p.Cursor, "\x1f") != 3 {
-			return Page[*orglife.LedgerRow]{}, orglife.Errorf(orglife.EINVALID, "invalid cursor")
+			return orglife.Page[*orglife.LedgerRow]{}, orglife.Errorf(orglife.EINVALID, "invalid cursor")
 		}
 		org, _, _ := strings.Cut(p.Cursor, "\x1f")
 		i, _ := slices.BinarySearch(orgs, org)
 		orgs = orgs[i:]
 	}
-	limit := p.limit()
+	limit := p.PageSize()
 	var out []*orglife.LedgerRow
 	sp.collect = func(_ []string, rows []orglife.LedgerRow) {
 		for i := range rows {
@@ -96,7 +96,7 @@ func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, 
 	for start := 0; start < len(orgs) && len(out) <= limit; start += pageOrgs {
 		sp.orgIDs = orgs[start:min(start+pageOrgs, len(orgs))]
 		if _, err := s.run(ctx, sp); err != nil {
-			return Page[*orglife.LedgerRow]{}, err
+			return orglife.Page[*orglife.LedgerRow]{}, err
 		}
 	}
 	return ledgerPage(out, limit), nil
@@ -104,8 +104,8 @@ func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, 
 
 // ledgerPage cuts a page of at most limit rows from rows read (or computed) after the cursor;
 // the next cursor is the last row's key.
-func ledgerPage(rows []*orglife.LedgerRow, limit int) Page[*orglife.LedgerRow] {
-	out := Page[*orglife.LedgerRow]{Items: rows}
+func ledgerPage(rows []*orglife.LedgerRow, limit int) orglife.Page[*orglife.LedgerRow] {
+	out := orglife.Page[*orglife.LedgerRow]{Items: rows}
 	if len(rows) > limit {
 		out.Items = rows[:limit]
 		last := rows[limit-1]

@@ -148,8 +148,8 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 		}
 		// Paging: pages of two rows cover the same rows in the same order, persisted and as of.
 		for _, asOf := range []*time.Time{nil, &asOf} {
-			all := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: engine.ListParams{Limit: 500}})
-			paged := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: engine.ListParams{Limit: 2}})
+			all := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 500}})
+			paged := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 2}})
 			if len(all) < 5 || len(paged) != len(all) {
 				t.Fatalf("as of %v: %d rows paged, %d at once", asOf, len(paged), len(all))
 			}
@@ -160,7 +160,7 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 			}
 		}
 
-		if _, err := w.complianceErr(admin, engine.ComplianceParams{AsOf: &asOf, ListParams: engine.ListParams{Cursor: "x"}}); code(err) != orglife.EINVALID {
+		if _, err := w.complianceErr(admin, engine.ComplianceParams{AsOf: &asOf, ListParams: orglife.ListParams{Cursor: "x"}}); code(err) != orglife.EINVALID {
 			t.Fatalf("as of with a bad cursor: %v", err)
 		}
 

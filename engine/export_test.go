@@ -45,4 +45,6 @@ func DiscardOutbox(t interface{ Fatalf(string, ...any) }, s *Service) {
 func AsyncOutbox(s *Service) { s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() } }
 
 // AffectedRules exposes affectedRules: the rules an outbox batch re-evaluates.
-func AffectedRules(s *Service, es []*OutboxEntry) []string { return s.affectedRules(s.RuleSet(), es) }
+func AffectedRules(s *Service, es []*orglife.OutboxEntry) []string {
+	return s.affectedRules(s.RuleSet(), es)
+}

@@ -51,7 +51,7 @@ func (s *Service) remember(ctx context.Context, tx Store, idem *idempotency, in 
 	if err != nil {
 		return err
 	}
-	return tx.SaveIdempotency(ctx, &IdempotencyRecord{Scope: idem.scope, Key: idem.key, RequestHash: idem.hash, Response: body, CreatedAt: s.instant()})
+	return tx.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: idem.scope, Key: idem.key, RequestHash: idem.hash, Response: body, CreatedAt: s.instant()})
 }
 
 // withIdempotency runs write once per key: a stored response is replayed; when a concurrent

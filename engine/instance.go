@@ -260,8 +260,8 @@ func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []E
 }
 
 // ListInstances lists instances in the caller's scope, ordered by id.
-func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (Page[*orglife.Instance], error) {
-	var empty Page[*orglife.Instance]
+func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (orglife.Page[*orglife.Instance], error) {
+	var empty orglife.Page[*orglife.Instance]
 	if err := checkFilters(filter{"workflow", p.Workflow}, filter{"state", p.State}, filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
@@ -271,7 +271,7 @@ func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p List
 	if err := orglife.InvalidInput(s.checkWorkflowParams(p.Workflow, p.State), checkDateRange(p.From, p.To)); err != nil {
 		return empty, err
 	}
-	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
+	f := orglife.InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.PageSize() + 1}
 	readable, err := s.readableOrgs(ctx, actor)
 	if err != nil {
 		return empty, err
@@ -293,14 +293,14 @@ func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p List
 		f.OrgIDs = readable
 	}
 	if f.OrgIDs != nil && len(f.OrgIDs) == 0 {
-		return Page[*orglife.Instance]{Items: []*orglife.Instance{}}, nil
+		return orglife.Page[*orglife.Instance]{Items: []*orglife.Instance{}}, nil
 	}
 	items, err := s.store.Instances(ctx, f)
 	if err != nil {
 		return empty, err
 	}
-	out := Page[*orglife.Instance]{Items: items}
-	if n := p.limit(); len(items) > n {
+	out := orglife.Page[*orglife.Instance]{Items: items}
+	if n := p.PageSize(); len(items) > n {
 		out.Items = items[:n]
 		next := items[n-1].ID
 		out.NextCursor = &next

@@ -96,7 +96,7 @@ func (s *Service) Matrix(ctx context.Context, actor orglife.Actor, p MatrixParam
 		return m, nil
 	}
 	// the orgs are the whole scope: no IN list of them when the caller sees every org
-	f := LedgerFilter{Rules: ruleIDs, Periods: labels, Light: !p.Explain}
+	f := orglife.LedgerFilter{Rules: ruleIDs, Periods: labels, Light: !p.Explain}
 	if p.OrgID != "" || actor.Role != orglife.RoleAdmin {
 		f.OrgIDs = ids
 	}

@@ -211,23 +211,23 @@ func (s *Service) readableOrgs(ctx context.Context, actor orglife.Actor) ([]stri
 }
 
 // ListOrgs lists the orgs in the caller's scope, ordered by id.
-func (s *Service) ListOrgs(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.Org], error) {
+func (s *Service) ListOrgs(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.Org], error) {
 	ids, err := s.readableOrgs(ctx, actor)
 	if err != nil {
-		return Page[*orglife.Org]{}, err
+		return orglife.Page[*orglife.Org]{}, err
 	}
 	if ids != nil && len(ids) == 0 {
-		return Page[*orglife.Org]{Items: []*orglife.Org{}}, nil
+		return orglife.Page[*orglife.Org]{Items: []*orglife.Org{}}, nil
 	}
 	orgs, err := s.store.Orgs(ctx, ids)
 	if err != nil {
-		return Page[*orglife.Org]{}, err
+		return orglife.Page[*orglife.Org]{}, err
 	}
 	return pageOf(orgs, p, func(o *orglife.Org) string { return o.ID }), nil
 }
 
 // pageOf cuts one page out of items sorted by key.
-func pageOf[T any](items []T, p ListParams, key func(T) string) Page[T] {
+func pageOf[T any](items []T, p orglife.ListParams, key func(T) string) orglife.Page[T] {
 	start := 0
 	if p.Cursor != "" {
 		start, _ = slices.BinarySearchFunc(items, p.Cursor, func(it T, c string) int {
@@ -237,8 +237,8 @@ func pageOf[T any](items []T, p ListParams, key func(T) string) Page[T] {
 			return 1
 		})
 	}
-	out := Page[T]{Items: items[start:]}
-	if n := p.limit(); len(out.Items) > n {
+	out := orglife.Page[T]{Items: items[start:]}
+	if n := p.PageSize(); len(out.Items) > n {
 		out.Items = out.Items[:n]
 		next := key(out.Items[n-1])
 		out.NextCursor = &next
@@ -307,20 +307,20 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 }
 
 // ListMembers lists an org's members (in scope), ordered by id.
-func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p ListParams) (Page[*orglife.Member], error) {
+func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p orglife.ListParams) (orglife.Page[*orglife.Member], error) {
 	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
 	sc, err := s.orgScope(ctx, actor, orgID)
 	if err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
 	if !sc.read {
-		return Page[*orglife.Member]{}, outOfScope("org " + orgID)
+		return orglife.Page[*orglife.Member]{}, outOfScope("org " + orgID)
 	}
 	ms, err := s.store.Members(ctx, []string{orgID})
 	if err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
 	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
 	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil

@@ -36,8 +36,8 @@ const (
 )
 
 // enqueue records entries in tx (nil entries are skipped).
-func (s *Service) enqueue(ctx context.Context, tx Store, es ...*OutboxEntry) error {
-	var out []*OutboxEntry
+func (s *Service) enqueue(ctx context.Context, tx Store, es ...*orglife.OutboxEntry) error {
+	var out []*orglife.OutboxEntry
 	for _, e := range es {
 		if e != nil {
 			out = append(out, e)
@@ -65,7 +65,7 @@ func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Ins
 // the org's instance rules included. The cited rows matter when a record stops counting (voided,
 // returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
 // re-evaluate 2025. st is the change's transaction.
-func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*OutboxEntry, error) {
+func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*orglife.OutboxEntry, error) {
 	if s.RuleSet() == nil {
 		return nil, nil
 	}
@@ -73,7 +73,7 @@ func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Insta
 	if in.OccursOn != nil && *in.OccursOn < from {
 		from = *in.OccursOn
 	}
-	cited, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
+	cited, err := st.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Insta
 			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
 		}
 	}
-	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
+	return &orglife.OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
 }
 
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org
@@ -94,7 +94,7 @@ func (s *Service) enqueueOrg(ctx context.Context, tx Store, orgID string) error 
 	if s.RuleSet() == nil {
 		return nil
 	}
-	return s.enqueue(ctx, tx, &OutboxEntry{OrgID: orgID, CreatedAt: s.wall()})
+	return s.enqueue(ctx, tx, &orglife.OutboxEntry{OrgID: orgID, CreatedAt: s.wall()})
 }
 
 // wakeOutbox tells this server's worker that entries were committed.
@@ -169,7 +169,7 @@ var errRetryNotRecorded = errors.New("engine: outbox retry not recorded")
 // processOutbox claims the available entries of one org and evaluates them in one transaction;
 // did is false when no entry was available. On failure the entries get their backoff.
 func (s *Service) processOutbox(ctx context.Context) (did bool, err error) {
-	var claimed []*OutboxEntry
+	var claimed []*orglife.OutboxEntry
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		es, err := tx.ClaimOutbox(ctx, s.wall(), outboxClaimLimit)
 		if err != nil || len(es) == 0 {
@@ -206,7 +206,7 @@ func (s *Service) processOutbox(ctx context.Context) (did bool, err error) {
 
 // evaluateEntries evaluates the org of entries (all of one org) in tx, from the earliest day
 // they name (the lookback for ""; at most the span limit back) through today, and persists it.
-func (s *Service) evaluateEntries(ctx context.Context, tx Store, es []*OutboxEntry) error {
+func (s *Service) evaluateEntries(ctx context.Context, tx Store, es []*orglife.OutboxEntry) error {
 	rs := s.RuleSet()
 	if rs == nil {
 		return nil // nothing to evaluate with; the entries are consumed
@@ -239,7 +239,7 @@ func (s *Service) evaluateEntries(ctx context.Context, tx Store, es []*OutboxEnt
 	return s.persistBatch(ctx, tx, sp.orgIDs, sp, res, map[string]bool{})
 }
 
-func entryIDs(es []*OutboxEntry) []int64 {
+func entryIDs(es []*orglife.OutboxEntry) []int64 {
 	ids := make([]int64, len(es))
 	for i, e := range es {
 		ids[i] = e.ID
@@ -251,7 +251,7 @@ func entryIDs(es []*OutboxEntry) []int64 {
 // changed records' workflows or the workflows their actions start (children are created, and
 // voided with their parent, in the same transaction), in rule-set order; nil (every rule) when an
 // entry names no workflow (an org or member change, or an entry from before the column).
-func (s *Service) affectedRules(rs *rules.RuleSet, es []*OutboxEntry) []string {
+func (s *Service) affectedRules(rs *rules.RuleSet, es []*orglife.OutboxEntry) []string {
 	wfs := map[string]bool{}
 	var visit func(id string)
 	visit = func(id string) {

@@ -33,7 +33,7 @@ func worker(t *testing.T, svc *engine.Service, poll time.Duration) {
 }
 
 // outbox returns the entries left in st's outbox.
-func outbox(t *testing.T, st engine.Store) []*engine.OutboxEntry {
+func outbox(t *testing.T, st engine.Store) []*orglife.OutboxEntry {
 	t.Helper()
 	es, err := st.OutboxEntries(context.Background(), 0)
 	if err != nil {
@@ -59,7 +59,7 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 // storedStatus returns the stored status of an org rule's row, "" when there is none.
 func (w *world) storedStatus(t *testing.T, rule, org, period string) orglife.Status {
 	t.Helper()
-	rows, err := w.st.LedgerRows(w.ctx, engine.LedgerFilter{OrgIDs: []string{org}, Rules: []string{rule}, Period: period})
+	rows, err := w.st.LedgerRows(w.ctx, orglife.LedgerFilter{OrgIDs: []string{org}, Rules: []string{rule}, Period: period})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func (f flakyStore) InTx(ctx context.Context, fn func(ctx context.Context, tx en
 	})
 }
 
-func (f flakyStore) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+func (f flakyStore) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	if f.fails.Add(-1) >= 0 {
 		return errors.New("injected failure")
 	}
@@ -282,7 +282,7 @@ func TestEvaluationsRaceTransitionsOnTwoServers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored, err := dbB.LedgerRows(b.ctx, engine.LedgerFilter{})
+			stored, err := dbB.LedgerRows(b.ctx, orglife.LedgerFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,9 +16,9 @@ import (
 // the status changes to append to the timeline, and the violations to open, clear or reopen.
 type batchDiff struct {
 	rows       []*orglife.LedgerRow
-	changes    []LedgerChange
+	changes    []orglife.LedgerChange
 	violations []*orglife.Violation
-	vchanges   []ViolationChangeRecord
+	vchanges   []orglife.ViolationChangeRecord
 	counts     reconcileCounts
 	// dues lists the rows whose due instant changes (for previews).
 	dues []DueChange
@@ -34,7 +34,7 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 	}
 	d := &batchDiff{}
 	// only the rows of the rules evaluated: a partial evaluation must not retire the others
-	old, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: batch, Light: true, Rules: sp.ruleIDs})
+	old, err := st.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: batch, Light: true, Rules: sp.ruleIDs})
 	if err != nil {
 		return nil, err
 	}
@@ -56,14 +56,14 @@ func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows 
 			if was != nil {
 				from = was.Status
 			}
-			d.changes = append(d.changes, LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
+			d.changes = append(d.changes, orglife.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
 				From: from, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
 		case was.Digest == r.Digest:
 			continue // unchanged: not rewritten
 		}
 		d.rows = append(d.rows, r)
 	}
-	existing, err := st.Violations(ctx, ViolationFilter{OrgIDs: batch})
+	existing, err := st.Violations(ctx, orglife.ViolationFilter{OrgIDs: batch})
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (l ledgerWrites) InTx(ctx context.Context, fn func(ctx context.Context, tx 
 	})
 }
 
-func (l ledgerWrites) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+func (l ledgerWrites) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	*l.rows += len(rows)
 	return l.Store.SaveLedger(ctx, rows, changes)
 }

@@ -45,12 +45,12 @@ type reconcileCounts struct{ opened, cleared, reopened int }
 // condition returns, in the status a person left them in (see returning); waived ones reopen once the waiver has expired at asOf; manually resolved
 // ones stay resolved; open, acknowledged and waived ones whose condition is gone resolve as
 // cleared. It returns the violations to save and the history entries to append.
-func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation, asOf, now time.Time, newID func() string) ([]*orglife.Violation, []ViolationChangeRecord, reconcileCounts) {
+func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation, asOf, now time.Time, newID func() string) ([]*orglife.Violation, []orglife.ViolationChangeRecord, reconcileCounts) {
 	var save []*orglife.Violation
-	var changes []ViolationChangeRecord
+	var changes []orglife.ViolationChangeRecord
 	var n reconcileCounts
 	change := func(v *orglife.Violation, to, note string) {
-		changes = append(changes, ViolationChangeRecord{ViolationID: v.ID,
+		changes = append(changes, orglife.ViolationChangeRecord{ViolationID: v.ID,
 			ViolationChange: orglife.ViolationChange{At: now, Actor: evaluatorActor, From: v.Status, To: to, Note: note}})
 		v.Status = to
 		v.UpdatedAt = now

@@ -284,26 +284,26 @@ func (s *Service) SyncRules(ctx context.Context) error {
 // AuditParams page the audit log.
 type AuditParams struct {
 	Action string
-	ListParams
+	orglife.ListParams
 }
 
 // Audit lists the audit log (admin only), oldest first.
-func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams) (Page[*orglife.AuditEntry], error) {
+func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams) (orglife.Page[*orglife.AuditEntry], error) {
 	if !actor.IsAdmin() {
-		return Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
+		return orglife.Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
 	}
 	if err := checkFilters(filter{"action", p.Action}, filter{"cursor", p.Cursor}); err != nil {
-		return Page[*orglife.AuditEntry]{}, err
+		return orglife.Page[*orglife.AuditEntry]{}, err
 	}
 	if err := orglife.InvalidInput(checkOneOf("action", p.Action, AuditActions)); err != nil {
-		return Page[*orglife.AuditEntry]{}, err
+		return orglife.Page[*orglife.AuditEntry]{}, err
 	}
-	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.limit()+1)
+	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.PageSize()+1)
 	if err != nil {
-		return Page[*orglife.AuditEntry]{}, err
+		return orglife.Page[*orglife.AuditEntry]{}, err
 	}
-	out := Page[*orglife.AuditEntry]{Items: es}
-	if n := p.limit(); len(es) > n {
+	out := orglife.Page[*orglife.AuditEntry]{Items: es}
+	if n := p.PageSize(); len(es) > n {
 		out.Items = es[:n]
 		next := es[n-1].ID
 		out.NextCursor = &next

@@ -62,7 +62,7 @@ func lectureAndThemeDays(t *testing.T, w *world) {
 // (identity → status) of the whole tree.
 func snapshot(t *testing.T, w *world) (map[string]orglife.Status, map[string]string) {
 	t.Helper()
-	rows, err := w.st.LedgerRows(w.ctx, engine.LedgerFilter{})
+	rows, err := w.st.LedgerRows(w.ctx, orglife.LedgerFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func snapshot(t *testing.T, w *world) (map[string]orglife.Status, map[string]str
 	for _, r := range rows {
 		ledger[fmt.Sprintf("%s|%s|%s|%s", r.Rule, r.OrgID, r.SubjectID, r.PeriodKey())] = r.Status
 	}
-	vs, err := w.st.Violations(w.ctx, engine.ViolationFilter{})
+	vs, err := w.st.Violations(w.ctx, orglife.ViolationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

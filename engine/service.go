@@ -122,28 +122,6 @@ func (s *Service) Location() *time.Location { return s.loc }
 // Now returns the service clock's current instant.
 func (s *Service) Now() time.Time { return s.now() }
 
-// Page is one page of a list: the items and the cursor of the next page (nil at the end).
-type Page[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-}
-
-// ListParams are the paging parameters of a list: Limit defaults to 50 and is at most 500.
-type ListParams struct {
-	Limit  int
-	Cursor string
-}
-
-func (p ListParams) limit() int {
-	switch {
-	case p.Limit <= 0:
-		return 50
-	case p.Limit > 500:
-		return 500
-	}
-	return p.Limit
-}
-
 // EventRef names an event the caller may fire now and the state it leads to.
 type EventRef struct {
 	Name string `json:"name"`

@@ -66,11 +66,11 @@ func (c countingStore) Members(ctx context.Context, ids []string) ([]*orglife.Me
 	c.call()
 	return c.Store.Members(ctx, ids)
 }
-func (c countingStore) Idempotency(ctx context.Context, scope, key string) (*engine.IdempotencyRecord, error) {
+func (c countingStore) Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error) {
 	c.call()
 	return c.Store.Idempotency(ctx, scope, key)
 }
-func (c countingStore) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+func (c countingStore) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error {
 	c.call()
 	return c.Store.SaveIdempotency(ctx, r)
 }

@@ -80,7 +80,7 @@ type Store interface {
 	// (LastSeq, LastHash) where the stored version is prevVersion; conflict when it is not.
 	UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error
 	// Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit.
-	Instances(ctx context.Context, f InstanceFilter) ([]*orglife.Instance, error)
+	Instances(ctx context.Context, f orglife.InstanceFilter) ([]*orglife.Instance, error)
 	// ChildKeys returns the ParentAction+"\x00"+ParentKey of every child of parentID.
 	ChildKeys(ctx context.Context, parentID string) (map[string]bool, error)
 
@@ -92,36 +92,13 @@ type Store interface {
 	ScanChains(ctx context.Context, fn func(in *orglife.Instance, ts []*orglife.Transition) error) error
 
 	// Idempotency returns the stored response for (scope, key).
-	Idempotency(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
+	Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error)
 	// SaveIdempotency stores a response; conflict when (scope, key) exists.
-	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error
 	// PruneIdempotency deletes at most limit responses created before before, oldest first, and
 	// returns how many it deleted.
 	PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error)
 
 	ComplianceStore
 	RuleSetStore
-}
-
-// InstanceFilter selects instances. Empty fields do not filter. From and To are dates
-// (YYYY-MM-DD) compared with occurs_on.
-type InstanceFilter struct {
-	IDs      []string
-	Workflow string
-	OrgIDs   []string
-	State    string
-	ParentID string
-	From     string
-	To       string
-	Cursor   string // return ids greater than this
-	Limit    int    // 0: no limit
-}
-
-// IdempotencyRecord is the first response to a request that carried an Idempotency-Key.
-type IdempotencyRecord struct {
-	Scope       string // who sent it (the token's id)
-	Key         string
-	RequestHash string // hash of method, path and body
-	Response    []byte // JSON of the resulting instance
-	CreatedAt   time.Time
 }

@@ -126,16 +126,16 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 
 // ListTokens pages through every token by id (admin only), revoked and expired ones included.
 // Secrets are never stored; a token's hash is never encoded to JSON.
-func (s *Service) ListTokens(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.Token], error) {
+func (s *Service) ListTokens(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.Token], error) {
 	if !actor.IsAdmin() {
-		return Page[*orglife.Token]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list tokens")
+		return orglife.Page[*orglife.Token]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list tokens")
 	}
-	ts, err := s.store.Tokens(ctx, p.Cursor, p.limit()+1)
+	ts, err := s.store.Tokens(ctx, p.Cursor, p.PageSize()+1)
 	if err != nil {
-		return Page[*orglife.Token]{}, err
+		return orglife.Page[*orglife.Token]{}, err
 	}
-	out := Page[*orglife.Token]{Items: ts}
-	if n := p.limit(); len(ts) > n {
+	out := orglife.Page[*orglife.Token]{Items: ts}
+	if n := p.PageSize(); len(ts) > n {
 		out.Items = ts[:n]
 		next := ts[n-1].ID
 		out.NextCursor = &next

@@ -110,16 +110,16 @@ func (s *Service) CreateUser(ctx context.Context, actor orglife.Actor, p UserPar
 }
 
 // Users lists the users (admin only), by username.
-func (s *Service) Users(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.User], error) {
+func (s *Service) Users(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.User], error) {
 	if !actor.IsAdmin() {
-		return Page[*orglife.User]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list users")
+		return orglife.Page[*orglife.User]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list users")
 	}
-	us, err := s.store.Users(ctx, p.Cursor, p.limit()+1)
+	us, err := s.store.Users(ctx, p.Cursor, p.PageSize()+1)
 	if err != nil {
-		return Page[*orglife.User]{}, err
+		return orglife.Page[*orglife.User]{}, err
 	}
-	out := Page[*orglife.User]{Items: us}
-	if n := p.limit(); len(us) > n {
+	out := orglife.Page[*orglife.User]{Items: us}
+	if n := p.PageSize(); len(us) > n {
 		out.Items = us[:n]
 		next := us[n-1].Username
 		out.NextCursor = &next

@@ -14,12 +14,12 @@ type ListViolationsParams struct {
 	OrgID, Rule, Status, Kind, Severity, Period string
 	// ExpiringDays selects waived violations whose waiver ends within that many days (0: all).
 	ExpiringDays int
-	ListParams
+	orglife.ListParams
 }
 
 // ListViolations lists violations in the caller's scope, ordered by id.
-func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (Page[*orglife.Violation], error) {
-	var empty Page[*orglife.Violation]
+func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (orglife.Page[*orglife.Violation], error) {
+	var empty orglife.Page[*orglife.Violation]
 	if err := checkFilters(filter{"rule", p.Rule}, filter{"status", p.Status}, filter{"kind", p.Kind},
 		filter{"severity", p.Severity}, filter{"period", p.Period}, filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
@@ -34,15 +34,15 @@ func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p Lis
 		return empty, err
 	}
 	if len(orgs) == 0 {
-		return Page[*orglife.Violation]{Items: []*orglife.Violation{}}, nil
+		return orglife.Page[*orglife.Violation]{Items: []*orglife.Violation{}}, nil
 	}
-	vs, err := s.store.Violations(ctx, ViolationFilter{OrgIDs: orgs, Rule: p.Rule, Status: p.Status, Kind: p.Kind,
-		Severity: p.Severity, Period: p.Period, Cursor: p.Cursor, Limit: p.limit() + 1, WaiverBefore: waiverBefore(s.instant(), p.ExpiringDays)})
+	vs, err := s.store.Violations(ctx, orglife.ViolationFilter{OrgIDs: orgs, Rule: p.Rule, Status: p.Status, Kind: p.Kind,
+		Severity: p.Severity, Period: p.Period, Cursor: p.Cursor, Limit: p.PageSize() + 1, WaiverBefore: waiverBefore(s.instant(), p.ExpiringDays)})
 	if err != nil {
 		return empty, err
 	}
-	out := Page[*orglife.Violation]{Items: vs}
-	if n := p.limit(); len(vs) > n {
+	out := orglife.Page[*orglife.Violation]{Items: vs}
+	if n := p.PageSize(); len(vs) > n {
 		out.Items = vs[:n]
 		next := vs[n-1].ID
 		out.NextCursor = &next
@@ -172,7 +172,7 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		ch := orglife.ViolationChange{At: now, Actor: actor.Name, From: v.Status, To: to, Note: note}
 		v.Status, v.UpdatedAt = to, now
 		v.History = append(v.History, ch)
-		if err := tx.SaveViolations(ctx, []*orglife.Violation{v}, []ViolationChangeRecord{{ViolationID: v.ID, ViolationChange: ch}}); err != nil {
+		if err := tx.SaveViolations(ctx, []*orglife.Violation{v}, []orglife.ViolationChangeRecord{{ViolationID: v.ID, ViolationChange: ch}}); err != nil {
 			return err
 		}
 		detail := map[string]any{"from": ch.From, "to": ch.To, "note": note, "rule": v.Rule, "org_id": v.OrgID}

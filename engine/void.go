@@ -56,7 +56,7 @@ func (s *Service) cancelUntouchedChildren(ctx context.Context, tx Store, parent 
 	if err != nil {
 		return err
 	}
-	children, err := tx.Instances(ctx, InstanceFilter{ParentID: parent.ID})
+	children, err := tx.Instances(ctx, orglife.InstanceFilter{ParentID: parent.ID})
 	if err != nil {
 		return err
 	}

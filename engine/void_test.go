@@ -141,7 +141,7 @@ func TestVoidWithApproval(t *testing.T) {
 		if k, _ := w.svc.GetInstance(w.ctx, admin, worked.ID); k.State != "planned" {
 			t.Fatalf("the child worked on: %s", k.State)
 		}
-		cut, err := w.st.LedgerRows(w.ctx, engine.LedgerFilter{SubjectIDs: []string{untouched.ID}})
+		cut, err := w.st.LedgerRows(w.ctx, orglife.LedgerFilter{SubjectIDs: []string{untouched.ID}})
 		if err != nil || len(cut) != 1 || cut[0].Status != orglife.StatusNotApplicable {
 			t.Fatalf("the voided item's row: %v %v", cut, err)
 		}

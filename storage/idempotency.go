@@ -4,9 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/uptrace/bun"
-
-	"github.com/orglife/orglife/engine"
 )
 
 // idempotencyRow is a row of idempotency_keys: the first response to a request that carried an
@@ -22,13 +21,13 @@ type idempotencyRow struct {
 }
 
 // Idempotency returns the stored response for (scope, key).
-func (d *DB) Idempotency(ctx context.Context, scope, key string) (*engine.IdempotencyRecord, error) {
+func (d *DB) Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error) {
 	var r idempotencyRow
 	err := d.db.NewSelect().Model(&r).Where("scope = ?", scope).Where("? = ?", bun.Ident("key"), key).Scan(ctx)
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	return &engine.IdempotencyRecord{
+	return &orglife.IdempotencyRecord{
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: []byte(r.Response),
 		CreatedAt: r.CreatedAt.UTC(),
 	}, nil
@@ -36,7 +35,7 @@ func (d *DB) Idempotency(ctx context.Context, scope, key string) (*engine.Idempo
 
 // SaveIdempotency stores a response; conflict when (scope, key) exists. Its instant is normalized
 // in place.
-func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+func (d *DB) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error {
 	r.CreatedAt = utc(r.CreatedAt)
 	row := &idempotencyRow{
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: string(r.Response),

@@ -7,7 +7,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // instanceRow is a row of instances.
@@ -156,9 +155,9 @@ func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersi
 }
 
 // Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit, in one
-// query. As documented on engine.InstanceFilter, empty fields (empty IDs and OrgIDs included) do
+// query. As documented on orglife.InstanceFilter, empty fields (empty IDs and OrgIDs included) do
 // not filter.
-func (d *DB) Instances(ctx context.Context, f engine.InstanceFilter) ([]*orglife.Instance, error) {
+func (d *DB) Instances(ctx context.Context, f orglife.InstanceFilter) ([]*orglife.Instance, error) {
 	var rows []instanceRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if len(f.IDs) > 0 {

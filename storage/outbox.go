@@ -7,13 +7,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-
-	"github.com/orglife/orglife/engine"
 )
 
-// outboxRow is a row of outbox: one org to re-evaluate from a date (see engine.OutboxEntry).
+// outboxRow is a row of outbox: one org to re-evaluate from a date (see orglife.OutboxEntry).
 // available_at is unix milliseconds.
 type outboxRow struct {
 	bun.BaseModel `bun:"table:outbox,alias:ob"`
@@ -29,13 +28,13 @@ type outboxRow struct {
 	LastError   string    `bun:"last_error"`
 }
 
-func (r *outboxRow) entry() *engine.OutboxEntry {
-	return &engine.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
+func (r *outboxRow) entry() *orglife.OutboxEntry {
+	return &orglife.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
 		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
 }
 
 // EnqueueEvaluation inserts outbox entries in one statement and sets their ids.
-func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) error {
+func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
@@ -58,7 +57,7 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) er
 
 // ClaimOutbox returns the available entries of the org of the oldest available entry, locking
 // them on PostgreSQL with FOR UPDATE SKIP LOCKED (two queries).
-func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engine.OutboxEntry, error) {
+func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orglife.OutboxEntry, error) {
 	lock := ""
 	if d.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -79,7 +78,7 @@ func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engi
 	if err := d.db.NewRaw(q+lock, first[0].OrgID, at).Scan(ctx, &rows); err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]*engine.OutboxEntry, len(rows))
+	out := make([]*orglife.OutboxEntry, len(rows))
 	for i := range rows {
 		out[i] = rows[i].entry()
 	}
@@ -109,7 +108,7 @@ func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time
 }
 
 // OutboxEntries lists outbox entries, oldest first.
-func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*engine.OutboxEntry, error) {
+func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*orglife.OutboxEntry, error) {
 	var rows []outboxRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if limit > 0 {
@@ -118,7 +117,7 @@ func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*engine.OutboxEntr
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]*engine.OutboxEntry, len(rows))
+	out := make([]*orglife.OutboxEntry, len(rows))
 	for i := range rows {
 		out[i] = rows[i].entry()
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 )
@@ -16,15 +17,15 @@ func TestOutboxClaim(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Now()
-		es := []*engine.OutboxEntry{{OrgID: "x", From: "2025-01-01", InstanceID: "i1", CreatedAt: now},
+		es := []*orglife.OutboxEntry{{OrgID: "x", From: "2025-01-01", InstanceID: "i1", CreatedAt: now},
 			{OrgID: "y", CreatedAt: now}, {OrgID: "x", From: "2024-12-01", CreatedAt: now}}
 		must(t, db.EnqueueEvaluation(ctx, es))
 		if es[0].ID == 0 || !(es[0].ID < es[1].ID && es[1].ID < es[2].ID) {
 			t.Fatalf("ids %d %d %d", es[0].ID, es[1].ID, es[2].ID)
 		}
-		claim := func() []*engine.OutboxEntry {
+		claim := func() []*orglife.OutboxEntry {
 			t.Helper()
-			var got []*engine.OutboxEntry
+			var got []*orglife.OutboxEntry
 			must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
 				var err error
 				got, err = tx.ClaimOutbox(ctx, time.Now(), 100)
@@ -61,7 +62,7 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 			t.Skip("SQLite has one writer: claims and evaluation locks are its write lock")
 		}
 		ctx := context.Background()
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "y", CreatedAt: time.Now()}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "y", CreatedAt: time.Now()}}))
 		held, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
@@ -120,7 +121,7 @@ func TestOutboxStats(t *testing.T) {
 			t.Fatalf("empty: %d %v %v", n, oldest, err)
 		}
 		first := time.Date(2025, 2, 3, 10, 0, 0, 0, time.UTC)
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: first.Add(time.Minute)}, {OrgID: "y", CreatedAt: first}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: first.Add(time.Minute)}, {OrgID: "y", CreatedAt: first}}))
 		n, oldest, err := db.OutboxStats(ctx)
 		if err != nil || n != 2 || !oldest.Equal(first) {
 			t.Fatalf("stats: %d %v %v", n, oldest, err)
@@ -132,7 +133,7 @@ func TestOutboxStats(t *testing.T) {
 func TestPendingOrgs(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "x", CreatedAt: time.Now()}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "x", CreatedAt: time.Now()}}))
 		got, err := db.PendingOrgs(ctx, []string{"x", "y"})
 		if err != nil || len(got) != 1 || got[0] != "x" {
 			t.Fatalf("pending: %v %v", got, err)

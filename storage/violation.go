@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // violationRow is a row of violations. PeriodKey is the period label, or "" for rules without a
@@ -105,7 +104,7 @@ type violationHistoryRow struct {
 // Violations returns the violations matching f, ordered by id, after f.Cursor, at most f.Limit
 // (0: all), in one query; their History is empty (not loaded). Empty fields do not filter; Period
 // "-" selects violations without a period.
-func (d *DB) Violations(ctx context.Context, f engine.ViolationFilter) ([]*orglife.Violation, error) {
+func (d *DB) Violations(ctx context.Context, f orglife.ViolationFilter) ([]*orglife.Violation, error) {
 	var rows []violationRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if len(f.OrgIDs) > 0 {
@@ -176,7 +175,7 @@ func (d *DB) Violation(ctx context.Context, id string) (*orglife.Violation, erro
 // caller's, when d is bound to one). A violation whose identity (rule, subject, period, kind,
 // check) belongs to another id is a conflict; a change of an unknown violation is invalid. When
 // vs repeats an id the last one wins. Instants are normalized in place.
-func (d *DB) SaveViolations(ctx context.Context, vs []*orglife.Violation, changes []engine.ViolationChangeRecord) error {
+func (d *DB) SaveViolations(ctx context.Context, vs []*orglife.Violation, changes []orglife.ViolationChangeRecord) error {
 	if len(vs) == 0 && len(changes) == 0 {
 		return nil
 	}

@@ -111,7 +111,7 @@ func (s *server) allOrgs(ctx context.Context, actor orglife.Actor) ([]*orglife.O
 	var out []*orglife.Org
 	cursor := ""
 	for {
-		p, err := s.svc.ListOrgs(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
+		p, err := s.svc.ListOrgs(ctx, actor, orglife.ListParams{Limit: 500, Cursor: cursor})
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +206,7 @@ func (s *server) orgPageWith(c *gin.Context, status int, failure string) {
 	ap := &accountsPage{Tab: "org", Org: &row, Error: failure}
 	cursor := ""
 	for {
-		ms, err := s.svc.ListMembers(ctx, actor, o.ID, engine.ListParams{Limit: 500, Cursor: cursor})
+		ms, err := s.svc.ListMembers(ctx, actor, o.ID, orglife.ListParams{Limit: 500, Cursor: cursor})
 		if err != nil {
 			s.failPage(c, err)
 			return
@@ -266,7 +266,7 @@ func (s *server) showUsers(c *gin.Context, status int, ap *accountsPage) {
 	ap.Orgs = orgTree(orgs)
 	cursor := ""
 	for {
-		us, err := s.svc.Users(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
+		us, err := s.svc.Users(ctx, actor, orglife.ListParams{Limit: 500, Cursor: cursor})
 		if err != nil {
 			s.failPage(c, err)
 			return
@@ -374,7 +374,7 @@ func (s *server) showTokens(c *gin.Context, status int, ap *accountsPage) {
 	now := s.svc.Now()
 	cursor := ""
 	for {
-		ts, err := s.svc.ListTokens(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
+		ts, err := s.svc.ListTokens(ctx, actor, orglife.ListParams{Limit: 500, Cursor: cursor})
 		if err != nil {
 			s.failPage(c, err)
 			return

@@ -84,7 +84,7 @@ func (s *server) branch(c *gin.Context) {
 			bp.TermEnds = fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 		}
 	}
-	members, err := s.svc.ListMembers(ctx, actor, id, engine.ListParams{Limit: 500})
+	members, err := s.svc.ListMembers(ctx, actor, id, orglife.ListParams{Limit: 500})
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -180,7 +180,7 @@ func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *engine.Matr
 func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.Location) ([]timelineEntry, error) {
 	ctx, actor := c.Request.Context(), actorOf(c)
 	ins, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: id,
-		From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year), ListParams: engine.ListParams{Limit: branchReadLimit}})
+		From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year), ListParams: orglife.ListParams{Limit: branchReadLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 			out = append(out, timelineEntry{At: t.At, Kind: "流转", Text: text, Href: href})
 		}
 	}
-	vs, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: id, ListParams: engine.ListParams{Limit: branchReadLimit}})
+	vs, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: id, ListParams: orglife.ListParams{Limit: branchReadLimit}})
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func filterOf(q url.Values) url.Values {
 }
 
 // violationParams are the list parameters of a filter for the user.
-func violationParams(u *orglife.User, f url.Values, lp engine.ListParams) engine.ListViolationsParams {
+func violationParams(u *orglife.User, f url.Values, lp orglife.ListParams) engine.ListViolationsParams {
 	expiring, _ := strconv.Atoi(f.Get("expiring"))
 	return engine.ListViolationsParams{OrgID: cmp.Or(f.Get("org_id"), u.OrgID), Status: f.Get("status"), Kind: f.Get("kind"),
 		Period: f.Get("period"), Rule: f.Get("rule"), Severity: f.Get("severity"), ExpiringDays: min(max(expiring, 0), 366), ListParams: lp}
@@ -75,7 +75,7 @@ func violationParams(u *orglife.User, f url.Values, lp engine.ListParams) engine
 func (s *server) filterResults(ctx context.Context, actor orglife.Actor, u *orglife.User, f url.Values) (vs []*orglife.Violation, more bool, err error) {
 	cursor := ""
 	for len(vs) < bulkCap {
-		page, err := s.svc.ListViolations(ctx, actor, violationParams(u, f, engine.ListParams{Limit: min(500, bulkCap-len(vs)), Cursor: cursor}))
+		page, err := s.svc.ListViolations(ctx, actor, violationParams(u, f, orglife.ListParams{Limit: min(500, bulkCap-len(vs)), Cursor: cursor}))
 		if err != nil {
 			return nil, false, err
 		}

@@ -73,7 +73,7 @@ func (s *server) records(c *gin.Context) {
 	u := userOf(c)
 	wf := c.Query("workflow")
 	page, err := s.svc.ListInstances(c.Request.Context(), actorOf(c), engine.ListInstancesParams{Workflow: wf, OrgID: u.OrgID,
-		ListParams: engine.ListParams{Limit: 30, Cursor: c.Query("cursor")}})
+		ListParams: orglife.ListParams{Limit: 30, Cursor: c.Query("cursor")}})
 	if err != nil {
 		s.failPage(c, err)
 		return

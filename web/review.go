@@ -116,7 +116,7 @@ func (s *server) review(c *gin.Context) {
 	cursor := c.Query("cursor")
 	if cursor != "" {
 		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: u.OrgID,
-			ListParams: engine.ListParams{Limit: reviewPageSize, Cursor: cursor}})
+			ListParams: orglife.ListParams{Limit: reviewPageSize, Cursor: cursor}})
 		if err != nil {
 			s.failPage(c, err)
 			return
@@ -142,7 +142,7 @@ func (s *server) loadReviewQueues(ctx context.Context, actor orglife.Actor, orgI
 	first := map[string][]*orglife.Instance{}
 	for _, q := range reviewQueues(s.svc.WorkflowSet()) {
 		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: orgID,
-			ListParams: engine.ListParams{Limit: reviewCountCap}})
+			ListParams: orglife.ListParams{Limit: reviewCountCap}})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -63,14 +63,14 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 		}
 	}
 	open, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, Status: orglife.ViolationOpen,
-		ListParams: engine.ListParams{Limit: 500}})
+		ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}
 	h.Counts = append(h.Counts, countLink{Label: "待处理的问题", N: len(open.Items), More: open.NextCursor != nil,
 		Href: "/violations?status=open", Class: "open"})
 	expiring, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, ExpiringDays: waiverSoonDays,
-		ListParams: engine.ListParams{Limit: 500}})
+		ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}

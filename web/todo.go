@@ -53,7 +53,7 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 	now := s.svc.Now().In(loc)
 	rs := s.svc.RuleSet()
 	for rank, st := range []orglife.Status{orglife.StatusOverdue, orglife.StatusAtRisk, orglife.StatusPending} {
-		page, err := s.svc.Compliance(ctx, actor, engine.ComplianceParams{OrgID: orgID, Status: string(st), ListParams: engine.ListParams{Limit: 200}})
+		page, err := s.svc.Compliance(ctx, actor, engine.ComplianceParams{OrgID: orgID, Status: string(st), ListParams: orglife.ListParams{Limit: 200}})
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 		h.MoreHref = "/branches/" + url.PathEscape(orgID)
 	}
 
-	insts, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: orgID, ListParams: engine.ListParams{Limit: 500}})
+	insts, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: orgID, ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}

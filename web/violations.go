@@ -99,7 +99,7 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	for _, k := range []string{orglife.KindOverdue, orglife.KindLate, orglife.KindShallow} {
 		vp.Kinds = append(vp.Kinds, option{Value: k, Label: kindLabel(k)})
 	}
-	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, engine.ListParams{Limit: 30, Cursor: q.Get("cursor")}))
+	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, orglife.ListParams{Limit: 30, Cursor: q.Get("cursor")}))
 	if err != nil {
 		if orglife.ErrorCode(err) == orglife.EINVALID {
 			vp.Error = filterError(err)

@@ -147,7 +147,7 @@ func openViolationsAtLeast(ctx context.Context, svc *engine.Service, org, min st
 		cursor := ""
 		for {
 			page, err := svc.ListViolations(ctx, cliActor, engine.ListViolationsParams{OrgID: org, Status: status,
-				ListParams: engine.ListParams{Limit: 500, Cursor: cursor}})
+				ListParams: orglife.ListParams{Limit: 500, Cursor: cursor}})
 			if err != nil {
 				return 0, err
 			}

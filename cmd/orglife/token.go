@@ -184,7 +184,7 @@ func cmdTokenList(ctx context.Context, args []string, e env) int {
 // allTokens reads every page of the token list.
 func allTokens(ctx context.Context, svc *engine.Service) ([]*orglife.Token, error) {
 	var all []*orglife.Token
-	p := engine.ListParams{Limit: 500}
+	p := orglife.ListParams{Limit: 500}
 	for {
 		page, err := svc.ListTokens(ctx, cliActor, p)
 		if err != nil {
