@@ -195,7 +195,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 	for start := 0; start < len(sp.orgIDs); start += evalBatch {
 		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
 		if sp.persist {
-			err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 				return s.persistBatch(ctx, tx, batch, sp, res, failed)
 			})
 		} else {

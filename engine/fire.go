@@ -29,7 +29,7 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
 	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
 		var out *orglife.Instance
-		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 			in, err := s.fireTx(ctx, tx, actor, p)
 			if err != nil {
 				return err

@@ -97,7 +97,7 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 	}
 	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
 		var out *orglife.Instance
-		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 			org, sc, err := s.orgAndScopeTx(ctx, tx, actor, p.OrgID)
 			if err != nil {
 				return err

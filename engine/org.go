@@ -94,7 +94,7 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 	}
 	o.CreatedAt = s.instant()
 	o.UpdatedAt = o.CreatedAt
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		return nil, err
 	}
 	var out *orglife.Org
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		o, err := tx.Org(ctx, id)
 		if err != nil {
 			return err
@@ -293,7 +293,7 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 		m.Roles = []string{}
 	}
 	m.CreatedAt = s.instant()
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateMember(ctx, m); err != nil {
 			return err
 		}

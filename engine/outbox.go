@@ -170,7 +170,7 @@ var errRetryNotRecorded = errors.New("engine: outbox retry not recorded")
 // did is false when no entry was available. On failure the entries get their backoff.
 func (s *Service) processOutbox(ctx context.Context) (did bool, err error) {
 	var claimed []*orglife.OutboxEntry
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		es, err := tx.ClaimOutbox(ctx, s.wall(), outboxClaimLimit)
 		if err != nil || len(es) == 0 {
 			return err

@@ -147,12 +147,6 @@ type flakyStore struct {
 	fails *atomic.Int64
 }
 
-func (f flakyStore) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
-	return f.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
-		return fn(ctx, flakyStore{Store: tx, fails: f.fails})
-	})
-}
-
 func (f flakyStore) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	if f.fails.Add(-1) >= 0 {
 		return errors.New("injected failure")
@@ -162,10 +156,6 @@ func (f flakyStore) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, c
 
 // slowLock waits 20 ms before it takes evaluation locks.
 type slowLock struct{ engine.Store }
-
-func (s slowLock) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
-	return s.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error { return fn(ctx, slowLock{Store: tx}) })
-}
 
 func (s slowLock) LockEvaluation(ctx context.Context, orgIDs []string) error {
 	time.Sleep(20 * time.Millisecond)

@@ -15,12 +15,6 @@ type ledgerWrites struct {
 	rows *int
 }
 
-func (l ledgerWrites) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
-	return l.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
-		return fn(ctx, ledgerWrites{Store: tx, rows: l.rows})
-	})
-}
-
 func (l ledgerWrites) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	*l.rows += len(rows)
 	return l.Store.SaveLedger(ctx, rows, changes)

@@ -76,7 +76,7 @@ func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.R
 	now := s.instant()
 	v.CreatedAt = now
 	prev := ""
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		// the version really active before, whichever server activated it
 		switch cur, err := tx.ActiveRuleSet(ctx); {
 		case err == nil:

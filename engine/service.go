@@ -5,6 +5,7 @@
 package engine
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -114,6 +115,12 @@ func New(cfg Config) *Service {
 		s.loc, _ = time.LoadLocation("Asia/Shanghai")
 	}
 	return s
+}
+
+// inTx runs fn in one transaction of the store. tx is the store itself: called with the context
+// fn receives, which carries the transaction, its methods run in it.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error { return fn(ctx, s.store) })
 }
 
 // Location returns the deployment time zone.

@@ -53,7 +53,7 @@ func (s *Service) SetSince(ctx context.Context, actor orglife.Actor, date string
 	if err != nil || prev.Equal(d) {
 		return false, err
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.SetSetting(ctx, settingSince, date, s.instant()); err != nil {
 			return err
 		}

@@ -18,12 +18,6 @@ type countingStore struct {
 	n *atomic.Int64
 }
 
-func (c countingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
-	return c.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
-		return fn(ctx, countingStore{Store: tx, n: c.n})
-	})
-}
-
 func (c countingStore) call() { c.n.Add(1) }
 
 func (c countingStore) Instance(ctx context.Context, id string, forUpdate bool) (*orglife.Instance, error) {

@@ -11,9 +11,11 @@ import (
 // Methods return orglife.ErrNotFound (code not_found) for a missing row, *orglife.Error with code
 // conflict for a unique-key clash or a stale version, and never nil, nil.
 type Store interface {
-	// InTx runs fn in one transaction with a Store bound to it; fn's error rolls it back. On SQLite
-	// the transaction takes the write lock at BEGIN, so writers are serialized.
-	InTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error
+	// InTx runs fn in one transaction; fn's error rolls it back. The context fn receives carries
+	// the transaction: the Store's methods called with it run in it. On SQLite the transaction
+	// takes the write lock at BEGIN, so writers are serialized. Called with a context that carries a
+	// transaction already, it runs fn in that one.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 

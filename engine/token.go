@@ -108,7 +108,7 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 	secret := newSecret()
 	t := &orglife.Token{ID: orglife.NewID(now), Name: p.Name, Role: p.Role, OrgID: p.OrgID, Hash: HashSecret(secret),
 		CreatedAt: now, ExpiresAt: expires}
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor orglife.Actor, id strin
 	if !actor.IsAdmin() {
 		return orglife.Errorf(orglife.EFORBIDDEN, "only an admin may revoke tokens")
 	}
-	return s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	return s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		changed, err := tx.RevokeToken(ctx, id, s.instant())
 		if orglife.ErrorCode(err) == orglife.ENOTFOUND {
 			return orglife.Errorf(orglife.ENOTFOUND, "token %s not found", id)

@@ -93,7 +93,7 @@ func (s *Service) CreateUser(ctx context.Context, actor orglife.Actor, p UserPar
 		return nil, err
 	}
 	u.PasswordHash = hashPassword(p.Password)
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			if orglife.ErrorCode(err) == orglife.ECONFLICT {
 				return &orglife.Error{Code: orglife.ECONFLICT, Message: "用户名 " + u.Username + " 已存在（the username exists）",
@@ -162,7 +162,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor orglife.Actor, username 
 		u.PasswordHash = hashPassword(*p.Password)
 	}
 	u.UpdatedAt = s.instant()
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	secret := randomToken()
 	now := s.instant()
 	sess := &orglife.Session{Hash: HashSecret(secret), Username: u.Username, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		orglife.CheckText("reason", p.Reason, orglife.MaxTextLength), orglife.CheckText("expires_at", p.ExpiresAt, orglife.MaxFilterLength)); err != nil {
 		return nil, err
 	}
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		v, err := tx.Violation(ctx, id)
 		if err != nil {
 			return err

@@ -22,6 +22,7 @@ type idempotencyRow struct {
 
 // Idempotency returns the stored response for (scope, key).
 func (d *DB) Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error) {
+	d = d.bound(ctx)
 	var r idempotencyRow
 	err := d.db.NewSelect().Model(&r).Where("scope = ?", scope).Where("? = ?", bun.Ident("key"), key).Scan(ctx)
 	if err != nil {
@@ -36,6 +37,7 @@ func (d *DB) Idempotency(ctx context.Context, scope, key string) (*orglife.Idemp
 // SaveIdempotency stores a response; conflict when (scope, key) exists. Its instant is normalized
 // in place.
 func (d *DB) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error {
+	d = d.bound(ctx)
 	r.CreatedAt = utc(r.CreatedAt)
 	row := &idempotencyRow{
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: string(r.Response),
@@ -48,6 +50,7 @@ func (d *DB) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) 
 // PruneIdempotency deletes at most limit stored responses created before before, oldest first, in
 // one statement, and returns how many it deleted.
 func (d *DB) PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error) {
+	d = d.bound(ctx)
 	old := d.db.NewSelect().Model((*idempotencyRow)(nil)).Column("scope", "key").
 		Where("created_at < ?", utc(before)).Order("created_at").Limit(int64(limit))
 	res, err := d.db.NewDelete().Model((*idempotencyRow)(nil)).

@@ -110,6 +110,7 @@ type ledgerTimelineRow struct {
 // the key engine.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
 // strictly after it are returned; a malformed cursor is invalid. Limit 0 returns all rows.
 func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife.LedgerRow, error) {
+	d = d.bound(ctx)
 	var rows []ledgerRow
 	q := d.db.NewSelect().Model(&rows).Order("org_id", "rule", "subject_id", "period_key")
 	if f.Light {
@@ -174,6 +175,7 @@ func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife
 // (the caller's, when d is bound to one). When rows repeat a key the last one wins. Instants are
 // normalized in place.
 func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
+	d = d.bound(ctx)
 	return d.saveLedger(ctx, rows, changes, unnestMin)
 }
 
@@ -230,6 +232,7 @@ func (d *DB) saveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes 
 // LedgerTimeline returns the status changes of one rule × subject × period ("" for rules without
 // a period), oldest first; empty when there are none.
 func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]orglife.LedgerChange, error) {
+	d = d.bound(ctx)
 	var rows []ledgerTimelineRow
 	err := d.db.NewSelect().Model(&rows).Where("rule = ?", rule).Where("subject_id = ?", subjectID).
 		Where("period_key = ?", period).Order("at").Scan(ctx)
@@ -251,6 +254,7 @@ func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string)
 // of the due instant for rows without a period — lies in [from, to] (dates; empty bounds are
 // open).
 func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to string) ([]orglife.LedgerCount, error) {
+	d = d.bound(ctx)
 	day := "COALESCE(period_start, substr(CAST(due AS TEXT), 1, 10))"
 	if d.dialect == Postgres {
 		day = "COALESCE(period_start, to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"

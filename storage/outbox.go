@@ -35,6 +35,7 @@ func (r *outboxRow) entry() *orglife.OutboxEntry {
 
 // EnqueueEvaluation inserts outbox entries in one statement and sets their ids.
 func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error {
+	d = d.bound(ctx)
 	if len(es) == 0 {
 		return nil
 	}
@@ -58,6 +59,7 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) e
 // ClaimOutbox returns the available entries of the org of the oldest available entry, locking
 // them on PostgreSQL with FOR UPDATE SKIP LOCKED (two queries).
 func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orglife.OutboxEntry, error) {
+	d = d.bound(ctx)
 	lock := ""
 	if d.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -87,6 +89,7 @@ func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orgl
 
 // DeleteOutbox deletes entries by id.
 func (d *DB) DeleteOutbox(ctx context.Context, ids []int64) error {
+	d = d.bound(ctx)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -96,6 +99,7 @@ func (d *DB) DeleteOutbox(ctx context.Context, ids []int64) error {
 
 // RetryOutbox records a failed attempt of entries.
 func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error {
+	d = d.bound(ctx)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -109,6 +113,7 @@ func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time
 
 // OutboxEntries lists outbox entries, oldest first.
 func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*orglife.OutboxEntry, error) {
+	d = d.bound(ctx)
 	var rows []outboxRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if limit > 0 {
@@ -131,6 +136,7 @@ const evaluationLockSpace = "orglife-evaluation:"
 // on PostgreSQL pg_advisory_xact_lock on a 64-bit FNV-1a hash of the org id (one statement);
 // nothing on SQLite, whose write transaction holds the database's write lock from BEGIN.
 func (d *DB) LockEvaluation(ctx context.Context, orgIDs []string) error {
+	d = d.bound(ctx)
 	if d.dialect != Postgres || len(orgIDs) == 0 {
 		return nil
 	}
@@ -152,6 +158,7 @@ func (d *DB) LockEvaluation(ctx context.Context, orgIDs []string) error {
 // OutboxStats returns how many entries wait in the outbox and when the oldest was created (the
 // zero time when it is empty), in one aggregate query.
 func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
+	d = d.bound(ctx)
 	var row struct {
 		N      int        `bun:"n"`
 		Oldest *time.Time `bun:"oldest"`
@@ -168,6 +175,7 @@ func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
 // PendingOrgs returns which of the orgs have outbox entries waiting (their ledger is being
 // brought up to date), in one query.
 func (d *DB) PendingOrgs(ctx context.Context, orgIDs []string) ([]string, error) {
+	d = d.bound(ctx)
 	var out []string
 	if len(orgIDs) == 0 {
 		return out, nil

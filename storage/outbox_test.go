@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 )
 
@@ -26,7 +25,8 @@ func TestOutboxClaim(t *testing.T) {
 		claim := func() []*orglife.OutboxEntry {
 			t.Helper()
 			var got []*orglife.OutboxEntry
-			must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			must(t, db.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				var err error
 				got, err = tx.ClaimOutbox(ctx, time.Now(), 100)
 				return err
@@ -66,7 +66,8 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 		held, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
-			done <- db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			done <- db.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				got, err := tx.ClaimOutbox(ctx, time.Now(), 100)
 				if err != nil {
 					return err
@@ -83,7 +84,8 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 			})
 		}()
 		<-held
-		must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		must(t, db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			got, err := tx.ClaimOutbox(ctx, time.Now(), 100)
 			if err != nil {
 				return err
@@ -95,7 +97,9 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 		}))
 		locked := make(chan error, 1)
 		go func() {
-			locked <- db.InTx(ctx, func(ctx context.Context, tx engine.Store) error { return tx.LockEvaluation(ctx, []string{"b", "x"}) })
+			locked <- db.InTx(ctx, func(ctx context.Context) error {
+				return db.LockEvaluation(ctx, []string{"b", "x"})
+			})
 		}()
 		select {
 		case err := <-locked:

@@ -592,13 +592,15 @@ func TestInTx(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		boom := errors.New("boom")
-		err := db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			must(t, tx.CreateOrg(ctx, newOrg("x", nil)))
 			if _, err := tx.Org(ctx, "x"); err != nil {
 				return err
 			}
 			// Nested InTx runs in the same transaction.
-			return tx.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			return tx.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				if _, err := tx.Org(ctx, "x"); err != nil {
 					return err
 				}
@@ -611,7 +613,8 @@ func TestInTx(t *testing.T) {
 		_, err = db.Org(ctx, "x")
 		wantCode(t, err, orglife.ENOTFOUND)
 
-		must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		must(t, db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			must(t, tx.Ping(ctx))
 			return tx.CreateOrg(ctx, newOrg("y", nil))
 		}))
@@ -640,7 +643,8 @@ func TestConcurrentAdvance(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					tx := db
 					cur, err := tx.Instance(ctx, "i1", true)
 					if err != nil {
 						return err
