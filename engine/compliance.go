@@ -24,12 +24,12 @@ type ComplianceParams struct {
 // as of an instant.
 func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
 	var empty orglife.Page[*orglife.LedgerRow]
-	if err := checkFilters(filter{"rule", p.Rule}, filter{"period", p.Period}, filter{"status", p.Status},
-		filter{"cursor", p.Cursor}); err != nil {
+	if err := orglife.CheckFilters(orglife.Filter{"rule", p.Rule}, orglife.Filter{"period", p.Period}, orglife.Filter{"status", p.Status},
+		orglife.Filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
 	if err := orglife.InvalidInput(s.checkRuleParam("rule", p.Rule), s.checkPeriodParam("period", p.Period, true),
-		checkOneOf("status", p.Status, ledgerStatuses()), checkDateRange(p.From, p.To)); err != nil {
+		orglife.CheckOneOf("status", p.Status, ledgerStatuses()), orglife.CheckDateRange(p.From, p.To)); err != nil {
 		return empty, err
 	}
 	orgs, err := s.scopeOrgs(ctx, actor, p.OrgID)
@@ -148,10 +148,10 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 	if p.OrgID == "" {
 		return nil, orglife.Errorf(orglife.EINVALID, "org_id is required")
 	}
-	if err := checkFilters(filter{"period", p.Period}); err != nil {
+	if err := orglife.CheckFilters(orglife.Filter{"period", p.Period}); err != nil {
 		return nil, err
 	}
-	if err := orglife.InvalidInput(s.checkPeriodParam("period", p.Period, true), checkDateRange(p.From, p.To)); err != nil {
+	if err := orglife.InvalidInput(s.checkPeriodParam("period", p.Period, true), orglife.CheckDateRange(p.From, p.To)); err != nil {
 		return nil, err
 	}
 	all, err := s.scopeOrgs(ctx, actor, p.OrgID)

@@ -134,8 +134,8 @@ func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID stri
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("org " + orgID)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("org " + orgID)
 	}
 	if actor.Role == orglife.RoleBranch {
 		return []string{orgID}, nil

@@ -59,8 +59,8 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("instance " + in.ID)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("instance " + in.ID)
 	}
 	def, err := s.definition(in.Workflow)
 	if err != nil {

@@ -54,7 +54,7 @@ func (s *Service) MatrixRules() []*rules.Rule {
 // every org, rule and period at once (one).
 func (s *Service) Matrix(ctx context.Context, actor orglife.Actor, p MatrixParams) (*Matrix, error) {
 	if p.Year < 2000 || p.Year > 2100 {
-		return nil, orglife.InvalidInput(badParam("year", "a year from 2000 to 2100", strconv.Itoa(p.Year)))
+		return nil, orglife.InvalidInput(orglife.BadParam("year", "a year from 2000 to 2100", strconv.Itoa(p.Year)))
 	}
 	m := &Matrix{Periods: map[string][]string{}}
 	if len(p.Rules) == 0 {
@@ -63,7 +63,7 @@ func (s *Service) Matrix(ctx context.Context, actor orglife.Actor, p MatrixParam
 		for _, id := range p.Rules {
 			r := s.RuleSet().Rule(id)
 			if r == nil || r.Timing() != rules.TimingPeriodic {
-				return nil, orglife.InvalidInput(badParam("rule", "a periodic rule", id))
+				return nil, orglife.InvalidInput(orglife.BadParam("rule", "a periodic rule", id))
 			}
 			m.Rules = append(m.Rules, r)
 		}

@@ -193,8 +193,8 @@ func (s *Service) GetOrg(ctx context.Context, actor orglife.Actor, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("org " + id)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("org " + id)
 	}
 	return s.store.Org(ctx, id)
 }
@@ -306,7 +306,7 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	return m, nil
 }
 
-// ListMembers lists an org's members (in scope), ordered by id.
+// ListMembers lists an org's members (in orglife.Scope), ordered by id.
 func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p orglife.ListParams) (orglife.Page[*orglife.Member], error) {
 	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
 		return orglife.Page[*orglife.Member]{}, err
@@ -315,8 +315,8 @@ func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID st
 	if err != nil {
 		return orglife.Page[*orglife.Member]{}, err
 	}
-	if !sc.read {
-		return orglife.Page[*orglife.Member]{}, outOfScope("org " + orgID)
+	if !sc.Read {
+		return orglife.Page[*orglife.Member]{}, orglife.OutOfScope("org " + orgID)
 	}
 	ms, err := s.store.Members(ctx, []string{orgID})
 	if err != nil {

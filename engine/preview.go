@@ -97,7 +97,7 @@ func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewPar
 	if !actor.IsAdmin() && actor.Role != orglife.RoleSupervisor {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin or a supervisor may preview rules")
 	}
-	if err := orglife.InvalidInput(checkDateRange(p.From, p.To)); err != nil {
+	if err := orglife.InvalidInput(orglife.CheckDateRange(p.From, p.To)); err != nil {
 		return nil, err
 	}
 	rs, err := s.CompileRules(p.Files)

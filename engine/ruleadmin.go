@@ -292,10 +292,10 @@ func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams)
 	if !actor.IsAdmin() {
 		return orglife.Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
 	}
-	if err := checkFilters(filter{"action", p.Action}, filter{"cursor", p.Cursor}); err != nil {
+	if err := orglife.CheckFilters(orglife.Filter{"action", p.Action}, orglife.Filter{"cursor", p.Cursor}); err != nil {
 		return orglife.Page[*orglife.AuditEntry]{}, err
 	}
-	if err := orglife.InvalidInput(checkOneOf("action", p.Action, AuditActions)); err != nil {
+	if err := orglife.InvalidInput(orglife.CheckOneOf("action", p.Action, AuditActions)); err != nil {
 		return orglife.Page[*orglife.AuditEntry]{}, err
 	}
 	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.PageSize()+1)

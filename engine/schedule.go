@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"time"
+
+	"github.com/orglife/orglife"
 )
 
 // schedulerLock is the cluster-wide lock that lets one server at a time run the scheduled
@@ -24,7 +26,7 @@ func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *Evaluate
 		s.onScheduled()
 	}
 	began := time.Now()
-	res, err = s.evaluate(ctx, SystemActor, EvaluateParams{})
+	res, err = s.evaluate(ctx, orglife.SystemActor, EvaluateParams{})
 	res, err = s.finished(TriggerScheduled, began, res, err)
 	return true, res, err
 }

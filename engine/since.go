@@ -8,9 +8,6 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// settingSince is the key of the go-live date in the settings table.
-const settingSince = "since"
-
 // Since returns the go-live date (midnight in the deployment time zone) stored in the database,
 // or the zero time when none is set. Every server and subcommand reads the same value.
 func (s *Service) Since(ctx context.Context) (time.Time, error) {
@@ -18,7 +15,7 @@ func (s *Service) Since(ctx context.Context) (time.Time, error) {
 }
 
 func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
-	v, err := st.Setting(ctx, settingSince)
+	v, err := st.Setting(ctx, orglife.SettingSince)
 	switch {
 	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
 		return time.Time{}, nil
@@ -54,7 +51,7 @@ func (s *Service) SetSince(ctx context.Context, actor orglife.Actor, date string
 		return false, err
 	}
 	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
-		if err := tx.SetSetting(ctx, settingSince, date, s.instant()); err != nil {
+		if err := tx.SetSetting(ctx, orglife.SettingSince, date, s.instant()); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "settings.since", "since", map[string]any{"from": day(prev), "to": date})

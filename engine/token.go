@@ -45,9 +45,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (orglife.Acto
 	return orglife.Actor{Role: t.Role, OrgID: t.OrgID, Name: t.Name}, nil
 }
 
-// SystemActor is the actor of command-line operations run by whoever holds the database.
-var SystemActor = orglife.Actor{Role: orglife.RoleAdmin, Name: "system"}
-
 // Bootstrap creates an admin token named "admin" when the database has no token (revoked ones
 // count) and returns its secret; it returns "" when tokens exist.
 func (s *Service) Bootstrap(ctx context.Context) (string, error) {
@@ -55,7 +52,7 @@ func (s *Service) Bootstrap(ctx context.Context) (string, error) {
 	if err != nil || n > 0 {
 		return "", err
 	}
-	_, secret, err := s.CreateToken(ctx, SystemActor, CreateTokenParams{Name: "admin", Role: orglife.RoleAdmin})
+	_, secret, err := s.CreateToken(ctx, orglife.SystemActor, CreateTokenParams{Name: "admin", Role: orglife.RoleAdmin})
 	return secret, err
 }
 

@@ -270,7 +270,7 @@ func (s *Service) BootstrapUser(ctx context.Context) (string, error) {
 		return "", err
 	}
 	password := randomToken()[:16]
-	_, err = s.CreateUser(ctx, SystemActor, UserParams{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin, Password: password})
+	_, err = s.CreateUser(ctx, orglife.SystemActor, UserParams{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin, Password: password})
 	if err != nil {
 		return "", err
 	}

@@ -20,12 +20,12 @@ type ListViolationsParams struct {
 // ListViolations lists violations in the caller's scope, ordered by id.
 func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (orglife.Page[*orglife.Violation], error) {
 	var empty orglife.Page[*orglife.Violation]
-	if err := checkFilters(filter{"rule", p.Rule}, filter{"status", p.Status}, filter{"kind", p.Kind},
-		filter{"severity", p.Severity}, filter{"period", p.Period}, filter{"cursor", p.Cursor}); err != nil {
+	if err := orglife.CheckFilters(orglife.Filter{"rule", p.Rule}, orglife.Filter{"status", p.Status}, orglife.Filter{"kind", p.Kind},
+		orglife.Filter{"severity", p.Severity}, orglife.Filter{"period", p.Period}, orglife.Filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
-	if err := orglife.InvalidInput(s.checkRuleParam("rule", p.Rule), checkOneOf("status", p.Status, ViolationStatuses),
-		checkOneOf("kind", p.Kind, ViolationKinds), checkOneOf("severity", p.Severity, orglife.Severities),
+	if err := orglife.InvalidInput(s.checkRuleParam("rule", p.Rule), orglife.CheckOneOf("status", p.Status, ViolationStatuses),
+		orglife.CheckOneOf("kind", p.Kind, ViolationKinds), orglife.CheckOneOf("severity", p.Severity, orglife.Severities),
 		s.checkPeriodParam("period", p.Period, true)); err != nil {
 		return empty, err
 	}
@@ -67,8 +67,8 @@ func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id stri
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("violation " + id)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("violation " + id)
 	}
 	return v, nil
 }
@@ -116,9 +116,9 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		if err != nil {
 			return err
 		}
-		if !sc.above {
-			if !sc.read {
-				return outOfScope("violation " + id)
+		if !sc.Above {
+			if !sc.Read {
+				return orglife.OutOfScope("violation " + id)
 			}
 			return orglife.Errorf(orglife.EFORBIDDEN, "only a supervisor above org %s or an admin may decide on its violations", v.OrgID)
 		}

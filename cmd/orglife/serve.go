@@ -66,7 +66,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	metrics.RegisterOutbox(func() (int, time.Time, error) { return db.OutboxStats(context.Background()) })
 
 	if *since != "" {
-		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
+		changed, err := svc.SetSince(ctx, orglife.SystemActor, *since)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "orglife serve: --since:", orglife.ErrorMessage(err))
 			return 2
