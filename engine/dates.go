@@ -106,3 +106,20 @@ func parseRecordTime(x any, loc *time.Location) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	return t, err == nil
 }
+
+// sinceIn reads the go-live date (midnight in the deployment time zone) through st; zero when
+// none is set (compliance.Checker.SetSince sets it).
+func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
+	v, err := st.Setting(ctx, orglife.SettingSince)
+	switch {
+	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	d, err := time.ParseInLocation(orglife.DateLayout, v, s.loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("engine: stored go-live date %q: %w", v, err)
+	}
+	return d, nil
+}

@@ -43,8 +43,8 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 			out = in
 			return nil
 		})
-		if err == nil && s.afterCommit != nil {
-			s.afterCommit(out)
+		if err == nil {
+			s.committed(out)
 		}
 		return out, err
 	})

@@ -138,8 +138,8 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			out = in
 			return nil
 		})
-		if err == nil && s.afterCommit != nil {
-			s.afterCommit(out)
+		if err == nil {
+			s.committed(out)
 		}
 		return out, err
 	})

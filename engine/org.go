@@ -103,7 +103,7 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return o, nil
 }
 
@@ -173,7 +173,7 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return out, nil
 }
 
@@ -302,7 +302,7 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return m, nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// Store is the persistence the engine needs. storage.DB implements it on SQLite and PostgreSQL.
+// Store is the persistence the engine needs (the compliance package declares its own). storage.DB implements it on SQLite and PostgreSQL.
 // Methods return orglife.ErrNotFound (code not_found) for a missing row, *orglife.Error with code
 // conflict for a unique-key clash or a stale version, and never nil, nil.
 type Store interface {
@@ -101,6 +101,13 @@ type Store interface {
 	// returns how many it deleted.
 	PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error)
 
-	ComplianceStore
-	RuleSetStore
+	// EnqueueEvaluation appends entries to the evaluation outbox (in the caller's transaction);
+	// their ids are set.
+	EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error
+
+	// AppendAudit appends an entry to the audit log.
+	AppendAudit(ctx context.Context, e *orglife.AuditEntry) error
+	// Audit lists entries in time order after cursor (an id), at most limit (0: all), optionally
+	// of one action.
+	Audit(ctx context.Context, action, cursor string, limit int) ([]*orglife.AuditEntry, error)
 }

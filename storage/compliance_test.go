@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
 )
 
-var _ engine.ComplianceStore = (*storage.DB)(nil)
+var _ compliance.Store = (*storage.DB)(nil)
 
 func TestEvalRecords(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
@@ -93,7 +93,7 @@ func ledgerRow(org, rule, subject string, period *string, status orglife.Status)
 	return r
 }
 
-// ledgerCursor is engine.LedgerCursor (built only with the wip tag for now).
+// ledgerCursor is compliance.LedgerCursor (built only with the wip tag for now).
 func ledgerCursor(r *orglife.LedgerRow) string {
 	return fmt.Sprintf("%s\x1f%s\x1f%s\x1f%s", r.OrgID, r.Rule, r.SubjectID, r.PeriodKey())
 }

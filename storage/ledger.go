@@ -107,7 +107,7 @@ type ledgerTimelineRow struct {
 // LedgerRows returns the stored ledger rows matching f, ordered by org, rule, subject and period,
 // in one query. Empty fields do not filter; Period "-" selects rows without a period; Periods
 // selects any of its labels. f.Cursor is
-// the key engine.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
+// the key compliance.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
 // strictly after it are returned; a malformed cursor is invalid. Limit 0 returns all rows.
 func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife.LedgerRow, error) {
 	d = d.bound(ctx)

@@ -11,7 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/rules"
 )
 
@@ -159,7 +159,7 @@ func (s *server) matrix(c *gin.Context) {
 		mp.Years = append(mp.Years, y)
 	}
 	var chosen *rules.Rule
-	for _, r := range s.svc.MatrixRules() {
+	for _, r := range s.chk.MatrixRules() {
 		if r.Scope == rules.ScopeInstance {
 			continue
 		}
@@ -177,7 +177,7 @@ func (s *server) matrix(c *gin.Context) {
 		return
 	}
 	mp.Rule, mp.Every = chosen.ID, everyLabel(chosen.Every)
-	m, err := s.svc.Matrix(c.Request.Context(), actorOf(c), engine.MatrixParams{
+	m, err := s.chk.Matrix(c.Request.Context(), actorOf(c), compliance.MatrixParams{
 		OrgID: cmp.Or(mp.OrgID, u.OrgID), Rules: []string{chosen.ID}, Year: year})
 	if err != nil {
 		s.failPage(c, err)

@@ -91,7 +91,7 @@ func TestReadOnlyCommandsReadOnly(t *testing.T) {
 				t.Fatalf("migrate: %s", errs)
 			}
 			// the built-in pack's rules become active as serve would make them
-			svc, db, err := openService(context.Background(), common{db: dsn, tz: defaultTZ}, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, newLogger(os.Stderr), nil, nil)
+			svc, chk, db, err := openService(context.Background(), common{db: dsn, tz: defaultTZ}, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, newLogger(os.Stderr), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -25,7 +25,7 @@ var packActor = orglife.Actor{Role: orglife.RoleAdmin, Name: AuthorPack}
 // CompileRules validates and compiles rule files (name → content) against the workflows'
 // collections. Problems come back as an unprocessable error with one detail per problem (file,
 // line, column, message).
-func (s *Service) CompileRules(files map[string][]byte) (*rules.RuleSet, error) {
+func (s *Checker) CompileRules(files map[string][]byte) (*rules.RuleSet, error) {
 	if len(files) == 0 {
 		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "no rule files given"}
 	}
@@ -44,7 +44,7 @@ func plural(n int, word string) string {
 }
 
 // ValidateRules checks rule files without changing anything (admin only).
-func (s *Service) ValidateRules(ctx context.Context, actor orglife.Actor, files map[string][]byte) (*rules.RuleSet, error) {
+func (s *Checker) ValidateRules(ctx context.Context, actor orglife.Actor, files map[string][]byte) (*rules.RuleSet, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may validate rules")
 	}
@@ -68,7 +68,7 @@ func versionOf(rs *rules.RuleSet, author, note string) *orglife.RuleSetVersion {
 // activate stores rs (if new; author is the version's author), appends its activation by actor
 // and an audit entry in one transaction, then
 // makes it the rule set of this server. Other servers pick it up through SyncRules.
-func (s *Service) activate(ctx context.Context, actor orglife.Actor, rs *rules.RuleSet, author, note, action string) (*orglife.RuleSetVersion, error) {
+func (s *Checker) activate(ctx context.Context, actor orglife.Actor, rs *rules.RuleSet, author, note, action string) (*orglife.RuleSetVersion, error) {
 	if err := s.trial(ctx, rs); err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ type PutRulesParams struct {
 }
 
 // PutRules is PutRulesWith without removals.
-func (s *Service) PutRules(ctx context.Context, actor orglife.Actor, files map[string][]byte, note string) (*orglife.RuleSetVersion, error) {
+func (s *Checker) PutRules(ctx context.Context, actor orglife.Actor, files map[string][]byte, note string) (*orglife.RuleSetVersion, error) {
 	return s.PutRulesWith(ctx, actor, PutRulesParams{Files: files, Note: note})
 }
 
@@ -118,7 +118,7 @@ func (s *Service) PutRules(ctx context.Context, actor orglife.Actor, files map[s
 // atomically (admin only). On any problem nothing changes and the error lists every problem. A
 // candidate without rules is refused, and so is one that drops rules of the active set unless
 // p.AllowRemoval: a partial upload must not switch checking off unnoticed.
-func (s *Service) PutRulesWith(ctx context.Context, actor orglife.Actor, p PutRulesParams) (*orglife.RuleSetVersion, error) {
+func (s *Checker) PutRulesWith(ctx context.Context, actor orglife.Actor, p PutRulesParams) (*orglife.RuleSetVersion, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
 	}
@@ -167,12 +167,12 @@ func removedRules(active, candidate *rules.RuleSet) []*rules.Rule {
 }
 
 // RuleVersions lists the stored rule-set versions, newest first.
-func (s *Service) RuleVersions(ctx context.Context) ([]*orglife.RuleSetVersion, error) {
+func (s *Checker) RuleVersions(ctx context.Context) ([]*orglife.RuleSetVersion, error) {
 	return s.store.RuleSetVersions(ctx)
 }
 
 // ActivateVersion activates a stored version again: a rollback (admin only).
-func (s *Service) ActivateVersion(ctx context.Context, actor orglife.Actor, version, note string) (*orglife.RuleSetVersion, error) {
+func (s *Checker) ActivateVersion(ctx context.Context, actor orglife.Actor, version, note string) (*orglife.RuleSetVersion, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may change rules")
 	}
@@ -208,7 +208,7 @@ func filesOf(v *orglife.RuleSetVersion) map[string][]byte {
 // or when the active version was activated from a pack and the pack's rules changed, the pack's
 // rules are stored and activated (a version reloaded by --watch came from a pack directory too).
 // A version activated by a person (PUT, rollback) stays active across restarts: the pack does not silently undo an administrator's change.
-func (s *Service) InitRules(ctx context.Context, pack *rules.RuleSet) error {
+func (s *Checker) InitRules(ctx context.Context, pack *rules.RuleSet) error {
 	active, err := s.store.ActiveRuleSet(ctx)
 	switch {
 	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
@@ -238,7 +238,7 @@ func (s *Service) InitRules(ctx context.Context, pack *rules.RuleSet) error {
 // workflows, without activating or writing anything; with no active version (or one that no
 // longer compiles) it uses fallback, the pack's rules, in memory only. Read-only commands use it
 // where serve uses InitRules.
-func (s *Service) LoadRules(ctx context.Context, fallback *rules.RuleSet) error {
+func (s *Checker) LoadRules(ctx context.Context, fallback *rules.RuleSet) error {
 	active, err := s.store.ActiveRuleSet(ctx)
 	switch {
 	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
@@ -262,7 +262,7 @@ func (s *Service) LoadRules(ctx context.Context, fallback *rules.RuleSet) error 
 
 // SyncRules makes this server use the version active in the database, when another server
 // activated a different one. It is called periodically by serve.
-func (s *Service) SyncRules(ctx context.Context) error {
+func (s *Checker) SyncRules(ctx context.Context) error {
 	active, err := s.store.ActiveRuleSet(ctx)
 	if orglife.ErrorCode(err) == orglife.ENOTFOUND {
 		return nil
@@ -281,45 +281,8 @@ func (s *Service) SyncRules(ctx context.Context) error {
 	return nil
 }
 
-// AuditParams page the audit log.
-type AuditParams struct {
-	Action string
-	orglife.ListParams
-}
-
-// Audit lists the audit log (admin only), oldest first.
-func (s *Service) Audit(ctx context.Context, actor orglife.Actor, p AuditParams) (orglife.Page[*orglife.AuditEntry], error) {
-	if !actor.IsAdmin() {
-		return orglife.Page[*orglife.AuditEntry]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may read the audit log")
-	}
-	if err := orglife.CheckFilters(orglife.Filter{"action", p.Action}, orglife.Filter{"cursor", p.Cursor}); err != nil {
-		return orglife.Page[*orglife.AuditEntry]{}, err
-	}
-	if err := orglife.InvalidInput(orglife.CheckOneOf("action", p.Action, AuditActions)); err != nil {
-		return orglife.Page[*orglife.AuditEntry]{}, err
-	}
-	es, err := s.store.Audit(ctx, p.Action, p.Cursor, p.PageSize()+1)
-	if err != nil {
-		return orglife.Page[*orglife.AuditEntry]{}, err
-	}
-	out := orglife.Page[*orglife.AuditEntry]{Items: es}
-	if n := p.PageSize(); len(es) > n {
-		out.Items = es[:n]
-		next := es[n-1].ID
-		out.NextCursor = &next
-	}
-	return out, nil
-}
-
-// audit appends an audit entry through st (the caller's transaction when it has one).
-func (s *Service) audit(ctx context.Context, st Store, actor orglife.Actor, action, target string, detail map[string]any) error {
-	now := s.instant()
-	return st.AppendAudit(ctx, &orglife.AuditEntry{ID: orglife.NewID(now), At: now, Actor: actor.Name, Role: actor.Role,
-		Action: action, Target: target, Detail: detail})
-}
-
 // RuleVersion returns one stored rule-set version with its files.
-func (s *Service) RuleVersion(ctx context.Context, version string) (*orglife.RuleSetVersion, error) {
+func (s *Checker) RuleVersion(ctx context.Context, version string) (*orglife.RuleSetVersion, error) {
 	if err := orglife.InvalidInput(orglife.CheckID("version", version)); err != nil {
 		return nil, err
 	}
@@ -328,7 +291,7 @@ func (s *Service) RuleVersion(ctx context.Context, version string) (*orglife.Rul
 
 // ReloadRules activates a rule set reloaded from the pack directory by `serve --watch`, unless
 // it is the one already active.
-func (s *Service) ReloadRules(ctx context.Context, rs *rules.RuleSet) (*orglife.RuleSetVersion, error) {
+func (s *Checker) ReloadRules(ctx context.Context, rs *rules.RuleSet) (*orglife.RuleSetVersion, error) {
 	if cur := s.RuleSet(); cur != nil && cur.Version == rs.Version {
 		return nil, nil
 	}

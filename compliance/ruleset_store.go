@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// RuleSetStore keeps rule-set versions, their activations and the audit log. It is part of Store.
+// RuleSetStore keeps rule-set versions, their activations and the audit log entries of their changes. It is part of Store.
 type RuleSetStore interface {
 	// SaveRuleSet stores a version unless it is stored already.
 	SaveRuleSet(ctx context.Context, v *orglife.RuleSetVersion) error
@@ -22,7 +22,4 @@ type RuleSetStore interface {
 
 	// AppendAudit appends an entry to the audit log.
 	AppendAudit(ctx context.Context, e *orglife.AuditEntry) error
-	// Audit lists entries in time order after cursor (an id), at most limit (0: all), optionally
-	// of one action.
-	Audit(ctx context.Context, action, cursor string, limit int) ([]*orglife.AuditEntry, error)
 }

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 
 // Since returns the go-live date (midnight in the deployment time zone) stored in the database,
 // or the zero time when none is set. Every server and subcommand reads the same value.
-func (s *Service) Since(ctx context.Context) (time.Time, error) {
+func (s *Checker) Since(ctx context.Context) (time.Time, error) {
 	return s.sinceIn(ctx, s.store)
 }
 
-func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
+func (s *Checker) sinceIn(ctx context.Context, st Store) (time.Time, error) {
 	v, err := st.Setting(ctx, orglife.SettingSince)
 	switch {
 	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
@@ -24,7 +24,7 @@ func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation(orglife.DateLayout, v, s.loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("engine: stored go-live date %q: %w", v, err)
+		return time.Time{}, fmt.Errorf("compliance: stored go-live date %q: %w", v, err)
 	}
 	return d, nil
 }
@@ -33,7 +33,7 @@ func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
 // not_applicable for every rule and no record may be dated before it. When the date moves later,
 // the periods it leaves behind are evaluated once more (over the lookback before it), so their
 // rows become not_applicable and their violations clear. It reports whether the date changed.
-func (s *Service) SetSince(ctx context.Context, actor orglife.Actor, date string) (bool, error) {
+func (s *Checker) SetSince(ctx context.Context, actor orglife.Actor, date string) (bool, error) {
 	if !actor.IsAdmin() {
 		return false, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may set the go-live date")
 	}
@@ -77,4 +77,10 @@ func day(t time.Time) string {
 		return ""
 	}
 	return t.Format(orglife.DateLayout)
+}
+
+// minRecordDate is orglife.MinRecordDate, midnight in the deployment time zone.
+func (s *Checker) minRecordDate() time.Time {
+	t, _ := time.ParseInLocation(orglife.DateLayout, orglife.MinRecordDate, s.loc)
+	return t
 }

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type batchDiff struct {
 // diffBatch compares evaluated rows with what st holds for the same keys: the stored ledger rows
 // of the batch's orgs and rules, and the stored violations of the evaluated (rule, subject,
 // period) keys. Evaluation persists the diff; a preview reports it. Two bulk reads.
-func (s *Service) diffBatch(ctx context.Context, st Store, batch []string, rows []orglife.LedgerRow, sp evalSpec) (*batchDiff, error) {
+func (s *Checker) diffBatch(ctx context.Context, st Store, batch []string, rows []orglife.LedgerRow, sp evalSpec) (*batchDiff, error) {
 	evaluated := make(map[string]bool, len(rows))
 	for i := range rows {
 		evaluated[ledgerKey(rows[i].Rule, rows[i].SubjectID, rows[i].PeriodKey())] = true
@@ -100,7 +100,7 @@ func sameInstant(a, b *time.Time) bool {
 // persistBatch): ledger rows with their timeline, and the violation changes. diffBatch orders
 // the rows by key, so concurrent writers take row locks in one order. It reports the batch to
 // the observer (a write that fails is reported as changing nothing: the transaction rolls back).
-func (s *Service) persist(ctx context.Context, tx Store, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) (err error) {
+func (s *Checker) persist(ctx context.Context, tx Store, batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult) (err error) {
 	began := time.Now()
 	var ob BatchPersist
 	defer func() {
@@ -132,7 +132,7 @@ func (s *Service) persist(ctx context.Context, tx Store, batch []string, rows []
 // timing changed (a quarterly rule made monthly leaves quarter rows behind), rows of instances
 // that were cancelled or deleted and of members that left. Marking them keeps the ledger honest
 // and lets their violations clear; their keys are added to evaluated.
-func (s *Service) retired(old []*orglife.LedgerRow, evaluated map[string]bool, sp evalSpec) []orglife.LedgerRow {
+func (s *Checker) retired(old []*orglife.LedgerRow, evaluated map[string]bool, sp evalSpec) []orglife.LedgerRow {
 	from, to := sp.from.Format(orglife.DateLayout), sp.to.Format(orglife.DateLayout)
 	var out []orglife.LedgerRow
 	for _, r := range old {

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -18,7 +18,7 @@ type ListViolationsParams struct {
 }
 
 // ListViolations lists violations in the caller's scope, ordered by id.
-func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (orglife.Page[*orglife.Violation], error) {
+func (s *Checker) ListViolations(ctx context.Context, actor orglife.Actor, p ListViolationsParams) (orglife.Page[*orglife.Violation], error) {
 	var empty orglife.Page[*orglife.Violation]
 	if err := orglife.CheckFilters(orglife.Filter{"rule", p.Rule}, orglife.Filter{"status", p.Status}, orglife.Filter{"kind", p.Kind},
 		orglife.Filter{"severity", p.Severity}, orglife.Filter{"period", p.Period}, orglife.Filter{"cursor", p.Cursor}); err != nil {
@@ -55,7 +55,7 @@ func (s *Service) ListViolations(ctx context.Context, actor orglife.Actor, p Lis
 
 // GetViolation returns a violation in the caller's scope, with its explanation, evidence and
 // history.
-func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id string) (*orglife.Violation, error) {
+func (s *Checker) GetViolation(ctx context.Context, actor orglife.Actor, id string) (*orglife.Violation, error) {
 	if err := orglife.InvalidInput(orglife.CheckID("id", id)); err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *Service) GetViolation(ctx context.Context, actor orglife.Actor, id stri
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.orgScope(ctx, actor, v.OrgID)
+	sc, err := s.orgScope(ctx, s.store, actor, v.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ const (
 // strictly above the violation's org may decide. acknowledge: open → acknowledged; waive: open or
 // acknowledged → waived (reason and a future expires_at); resolve: any unresolved → resolved
 // (manual, final for that identity; a note is required).
-func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision string, p DecideParams) (*orglife.Violation, error) {
+func (s *Checker) Decide(ctx context.Context, actor orglife.Actor, id, decision string, p DecideParams) (*orglife.Violation, error) {
 	var out *orglife.Violation
 	if err := orglife.InvalidInput(orglife.CheckID("id", id), orglife.CheckText("note", p.Note, orglife.MaxTextLength),
 		orglife.CheckText("reason", p.Reason, orglife.MaxTextLength), orglife.CheckText("expires_at", p.ExpiresAt, orglife.MaxFilterLength)); err != nil {
@@ -112,7 +112,7 @@ func (s *Service) Decide(ctx context.Context, actor orglife.Actor, id, decision 
 		if v, err = tx.Violation(ctx, id); err != nil {
 			return err
 		}
-		sc, err := s.orgScopeTx(ctx, tx, actor, v.OrgID)
+		sc, err := s.orgScope(ctx, tx, actor, v.OrgID)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const (
 // lookback, as of now, nothing written) and refuses it when a rule blows its budget (memory,
 // string size, a panic) or the trial takes longer than TrialTimeout. Other run-time errors are
 // left to the error rows they produce.
-func (s *Service) trial(ctx context.Context, rs *rules.RuleSet) error {
+func (s *Checker) trial(ctx context.Context, rs *rules.RuleSet) error {
 	orgs, err := s.store.Orgs(ctx, nil)
 	if err != nil {
 		return err

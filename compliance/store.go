@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -7,10 +7,31 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// ComplianceStore is the persistence of evaluation: bulk reads of records as of an instant, the
-// ledger with its timeline, violations with their history, and the scheduler's lock. It is part
-// of Store.
-type ComplianceStore interface {
+// Store is the persistence the compliance side needs: the orgs and members it evaluates, bulk
+// reads of records as of an instant, the ledger with its timeline, violations with their history,
+// the outbox, the scheduler's lock, rule-set versions and the audit log. storage.DB implements it
+// on SQLite and PostgreSQL. Methods return orglife.ErrNotFound (code not_found) for a missing row
+// and never nil, nil.
+type Store interface {
+	// InTx runs fn in one transaction; fn's error rolls it back. The context fn receives carries
+	// the transaction: the Store's methods called with it run in it. Called with a context that
+	// carries a transaction already (engine's, when it asks for an outbox entry), it runs fn in
+	// that one.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	// Orgs returns the orgs whose ids are given (all orgs when ids is nil), ordered by id.
+	Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error)
+	// OrgPath returns the ids from the root down to and including id, in one query.
+	OrgPath(ctx context.Context, id string) ([]string, error)
+	// Subtree returns id and the ids of all orgs below it, in one query.
+	Subtree(ctx context.Context, id string) ([]string, error)
+	// Members returns the members of the given orgs, ordered by org and id.
+	Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error)
+	// Setting returns a deployment-wide setting; not_found when it is unset.
+	Setting(ctx context.Context, key string) (string, error)
+	// SetSetting stores a deployment-wide setting.
+	SetSetting(ctx context.Context, key, value string, at time.Time) error
+
 	// EvalRecords returns every instance of the given orgs created at or before asOf (current
 	// columns, CreatedData included) and, for those updated after asOf, their whole history
 	// keyed by instance id, so the caller can rebuild what was known at asOf. At most two queries.
@@ -47,9 +68,6 @@ type ComplianceStore interface {
 	// over newer").
 	LockEvaluation(ctx context.Context, orgIDs []string) error
 
-	// EnqueueEvaluation appends entries to the evaluation outbox (in the caller's transaction);
-	// their ids are set.
-	EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error
 	// ClaimOutbox returns, in the caller's transaction, the entries available at now of one org:
 	// the org of the oldest available entry, at most limit entries, oldest first. On PostgreSQL
 	// they are locked until the transaction ends (FOR UPDATE SKIP LOCKED: another server's claim
@@ -64,4 +82,6 @@ type ComplianceStore interface {
 	PendingOrgs(ctx context.Context, orgIDs []string) ([]string, error)
 	// OutboxEntries lists the entries of the outbox, oldest first, at most limit (0: all).
 	OutboxEntries(ctx context.Context, limit int) ([]*orglife.OutboxEntry, error)
+
+	RuleSetStore
 }

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type ComplianceParams struct {
 
 // Compliance returns ledger rows in the caller's scope: the persisted ledger, or rows computed
 // as of an instant.
-func (s *Service) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
+func (s *Checker) Compliance(ctx context.Context, actor orglife.Actor, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
 	var empty orglife.Page[*orglife.LedgerRow]
 	if err := orglife.CheckFilters(orglife.Filter{"rule", p.Rule}, orglife.Filter{"period", p.Period}, orglife.Filter{"status", p.Status},
 		orglife.Filter{"cursor", p.Cursor}); err != nil {
@@ -71,7 +71,7 @@ const pageOrgs = 20
 // computedPage evaluates as of sp.asOf only as many orgs, in id order, as the page needs: rows
 // come out ordered by org, rule, subject and period, so the cursor is the key of the last row
 // returned and the next page starts at its org.
-func (s *Service) computedPage(ctx context.Context, sp evalSpec, orgs []string, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
+func (s *Checker) computedPage(ctx context.Context, sp evalSpec, orgs []string, p ComplianceParams) (orglife.Page[*orglife.LedgerRow], error) {
 	orgs = slices.Sorted(slices.Values(orgs))
 	if p.Cursor != "" {
 		if strings.Count(p.Cursor, "\x1f") != 3 {
@@ -144,7 +144,7 @@ type SummaryRow struct {
 }
 
 // Summary counts the persisted ledger per child org of p.OrgID (its whole subtree each).
-func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryParams) ([]SummaryRow, error) {
+func (s *Checker) Summary(ctx context.Context, actor orglife.Actor, p SummaryParams) ([]SummaryRow, error) {
 	if p.OrgID == "" {
 		return nil, orglife.Errorf(orglife.EINVALID, "org_id is required")
 	}
@@ -213,7 +213,7 @@ func (s *Service) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 
 // Updating returns which orgs of the rows have changes waiting in the outbox: their rows are
 // being brought up to date (within a second under normal load).
-func (s *Service) Updating(ctx context.Context, rows []*orglife.LedgerRow) (map[string]bool, error) {
+func (s *Checker) Updating(ctx context.Context, rows []*orglife.LedgerRow) (map[string]bool, error) {
 	seen := map[string]bool{}
 	var ids []string
 	for _, r := range rows {

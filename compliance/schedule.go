@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -13,7 +13,7 @@ const schedulerLock = "orglife-scheduled-evaluation"
 
 // RunScheduledOnce runs the scheduled evaluation (every org, the lookback before now through now)
 // if no other server is running it; ran is false when the lock was taken elsewhere.
-func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *EvaluateResult, err error) {
+func (s *Checker) RunScheduledOnce(ctx context.Context) (ran bool, res *EvaluateResult, err error) {
 	release, ok, err := s.store.TryLock(ctx, schedulerLock)
 	if err != nil || !ok {
 		if err == nil {
@@ -32,17 +32,17 @@ func (s *Service) RunScheduledOnce(ctx context.Context) (ran bool, res *Evaluate
 }
 
 // Schedule runs the scheduled evaluation now and then every interval until ctx ends; each tick
-// also prunes old idempotency keys (at most once per pruneEvery). Every server
+// first runs Config.Housekeeping (serve: engine's pruning of old idempotency keys). Every server
 // runs Schedule; the lock makes one of them evaluate each time, and when that server dies its
 // lock goes with its connection, so another takes over at its next tick.
-func (s *Service) Schedule(ctx context.Context, interval time.Duration) {
+func (s *Checker) Schedule(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		return
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		s.maybePrune(ctx)
+		s.housekeeping(ctx)
 		ran, res, err := s.RunScheduledOnce(ctx)
 		switch {
 		case err != nil:

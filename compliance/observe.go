@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"time"
@@ -69,7 +69,7 @@ func (nopObserver) EvaluationFinished(EvaluationRun) {}
 func (nopObserver) ScheduledSkipped()                {}
 
 // finished reports a run to the observer and returns its result unchanged.
-func (s *Service) finished(trigger string, began time.Time, res *EvaluateResult, err error) (*EvaluateResult, error) {
+func (s *Checker) finished(trigger string, began time.Time, res *EvaluateResult, err error) (*EvaluateResult, error) {
 	run := EvaluationRun{Trigger: trigger, Duration: time.Since(began), Err: err}
 	if res != nil {
 		run.Orgs, run.Keys = res.Orgs, res.Rows

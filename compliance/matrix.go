@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -37,7 +37,7 @@ type Matrix struct {
 }
 
 // MatrixRules are the rules a matrix can show: the periodic (every) rules of the active set.
-func (s *Service) MatrixRules() []*rules.Rule {
+func (s *Checker) MatrixRules() []*rules.Rule {
 	var out []*rules.Rule
 	if rs := s.RuleSet(); rs != nil {
 		for _, r := range rs.Rules {
@@ -52,7 +52,7 @@ func (s *Service) MatrixRules() []*rules.Rule {
 // Matrix reads a compliance matrix in the caller's scope from a constant number of statements
 // whatever the number of orgs: the scope (one or two), the orgs (one) and the ledger rows of
 // every org, rule and period at once (one).
-func (s *Service) Matrix(ctx context.Context, actor orglife.Actor, p MatrixParams) (*Matrix, error) {
+func (s *Checker) Matrix(ctx context.Context, actor orglife.Actor, p MatrixParams) (*Matrix, error) {
 	if p.Year < 2000 || p.Year > 2100 {
 		return nil, orglife.InvalidInput(orglife.BadParam("year", "a year from 2000 to 2100", strconv.Itoa(p.Year)))
 	}

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"cmp"
@@ -93,7 +93,7 @@ type DueChange struct {
 // Preview evaluates candidate rule files without writing anything (admin, or a supervisor within
 // their subtree) and reports per rule and period which statuses would change, which violations
 // would open, clear or reopen, and totals per org subtree.
-func (s *Service) Preview(ctx context.Context, actor orglife.Actor, p PreviewParams) (*PreviewResult, error) {
+func (s *Checker) Preview(ctx context.Context, actor orglife.Actor, p PreviewParams) (*PreviewResult, error) {
 	if !actor.IsAdmin() && actor.Role != orglife.RoleSupervisor {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin or a supervisor may preview rules")
 	}
@@ -205,7 +205,7 @@ func compareRefs(a, b ViolationRef) int {
 
 // subtreeTotals adds each org's counts to every ancestor within the evaluated orgs and returns
 // the orgs with a non-zero subtree total, sorted by id.
-func (s *Service) subtreeTotals(ctx context.Context, orgIDs []string, own map[string]*PreviewTotal) ([]PreviewTotal, error) {
+func (s *Checker) subtreeTotals(ctx context.Context, orgIDs []string, own map[string]*PreviewTotal) ([]PreviewTotal, error) {
 	out := []PreviewTotal{}
 	if len(own) == 0 {
 		return out, nil

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"time"
@@ -11,7 +11,7 @@ import (
 // recordAt rebuilds what was known of an instance at asOf: its state, data and recorded_at after
 // replaying the transitions made by then. hist is nil when the instance has not changed since
 // asOf (its current columns are the answer). It returns nil for a cancelled instance.
-func (s *Service) recordAt(def *workflows.Definition, in *orglife.Instance, hist []*orglife.Transition, asOf time.Time) *rules.Record {
+func (s *Checker) recordAt(def *workflows.Definition, in *orglife.Instance, hist []*orglife.Transition, asOf time.Time) *rules.Record {
 	state, data, recordedAt := in.State, in.Data, in.RecordedAt
 	if hist != nil {
 		r := def.Replay(in, hist, asOf)

@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ const expiresAtHelp = "a date such as 2026-03-01 (the waiver runs through that d
 // must be an RFC 3339 instant. A value that is neither answers invalid; one that is not in the
 // future, or later than the end of the day s.maxWaiverDays days after today, unprocessable. Both
 // name expires_at.
-func (s *Service) waiverExpiry(value string, now time.Time) (time.Time, error) {
+func (s *Checker) waiverExpiry(value string, now time.Time) (time.Time, error) {
 	var at time.Time
 	if d, err := time.ParseInLocation(orglife.DateLayout, value, s.loc); err == nil {
 		at = d.AddDate(0, 0, 1)

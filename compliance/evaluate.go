@@ -1,4 +1,4 @@
-package engine
+package compliance
 
 import (
 	"context"
@@ -64,13 +64,13 @@ type evalSpec struct {
 }
 
 // RuleSet returns the active rule set.
-func (s *Service) RuleSet() *rules.RuleSet { return s.ruleSet.Load() }
+func (s *Checker) RuleSet() *rules.RuleSet { return s.ruleSet.Load() }
 
 // SetRuleSet activates a rule set for every later evaluation.
-func (s *Service) SetRuleSet(rs *rules.RuleSet) { s.ruleSet.Store(rs) }
+func (s *Checker) SetRuleSet(rs *rules.RuleSet) { s.ruleSet.Store(rs) }
 
 // resolve fills the defaults of an evaluation request and checks its dates.
-func (s *Service) resolve(p EvaluateParams) (evalSpec, error) {
+func (s *Checker) resolve(p EvaluateParams) (evalSpec, error) {
 	sp := evalSpec{asOf: s.instant(), rules: s.RuleSet()}
 	if p.AsOf != nil {
 		sp.asOf = p.AsOf.UTC().Truncate(time.Microsecond)
@@ -112,7 +112,7 @@ func spanDays(from, to time.Time) int {
 
 // scopeOrgs returns the orgs an evaluation or a report covers: the subtree of orgID (checked
 // against the actor's scope), or everything the actor may read.
-func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID string) ([]string, error) {
+func (s *Checker) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID string) ([]string, error) {
 	if err := orglife.InvalidInput(orglife.CheckID("org_id", orgID)); err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Service) scopeOrgs(ctx context.Context, actor orglife.Actor, orgID stri
 		}
 		return ids, nil
 	}
-	sc, err := s.orgScope(ctx, actor, orgID)
+	sc, err := s.orgScope(ctx, s.store, actor, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -150,21 +150,21 @@ const backdated = time.Minute
 // persists reports whether an evaluation as of asOf writes the ledger: only runs of the present
 // do. A run as of a past instant must not overwrite today's statuses with older ones, and a run
 // as of a future instant is a forecast: nothing in the ledger is ever dated after now.
-func (s *Service) persists(asOf time.Time) bool {
+func (s *Checker) persists(asOf time.Time) bool {
 	now := s.instant()
 	return !asOf.Before(now.Add(-backdated)) && !asOf.After(now)
 }
 
 // Evaluate runs an evaluation (admin only) and persists the ledger and violations; as of a past
 // instant it only computes (see EvaluateResult.Persisted).
-func (s *Service) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
+func (s *Checker) Evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
 	began := time.Now()
 	res, err := s.evaluate(ctx, actor, p)
 	return s.finished(TriggerRequest, began, res, err)
 }
 
 // evaluate is Evaluate without the observer.
-func (s *Service) evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
+func (s *Checker) evaluate(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, error) {
 	if !actor.IsAdmin() {
 		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
 	}
@@ -186,7 +186,7 @@ var errNoRules = orglife.Errorf(orglife.EUNPROCESSABLE, "no rule set is active")
 // pure evaluation per org, and (when persisting) one bulk write of ledger and violations. A
 // persisting batch is one transaction that takes the evaluation lock of its orgs before it reads
 // them and holds it until its rows are written (see persistBatch); nothing else serializes runs.
-func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error) {
+func (s *Checker) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error) {
 	res, ok, err := s.prepare(ctx, s.store, &sp)
 	if err != nil || !ok {
 		return res, err
@@ -210,7 +210,7 @@ func (s *Service) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 
 // prepare checks that sp has rules, applies the go-live date to it and returns an empty result;
 // ok is false when the range is empty (nothing to evaluate).
-func (s *Service) prepare(ctx context.Context, st Store, sp *evalSpec) (res *EvaluateResult, ok bool, err error) {
+func (s *Checker) prepare(ctx context.Context, st Store, sp *evalSpec) (res *EvaluateResult, ok bool, err error) {
 	if sp.rules == nil {
 		return nil, false, errNoRules
 	}
@@ -228,7 +228,7 @@ func (s *Service) prepare(ctx context.Context, st Store, sp *evalSpec) (res *Eva
 }
 
 // account adds a batch's rows to the result, logs failed rules and hands the rows to sp.collect.
-func (s *Service) account(batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult, failed map[string]bool) {
+func (s *Checker) account(batch []string, rows []orglife.LedgerRow, sp evalSpec, res *EvaluateResult, failed map[string]bool) {
 	res.Orgs += len(batch)
 	res.Rows += len(rows)
 	for _, r := range rows {
@@ -242,7 +242,7 @@ func (s *Service) account(batch []string, rows []orglife.LedgerRow, sp evalSpec,
 
 // reportBatch evaluates a batch without persisting it and counts the violations its rows call
 // for.
-func (s *Service) reportBatch(ctx context.Context, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
+func (s *Checker) reportBatch(ctx context.Context, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
 	rows, err := s.evaluateBatch(ctx, s.store, batch, sp)
 	if err != nil {
 		return err
@@ -263,7 +263,7 @@ func (s *Service) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // another has read everything the other had committed when it wrote, and evaluates it as of a
 // later instant: no evaluation can write rows computed from older inputs than the stored ones (on
 // any server, by any path).
-func (s *Service) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
+func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
 	if err := tx.LockEvaluation(ctx, batch); err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (s *Service) persistBatch(ctx context.Context, tx Store, batch []string, sp
 }
 
 // logErrors logs, once per rule and run, the first row of each rule that failed at run time.
-func (s *Service) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
+func (s *Checker) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
 	for i := range rows {
 		r := &rows[i]
 		if r.Status != orglife.StatusError || logged[r.Rule] {
@@ -295,7 +295,7 @@ func (s *Service) logErrors(rows []orglife.LedgerRow, logged map[string]bool) {
 
 // evaluateBatch reads a batch of orgs in bulk from st and evaluates every rule on each, and
 // reports the batch to the observer.
-func (s *Service) evaluateBatch(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+func (s *Checker) evaluateBatch(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
 	began := time.Now()
 	rows, err := s.readAndEvaluate(ctx, st, batch, sp)
 	s.obs.BatchEvaluated(BatchEvaluation{Orgs: len(batch), Keys: len(rows), RuleErrors: ruleErrors(rows), Duration: time.Since(began), Err: err})
@@ -303,7 +303,7 @@ func (s *Service) evaluateBatch(ctx context.Context, st Store, batch []string, s
 }
 
 // readAndEvaluate reads a batch of orgs in bulk from st and evaluates every rule on each.
-func (s *Service) readAndEvaluate(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
+func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
 	orgs, err := st.Orgs(ctx, batch)
 	if err != nil {
 		return nil, err
@@ -327,8 +327,8 @@ func (s *Service) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	}
 	for _, inst := range insts {
 		in := inputs[inst.OrgID]
-		def, err := s.definition(inst.Workflow)
-		if in == nil || err != nil {
+		def, ok := s.defs.Get(inst.Workflow)
+		if in == nil || !ok {
 			continue
 		}
 		if r := s.recordAt(def, inst, hist[inst.ID], sp.asOf); r != nil {
@@ -379,7 +379,7 @@ func ledgerKey(rule, subject, period string) string { return rule + "\x00" + sub
 
 // Check evaluates like Evaluate (persisting unless as of a past instant) and also returns the
 // rows it computed, ordered by org, rule, subject and period.
-func (s *Service) Check(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, []orglife.LedgerRow, error) {
+func (s *Checker) Check(ctx context.Context, actor orglife.Actor, p EvaluateParams) (*EvaluateResult, []orglife.LedgerRow, error) {
 	if !actor.IsAdmin() {
 		return nil, nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may run evaluations")
 	}
