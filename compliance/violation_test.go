@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -54,14 +55,35 @@ func instant(t *testing.T, s string) time.Time {
 	return v
 }
 
-// world is a service on the built-in pack with the org tree
+// world is a workflow service and a compliance checker on the built-in pack with the org tree
 // c (committee) → g (general branch) → b (branch); c → b2 (branch); c2 (committee) → x (branch).
 type world struct {
 	svc   *engine.Service
-	st    engine.Store
+	chk   *compliance.Checker
+	st    store
 	set   *workflows.Set
 	clock *testClock
 	ctx   context.Context
+}
+
+// store is what storage.DB is to both sides: engine's and compliance's Store.
+type store interface {
+	engine.Store
+	compliance.Store
+}
+
+// services returns a workflow service and a compliance checker on st, the service enqueuing
+// through the checker, as serve wires them.
+func services(st store, set *workflows.Set, rs *rules.RuleSet, now func() time.Time, loc *time.Location) (*engine.Service, *compliance.Checker) {
+	return servicesWith(compliance.Config{Store: st, Workflows: set, Rules: rs, Now: now, Location: loc}, st)
+}
+
+// servicesWith is services with the checker's whole Config (its store, workflows, clock and
+// location are the service's too) and the service's store.
+func servicesWith(cfg compliance.Config, st engine.Store) (*engine.Service, *compliance.Checker) {
+	chk := compliance.New(cfg)
+	svc := engine.New(engine.Config{Store: st, Workflows: cfg.Workflows, Now: cfg.Now, Location: cfg.Location, Evaluations: chk})
+	return svc, chk
 }
 
 // packSet loads the built-in pack.
@@ -89,7 +111,7 @@ func packWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 	}
 }
 
-func newWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleSet) *world {
+func newWorld(t *testing.T, db store, set *workflows.Set, rs *rules.RuleSet) *world {
 	t.Helper()
 	clock := &testClock{}
 	clock.set(t, "2025-02-12T10:00:00+08:00")
@@ -97,8 +119,8 @@ func newWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleS
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{st: db, set: set, clock: clock, ctx: context.Background(),
-		svc: engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Now: clock.Now, Location: loc})}
+	w := &world{st: db, set: set, clock: clock, ctx: context.Background()}
+	w.svc, w.chk = services(db, set, rs, clock.Now, loc)
 	p := func(s string) *string { return &s }
 	for _, o := range []*orglife.Org{
 		{ID: "c", Name: "研究生院党委", Kind: orglife.KindCommittee},
@@ -112,8 +134,8 @@ func newWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleS
 			t.Fatal(err)
 		}
 	}
-	engine.DiscardOutbox(t, w.svc)
-	engine.SyncOutbox(t, w.svc)
+	compliance.DiscardOutbox(t, w.chk)
+	compliance.SyncOutbox(t, w.chk)
 	return w
 }
 
@@ -124,13 +146,13 @@ func (w *world) useRules(t *testing.T, src string) {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	w.svc.SetRuleSet(rs)
+	w.chk.SetRuleSet(rs)
 }
 
 // evaluate runs a persisting evaluation as admin over [from, to].
-func (w *world) evaluate(t *testing.T, from, to string) *engine.EvaluateResult {
+func (w *world) evaluate(t *testing.T, from, to string) *compliance.EvaluateResult {
 	t.Helper()
-	res, err := w.svc.Evaluate(w.ctx, admin, engine.EvaluateParams{From: from, To: to})
+	res, err := w.chk.Evaluate(w.ctx, admin, compliance.EvaluateParams{From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +162,7 @@ func (w *world) evaluate(t *testing.T, from, to string) *engine.EvaluateResult {
 // row returns the persisted ledger row of an org-scope rule for org and period.
 func (w *world) row(t *testing.T, rule, org, period string) *orglife.LedgerRow {
 	t.Helper()
-	page, err := w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{OrgID: org, Rule: rule, Period: period})
+	page, err := w.chk.Compliance(w.ctx, admin, compliance.ComplianceParams{OrgID: org, Rule: rule, Period: period})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +182,7 @@ func (w *world) row(t *testing.T, rule, org, period string) *orglife.LedgerRow {
 // check, or nil.
 func (w *world) violation(t *testing.T, rule, org, period, kind, check string) *orglife.Violation {
 	t.Helper()
-	page, err := w.svc.ListViolations(w.ctx, admin, engine.ListViolationsParams{OrgID: org, Rule: rule, Period: period, Kind: kind})
+	page, err := w.chk.ListViolations(w.ctx, admin, compliance.ListViolationsParams{OrgID: org, Rule: rule, Period: period, Kind: kind})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +198,7 @@ func (w *world) violation(t *testing.T, rule, org, period, kind, check string) *
 	if found == nil {
 		return nil
 	}
-	v, err := w.svc.GetViolation(w.ctx, admin, found.ID)
+	v, err := w.chk.GetViolation(w.ctx, admin, found.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,42 +323,42 @@ func TestViolationLifecycle(t *testing.T) {
 		}
 
 		// Decisions: only a supervisor strictly above (or an admin).
-		decide := func(a orglife.Actor, d string, p engine.DecideParams) (*orglife.Violation, error) {
-			return w.svc.Decide(w.ctx, a, late.ID, d, p)
+		decide := func(a orglife.Actor, d string, p compliance.DecideParams) (*orglife.Violation, error) {
+			return w.chk.Decide(w.ctx, a, late.ID, d, p)
 		}
 		for _, a := range []orglife.Actor{brB, supB, supC2} {
-			if _, err := decide(a, engine.DecideAcknowledge, engine.DecideParams{Note: "x"}); code(err) != orglife.EFORBIDDEN {
+			if _, err := decide(a, compliance.DecideAcknowledge, compliance.DecideParams{Note: "x"}); code(err) != orglife.EFORBIDDEN {
 				t.Fatalf("acknowledge by %s of %s: %v, want forbidden", a.Role, a.OrgID, err)
 			}
 		}
-		if _, err := w.svc.GetViolation(w.ctx, supC2, late.ID); code(err) != orglife.EFORBIDDEN {
+		if _, err := w.chk.GetViolation(w.ctx, supC2, late.ID); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("reading from another subtree: %v", err)
 		}
 		w.clock.set(t, "2025-02-14T09:00:00+08:00")
-		v, err := decide(supC, engine.DecideAcknowledge, engine.DecideParams{Note: "已知悉，督促整改"})
+		v, err := decide(supC, compliance.DecideAcknowledge, compliance.DecideParams{Note: "已知悉，督促整改"})
 		if err != nil || v.Status != orglife.ViolationAcknowledged {
 			t.Fatalf("acknowledge: %v %v", v, err)
 		}
-		if _, err := decide(supG, engine.DecideAcknowledge, engine.DecideParams{}); code(err) != orglife.ECONFLICT {
+		if _, err := decide(supG, compliance.DecideAcknowledge, compliance.DecideParams{}); code(err) != orglife.ECONFLICT {
 			t.Fatalf("acknowledge twice: %v", err)
 		}
 
 		// Waiver: reason and a future expiry are required.
 		const expiresAt, past = "2025-02-20T00:00:00+08:00", "2025-02-01"
 		expires := instant(t, expiresAt)
-		if _, err := decide(supC, engine.DecideWaive, engine.DecideParams{ExpiresAt: expiresAt}); code(err) != orglife.EUNPROCESSABLE {
+		if _, err := decide(supC, compliance.DecideWaive, compliance.DecideParams{ExpiresAt: expiresAt}); code(err) != orglife.EUNPROCESSABLE {
 			t.Fatalf("waive without reason: %v", err)
 		}
-		if _, err := decide(supC, engine.DecideWaive, engine.DecideParams{Reason: "r", ExpiresAt: past}); code(err) != orglife.EUNPROCESSABLE {
+		if _, err := decide(supC, compliance.DecideWaive, compliance.DecideParams{Reason: "r", ExpiresAt: past}); code(err) != orglife.EUNPROCESSABLE {
 			t.Fatalf("waive with a past expiry: %v", err)
 		}
-		if _, err := decide(supC, engine.DecideWaive, engine.DecideParams{Reason: "r"}); code(err) != orglife.EUNPROCESSABLE {
+		if _, err := decide(supC, compliance.DecideWaive, compliance.DecideParams{Reason: "r"}); code(err) != orglife.EUNPROCESSABLE {
 			t.Fatalf("waive without expiry: %v", err)
 		}
-		if _, err := decide(brB, engine.DecideWaive, engine.DecideParams{Reason: "r", ExpiresAt: expiresAt}); code(err) != orglife.EFORBIDDEN {
+		if _, err := decide(brB, compliance.DecideWaive, compliance.DecideParams{Reason: "r", ExpiresAt: expiresAt}); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("branch waiving: %v", err)
 		}
-		v, err = decide(supC, engine.DecideWaive, engine.DecideParams{Reason: "支部书记出国交流，已书面说明", ExpiresAt: expiresAt})
+		v, err = decide(supC, compliance.DecideWaive, compliance.DecideParams{Reason: "支部书记出国交流，已书面说明", ExpiresAt: expiresAt})
 		if err != nil || v.Status != orglife.ViolationWaived || v.Waiver == nil || !v.Waiver.ExpiresAt.Equal(expires) || v.Waiver.By != supC.Name {
 			t.Fatalf("waive: %+v %v", v, err)
 		}
@@ -367,23 +389,23 @@ func TestViolationLifecycle(t *testing.T) {
 		}
 
 		// A manual resolve needs a note and is final.
-		if _, err := decide(supC, engine.DecideResolve, engine.DecideParams{}); code(err) != orglife.EUNPROCESSABLE {
+		if _, err := decide(supC, compliance.DecideResolve, compliance.DecideParams{}); code(err) != orglife.EUNPROCESSABLE {
 			t.Fatalf("resolve without note: %v", err)
 		}
-		v, err = decide(supC, engine.DecideResolve, engine.DecideParams{Note: "已约谈支部书记，补记原因属实"})
+		v, err = decide(supC, compliance.DecideResolve, compliance.DecideParams{Note: "已约谈支部书记，补记原因属实"})
 		if err != nil || v.Status != orglife.ViolationResolved || resolution(v) != orglife.ResolutionManual {
 			t.Fatalf("resolve: %+v %v", v, err)
 		}
 		w.clock.set(t, "2025-02-21T09:30:00+08:00")
 		w.evaluate(t, "2025-01-01", "2025-01-31")
-		if _, _, err := w.svc.RunScheduledOnce(w.ctx); err != nil {
+		if _, _, err := w.chk.RunScheduledOnce(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		v = w.mustViolation(t, rule, "b", "2025-01", orglife.KindLate, "")
 		if v.Status != orglife.ViolationResolved || resolution(v) != orglife.ResolutionManual || len(v.History) != 5 {
 			t.Fatalf("manual resolve not final: %s %s %q", v.Status, resolution(v), historyPath(v))
 		}
-		if _, err := decide(supC, engine.DecideResolve, engine.DecideParams{Note: "again"}); code(err) != orglife.ECONFLICT {
+		if _, err := decide(supC, compliance.DecideResolve, compliance.DecideParams{Note: "again"}); code(err) != orglife.ECONFLICT {
 			t.Fatalf("resolve twice: %v", err)
 		}
 
@@ -399,7 +421,7 @@ func TestViolationLifecycle(t *testing.T) {
 		if short.Status != orglife.ViolationOpen {
 			t.Fatalf("shallow violation: %s", short.Status)
 		}
-		if v, err := w.svc.Decide(w.ctx, supG, short.ID, engine.DecideAcknowledge, engine.DecideParams{}); err != nil || v.Status != orglife.ViolationAcknowledged {
+		if v, err := w.chk.Decide(w.ctx, supG, short.ID, compliance.DecideAcknowledge, compliance.DecideParams{}); err != nil || v.Status != orglife.ViolationAcknowledged {
 			t.Fatalf("acknowledge by the general branch's supervisor: %v %v", v, err)
 		}
 		fire := func(a orglife.Actor, event, comment, minutes string) {

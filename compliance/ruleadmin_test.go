@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 )
@@ -101,7 +102,7 @@ func TestPreviewMatchesActivation(t *testing.T) {
 
 		candidate := packRuleFiles(t, "meetings.yaml", "    every: quarter\n    grace: 15d\n    warn: 14d\n    require: \"count(meetings, .type == 'lecture') >= 1\"",
 			"    every: month\n    grace: 15d\n    warn: 14d\n    require: \"count(meetings, .type == 'lecture') >= 1\"")
-		prev, err := w.svc.Preview(w.ctx, admin, engine.PreviewParams{Files: candidate, From: "2025-01-01", To: "2025-03-31"})
+		prev, err := w.chk.Preview(w.ctx, admin, compliance.PreviewParams{Files: candidate, From: "2025-01-01", To: "2025-03-31"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +133,7 @@ func TestPreviewMatchesActivation(t *testing.T) {
 			t.Fatalf("preview misses February without a 党课:\n%s\nopened %v", strings.Join(previewed, "\n"), opened)
 		}
 
-		if _, err := w.svc.PutRules(w.ctx, admin, candidate, "党课改为每月一次"); err != nil {
+		if _, err := w.chk.PutRules(w.ctx, admin, candidate, "党课改为每月一次"); err != nil {
 			t.Fatal(err)
 		}
 		w.evaluate(t, "2025-01-01", "2025-03-31")
@@ -184,8 +185,8 @@ func TestBrokenPutChangesNothing(t *testing.T) {
 		w.clock.set(t, "2025-01-20T10:00:00+08:00")
 		lectureAndThemeDays(t, w)
 		w.clock.set(t, "2025-04-20T10:00:00+08:00")
-		active := w.svc.RuleSet().Version
-		versions, _ := w.svc.RuleVersions(w.ctx)
+		active := w.chk.RuleSet().Version
+		versions, _ := w.chk.RuleVersions(w.ctx)
 
 		ctx, cancel := context.WithCancel(w.ctx)
 		var wg sync.WaitGroup
@@ -194,7 +195,7 @@ func TestBrokenPutChangesNothing(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				res, err := w.svc.Evaluate(ctx, admin, engine.EvaluateParams{From: "2025-01-01", To: "2025-03-31"})
+				res, err := w.chk.Evaluate(ctx, admin, compliance.EvaluateParams{From: "2025-01-01", To: "2025-03-31"})
 				if err != nil && ctx.Err() == nil {
 					evalErr = err
 					return
@@ -207,7 +208,7 @@ func TestBrokenPutChangesNothing(t *testing.T) {
 		}()
 		broken := packRuleFiles(t, "meetings.yaml", "count(meetings, .type == 'theme_day') >= 1", "count(meetings, .typo == 'theme_day') >= 1")
 		broken["extra.yaml"] = []byte("rules:\n  - id: x\n    every: week\n    require: \"true\"\n    message: m\n")
-		_, err := w.svc.PutRules(w.ctx, admin, broken, "broken")
+		_, err := w.chk.PutRules(w.ctx, admin, broken, "broken")
 		cancel()
 		wg.Wait()
 		if evalErr != nil {
@@ -228,10 +229,10 @@ func TestBrokenPutChangesNothing(t *testing.T) {
 			!slices.ContainsFunc(where, func(s string) bool { return strings.HasPrefix(s, "extra.yaml:3:") }) {
 			t.Fatalf("problems %v: want one in meetings.yaml and one at extra.yaml:3", where)
 		}
-		if w.svc.RuleSet().Version != active {
+		if w.chk.RuleSet().Version != active {
 			t.Fatal("the active rule set changed after a broken PUT")
 		}
-		after, _ := w.svc.RuleVersions(w.ctx)
+		after, _ := w.chk.RuleVersions(w.ctx)
 		if len(after) != len(versions) {
 			t.Fatalf("a broken PUT stored a version: %d → %d", len(versions), len(after))
 		}
@@ -249,16 +250,16 @@ func TestRollbackRestoresStatuses(t *testing.T) {
 		w.clock.set(t, "2025-01-20T10:00:00+08:00")
 		lectureAndThemeDays(t, w)
 		w.clock.set(t, "2025-04-20T10:00:00+08:00")
-		if _, err := w.svc.PutRules(w.ctx, admin, packRuleFiles(t, "meetings.yaml", "x", "x"), "the pack's rules"); err != nil {
+		if _, err := w.chk.PutRules(w.ctx, admin, packRuleFiles(t, "meetings.yaml", "x", "x"), "the pack's rules"); err != nil {
 			t.Fatal(err)
 		}
-		original := w.svc.RuleSet().Version
+		original := w.chk.RuleSet().Version
 		w.evaluate(t, "2025-01-01", "2025-02-28")
 		if s := w.row(t, "theme_day_monthly", "b", "2025-01").Status; s != orglife.StatusCompliant {
 			t.Fatalf("before: %s", s)
 		}
 		strict := packRuleFiles(t, "meetings.yaml", "count(meetings, .type == 'theme_day') >= 1", "count(meetings, .type == 'theme_day') >= 2")
-		v, err := w.svc.PutRules(w.ctx, admin, strict, "每月两次")
+		v, err := w.chk.PutRules(w.ctx, admin, strict, "每月两次")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,10 +268,10 @@ func TestRollbackRestoresStatuses(t *testing.T) {
 		if r.Status != orglife.StatusOverdue || r.RuleVersion != v.Version {
 			t.Fatalf("with the strict rule: %s (version %s)", r.Status, r.RuleVersion)
 		}
-		if _, err := w.svc.ActivateVersion(w.ctx, brB, original, ""); code(err) != orglife.EFORBIDDEN {
+		if _, err := w.chk.ActivateVersion(w.ctx, brB, original, ""); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("a branch rolling back: %v", err)
 		}
-		if _, err := w.svc.ActivateVersion(w.ctx, admin, original, ""); err != nil {
+		if _, err := w.chk.ActivateVersion(w.ctx, admin, original, ""); err != nil {
 			t.Fatal(err)
 		}
 		w.evaluate(t, "2025-01-01", "2025-02-28")
@@ -284,7 +285,7 @@ func TestRollbackRestoresStatuses(t *testing.T) {
 		if v := w.violation(t, "theme_day_monthly", "b", "2025-01", "overdue", ""); v == nil || v.Status != orglife.ViolationResolved {
 			t.Fatalf("the strict rule's violation after rollback: %+v", v)
 		}
-		versions, err := w.svc.RuleVersions(w.ctx)
+		versions, err := w.chk.RuleVersions(w.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

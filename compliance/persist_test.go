@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"context"
@@ -6,18 +6,18 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // ledgerWrites counts the ledger rows a store is asked to write.
 type ledgerWrites struct {
-	engine.Store
+	store
 	rows *int
 }
 
 func (l ledgerWrites) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	*l.rows += len(rows)
-	return l.Store.SaveLedger(ctx, rows, changes)
+	return l.store.SaveLedger(ctx, rows, changes)
 }
 
 // TestUnchangedRowsAreNotRewritten evaluates twice: the second run writes no ledger row; after
@@ -26,10 +26,10 @@ func TestUnchangedRowsAreNotRewritten(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		written := 0
 		loc, _ := time.LoadLocation("Asia/Shanghai")
-		svc := engine.New(engine.Config{Store: ledgerWrites{Store: w.st, rows: &written}, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now, Location: loc})
+		chk := compliance.New(compliance.Config{Store: ledgerWrites{store: w.st, rows: &written}, Workflows: w.set, Rules: w.chk.RuleSet(), Now: w.clock.Now, Location: loc})
 		eval := func() int {
 			written = 0
-			if _, err := svc.Evaluate(w.ctx, admin, engine.EvaluateParams{From: "2024-12-01", To: "2025-01-31"}); err != nil {
+			if _, err := chk.Evaluate(w.ctx, admin, compliance.EvaluateParams{From: "2024-12-01", To: "2025-01-31"}); err != nil {
 				t.Fatal(err)
 			}
 			return written

@@ -1,11 +1,11 @@
-package engine_test
+package compliance_test
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // TestMatrix: the matrix lists every org in scope (one created after the evaluation, without
@@ -19,7 +19,7 @@ func TestMatrix(t *testing.T) {
 		if err := w.st.CreateOrg(w.ctx, &orglife.Org{ID: silent, Name: "新成立党支部", Kind: orglife.KindBranch, ParentID: ptrTo("g")}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.svc.Matrix(w.ctx, supC, engine.MatrixParams{Rules: []string{"theme_day_monthly"}, Year: 2025})
+		m, err := w.chk.Matrix(w.ctx, supC, compliance.MatrixParams{Rules: []string{"theme_day_monthly"}, Year: 2025})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestMatrix(t *testing.T) {
 		if got["b/2025-01"] != orglife.StatusOverdue || got["b2/2025-01"] != orglife.StatusOverdue || len(got) != 4 || got["b3/2025-01"] != "" {
 			t.Fatalf("cells %v", got)
 		}
-		own, err := w.svc.Matrix(w.ctx, brB, engine.MatrixParams{Year: 2025, Explain: true})
+		own, err := w.chk.Matrix(w.ctx, brB, compliance.MatrixParams{Year: 2025, Explain: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,13 +58,13 @@ func TestMatrix(t *testing.T) {
 				t.Fatalf("a secretary's row: %s %q", r.OrgID, r.Explanation.Text)
 			}
 		}
-		if _, err := w.svc.Matrix(w.ctx, brB, engine.MatrixParams{OrgID: "b2", Year: 2025}); code(err) != orglife.EFORBIDDEN {
+		if _, err := w.chk.Matrix(w.ctx, brB, compliance.MatrixParams{OrgID: "b2", Year: 2025}); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("another branch's matrix: %v", err)
 		}
-		if _, err := w.svc.Matrix(w.ctx, supC, engine.MatrixParams{Rules: []string{"term_renewed"}, Year: 2025}); code(err) != orglife.EINVALID {
+		if _, err := w.chk.Matrix(w.ctx, supC, compliance.MatrixParams{Rules: []string{"term_renewed"}, Year: 2025}); code(err) != orglife.EINVALID {
 			t.Fatalf("a rule without periods: %v", err)
 		}
-		if _, err := w.svc.Matrix(w.ctx, supC, engine.MatrixParams{Year: 1}); code(err) != orglife.EINVALID {
+		if _, err := w.chk.Matrix(w.ctx, supC, compliance.MatrixParams{Year: 1}); code(err) != orglife.EINVALID {
 			t.Fatalf("year 1: %v", err)
 		}
 	})

@@ -1,11 +1,11 @@
-package engine_test
+package compliance_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
 )
@@ -20,22 +20,22 @@ func TestScheduledRunsOneAtATime(t *testing.T) {
 			dbA := storagetest.Open(t, dsn)
 			dbB := storagetest.Open(t, dsn)
 			a := newWorld(t, dbA, set, rs)
-			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx,
-				svc: engine.New(engine.Config{Store: dbB, Workflows: set, Rules: rs, Now: a.clock.Now})}
+			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx}
+			b.svc, b.chk = services(dbB, set, rs, a.clock.Now, nil)
 
 			inside, release := make(chan struct{}), make(chan struct{})
-			engine.SetOnScheduled(a.svc, func() {
+			compliance.SetOnScheduled(a.chk, func() {
 				close(inside)
 				<-release
 			})
 			type outcome struct {
 				ran bool
-				res *engine.EvaluateResult
+				res *compliance.EvaluateResult
 				err error
 			}
 			done := make(chan outcome, 1)
 			go func() {
-				ran, res, err := a.svc.RunScheduledOnce(a.ctx)
+				ran, res, err := a.chk.RunScheduledOnce(a.ctx)
 				done <- outcome{ran, res, err}
 			}()
 			select {
@@ -43,7 +43,7 @@ func TestScheduledRunsOneAtATime(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("A did not start its scheduled evaluation")
 			}
-			ran, res, err := b.svc.RunScheduledOnce(b.ctx)
+			ran, res, err := b.chk.RunScheduledOnce(b.ctx)
 			if err != nil || ran || res != nil {
 				t.Fatalf("B while A runs: ran %v res %v err %v", ran, res, err)
 			}
@@ -52,7 +52,7 @@ func TestScheduledRunsOneAtATime(t *testing.T) {
 			if got.err != nil || !got.ran || got.res == nil || got.res.Orgs != 6 || got.res.Opened == 0 {
 				t.Fatalf("A: %+v", got)
 			}
-			ran, res, err = b.svc.RunScheduledOnce(b.ctx)
+			ran, res, err = b.chk.RunScheduledOnce(b.ctx)
 			if err != nil || !ran || res == nil || res.Orgs != 6 || res.Opened != 0 {
 				t.Fatalf("B after A: ran %v res %+v err %v", ran, res, err)
 			}
@@ -69,16 +69,16 @@ func TestScheduledRunsOneAtATime(t *testing.T) {
 
 			// A holds the lock again and dies: its lock connection is terminated and its pool closed.
 			inside, release = make(chan struct{}), make(chan struct{})
-			engine.SetOnScheduled(a.svc, func() {
+			compliance.SetOnScheduled(a.chk, func() {
 				close(inside)
 				<-release
 			})
 			go func() {
-				ran, res, err := a.svc.RunScheduledOnce(a.ctx)
+				ran, res, err := a.chk.RunScheduledOnce(a.ctx)
 				done <- outcome{ran, res, err}
 			}()
 			<-inside
-			if ran, _, err := b.svc.RunScheduledOnce(b.ctx); err != nil || ran {
+			if ran, _, err := b.chk.RunScheduledOnce(b.ctx); err != nil || ran {
 				t.Fatalf("B while A holds the lock again: ran %v err %v", ran, err)
 			}
 			var n int
@@ -91,7 +91,7 @@ func TestScheduledRunsOneAtATime(t *testing.T) {
 			_ = dbA.Close()
 			deadline := time.Now().Add(5 * time.Second)
 			for {
-				ran, res, err := b.svc.RunScheduledOnce(b.ctx)
+				ran, res, err := b.chk.RunScheduledOnce(b.ctx)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,9 +1,10 @@
-package engine_test
+package compliance_test
 
 import (
 	"testing"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -31,7 +32,7 @@ func TestCancelledInstanceRowRetired(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.evaluate(t, "2025-01-01", "2025-02-28")
-		page, err := w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{OrgID: "b", Rule: "meeting_held"})
+		page, err := w.chk.Compliance(w.ctx, admin, compliance.ComplianceParams{OrgID: "b", Rule: "meeting_held"})
 		if err != nil || len(page.Items) != 1 {
 			t.Fatalf("rows %v %v", page.Items, err)
 		}

@@ -1,10 +1,11 @@
-package engine_test
+package compliance_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -97,7 +98,7 @@ func TestVoidWithApproval(t *testing.T) {
 		}
 		// as of the pending request, the record did not count; as of now it does
 		asOf := instant(t, "2025-02-13T12:00:00+08:00")
-		rows, err := w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{OrgID: "b", Rule: rule, Period: "2025-01", AsOf: &asOf})
+		rows, err := w.chk.Compliance(w.ctx, admin, compliance.ComplianceParams{OrgID: "b", Rule: rule, Period: "2025-01", AsOf: &asOf})
 		if err != nil || len(rows.Items) != 1 || rows.Items[0].Status != orglife.StatusOverdue {
 			t.Fatalf("as of the pending request: %v %v", rows.Items, err)
 		}

@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"fmt"
@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
 // compliance lists ledger rows (all pages of at most 500) and fails on error.
-func (w *world) compliance(t *testing.T, a orglife.Actor, p engine.ComplianceParams) []*orglife.LedgerRow {
+func (w *world) compliance(t *testing.T, a orglife.Actor, p compliance.ComplianceParams) []*orglife.LedgerRow {
 	t.Helper()
 	rows, err := w.complianceErr(a, p)
 	if err != nil {
@@ -20,10 +21,10 @@ func (w *world) compliance(t *testing.T, a orglife.Actor, p engine.CompliancePar
 	return rows
 }
 
-func (w *world) complianceErr(a orglife.Actor, p engine.ComplianceParams) ([]*orglife.LedgerRow, error) {
+func (w *world) complianceErr(a orglife.Actor, p compliance.ComplianceParams) ([]*orglife.LedgerRow, error) {
 	var out []*orglife.LedgerRow
 	for range 1000 {
-		page, err := w.svc.Compliance(w.ctx, a, p)
+		page, err := w.chk.Compliance(w.ctx, a, p)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +95,7 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 			{"2025-02-13T01:04:59.999Z", orglife.StatusOverdue},  // a millisecond before the record
 		} {
 			asOf := instant(t, c.asOf)
-			rows := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b", Rule: rule, Period: "2025-01", AsOf: &asOf})
+			rows := w.compliance(t, admin, compliance.ComplianceParams{OrgID: "b", Rule: rule, Period: "2025-01", AsOf: &asOf})
 			if len(rows) != 1 || rows[0].Status != c.want || !rows[0].EvaluatedAt.Equal(asOf) {
 				t.Fatalf("as of %s: %d rows %v, want one %s", c.asOf, len(rows), rows, c.want)
 			}
@@ -111,13 +112,13 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 		}
 		// As of with a date range instead of a period, filtered by status.
 		asOf := instant(t, "2025-02-12T12:00:00+08:00")
-		rows := w.compliance(t, admin, engine.ComplianceParams{Rule: rule, Status: "overdue", AsOf: &asOf, From: "2025-01-01", To: "2025-01-31"})
+		rows := w.compliance(t, admin, compliance.ComplianceParams{Rule: rule, Status: "overdue", AsOf: &asOf, From: "2025-01-01", To: "2025-01-31"})
 		if got := orgsOf(rows); !slices.Equal(got, []string{"b", "b2", "x"}) {
 			t.Fatalf("as-of overdue orgs %v, want b b2 x", got)
 		}
 
 		// Filters on the persisted ledger.
-		rows = w.compliance(t, admin, engine.ComplianceParams{Rule: rule, Period: "2025-01"})
+		rows = w.compliance(t, admin, compliance.ComplianceParams{Rule: rule, Period: "2025-01"})
 		if got := orgsOf(rows); len(rows) != 6 || !slices.Equal(got, []string{"b", "b2", "c", "c2", "g", "x"}) {
 			t.Fatalf("rule and period: %d rows of %v", len(rows), got)
 		}
@@ -126,15 +127,15 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 				t.Fatalf("%s is not a branch but its row is %s", org, st)
 			}
 		}
-		rows = w.compliance(t, admin, engine.ComplianceParams{Rule: rule, Status: "overdue"})
+		rows = w.compliance(t, admin, compliance.ComplianceParams{Rule: rule, Status: "overdue"})
 		if got := orgsOf(rows); len(rows) != 2 || !slices.Equal(got, []string{"b2", "x"}) {
 			t.Fatalf("overdue rows: %d of %v", len(rows), got)
 		}
-		rows = w.compliance(t, admin, engine.ComplianceParams{OrgID: "g", Period: "2025-01"})
+		rows = w.compliance(t, admin, compliance.ComplianceParams{OrgID: "g", Period: "2025-01"})
 		if got := orgsOf(rows); !slices.Equal(got, []string{"b", "g"}) {
 			t.Fatalf("subtree of g: %v", got)
 		}
-		rows = w.compliance(t, admin, engine.ComplianceParams{Period: "2025-Q1"})
+		rows = w.compliance(t, admin, compliance.ComplianceParams{Period: "2025-Q1"})
 		if len(rows) == 0 {
 			t.Fatal("no quarterly rows")
 		}
@@ -143,13 +144,13 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 				t.Fatalf("period filter let through %s %s", r.Rule, r.PeriodKey())
 			}
 		}
-		if _, err := w.complianceErr(admin, engine.ComplianceParams{Status: "fine"}); code(err) != orglife.EINVALID {
+		if _, err := w.complianceErr(admin, compliance.ComplianceParams{Status: "fine"}); code(err) != orglife.EINVALID {
 			t.Fatalf("unknown status: %v", err)
 		}
 		// Paging: pages of two rows cover the same rows in the same order, persisted and as of.
 		for _, asOf := range []*time.Time{nil, &asOf} {
-			all := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 500}})
-			paged := w.compliance(t, admin, engine.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 2}})
+			all := w.compliance(t, admin, compliance.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 500}})
+			paged := w.compliance(t, admin, compliance.ComplianceParams{Period: "2025-01", AsOf: asOf, ListParams: orglife.ListParams{Limit: 2}})
 			if len(all) < 5 || len(paged) != len(all) {
 				t.Fatalf("as of %v: %d rows paged, %d at once", asOf, len(paged), len(all))
 			}
@@ -160,7 +161,7 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 			}
 		}
 
-		if _, err := w.complianceErr(admin, engine.ComplianceParams{AsOf: &asOf, ListParams: orglife.ListParams{Cursor: "x"}}); code(err) != orglife.EINVALID {
+		if _, err := w.complianceErr(admin, compliance.ComplianceParams{AsOf: &asOf, ListParams: orglife.ListParams{Cursor: "x"}}); code(err) != orglife.EINVALID {
 			t.Fatalf("as of with a bad cursor: %v", err)
 		}
 
@@ -175,7 +176,7 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 			{supC2, []string{"c2", "x"}},
 		} {
 			for _, asOf := range []*time.Time{nil, &asOf} {
-				rows := w.compliance(t, c.actor, engine.ComplianceParams{Rule: rule, Period: "2025-01", AsOf: asOf})
+				rows := w.compliance(t, c.actor, compliance.ComplianceParams{Rule: rule, Period: "2025-01", AsOf: asOf})
 				if got := orgsOf(rows); !slices.Equal(got, c.orgs) {
 					t.Fatalf("%s of %s (as of %v) sees %v, want %v", c.actor.Role, c.actor.OrgID, asOf, got, c.orgs)
 				}
@@ -185,13 +186,13 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 			actor orglife.Actor
 			org   string
 		}{{brB, "b2"}, {brB, "g"}, {supG, "b2"}, {supG, "c"}, {supC, "x"}, {supC2, "b"}} {
-			if _, err := w.complianceErr(c.actor, engine.ComplianceParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
+			if _, err := w.complianceErr(c.actor, compliance.ComplianceParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
 				t.Fatalf("%s of %s reading %s: %v", c.actor.Role, c.actor.OrgID, c.org, err)
 			}
-			if _, err := w.complianceErr(c.actor, engine.ComplianceParams{OrgID: c.org, AsOf: &asOf}); code(err) != orglife.EFORBIDDEN {
+			if _, err := w.complianceErr(c.actor, compliance.ComplianceParams{OrgID: c.org, AsOf: &asOf}); code(err) != orglife.EFORBIDDEN {
 				t.Fatalf("%s of %s reading %s as of: %v", c.actor.Role, c.actor.OrgID, c.org, err)
 			}
-			if _, err := w.svc.ListViolations(w.ctx, c.actor, engine.ListViolationsParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
+			if _, err := w.chk.ListViolations(w.ctx, c.actor, compliance.ListViolationsParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
 				t.Fatalf("%s of %s listing violations of %s: %v", c.actor.Role, c.actor.OrgID, c.org, err)
 			}
 		}
@@ -203,7 +204,7 @@ func TestComplianceAsOfAndFilters(t *testing.T) {
 func TestComplianceAfterEvent(t *testing.T) {
 	const rule = "theme_day_monthly"
 	packWorld(t, func(t *testing.T, w *world) {
-		if rows := w.compliance(t, admin, engine.ComplianceParams{}); len(rows) != 0 {
+		if rows := w.compliance(t, admin, compliance.ComplianceParams{}); len(rows) != 0 {
 			t.Fatalf("ledger not empty before any evaluation: %d rows", len(rows))
 		}
 		w.clock.set(t, "2025-02-12T10:00:00+08:00")
@@ -218,7 +219,7 @@ func TestComplianceAfterEvent(t *testing.T) {
 			t.Fatalf("after record: %s at %v evidence %v", row.Status, row.EvaluatedAt, row.Evidence)
 		}
 		// Only the affected org: b has no ledger rows.
-		if rows := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b"}); len(rows) != 0 {
+		if rows := w.compliance(t, admin, compliance.ComplianceParams{OrgID: "b"}); len(rows) != 0 {
 			t.Fatalf("an event in b2 evaluated b: %d rows", len(rows))
 		}
 		w.clock.set(t, "2025-03-05T10:00:00+08:00")
@@ -261,13 +262,13 @@ func TestComplianceSummary(t *testing.T) {
 		w.record(t, brB3, w.themeDay(t, brB3, "b3", "2025-01-25").ID, longMinutes)
 		w.evaluate(t, "2025-01-01", "2025-01-31")
 
-		summary := func(a orglife.Actor, p engine.SummaryParams) map[string]engine.SummaryRow {
+		summary := func(a orglife.Actor, p compliance.SummaryParams) map[string]compliance.SummaryRow {
 			t.Helper()
-			rows, err := w.svc.Summary(w.ctx, a, p)
+			rows, err := w.chk.Summary(w.ctx, a, p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := map[string]engine.SummaryRow{}
+			out := map[string]compliance.SummaryRow{}
 			for _, r := range rows {
 				out[r.OrgID] = r
 			}
@@ -280,7 +281,7 @@ func TestComplianceSummary(t *testing.T) {
 			counts map[orglife.Status]int
 			rate   float64 // -1: null
 		}
-		check := func(label string, got map[string]engine.SummaryRow, wants map[string]want) {
+		check := func(label string, got map[string]compliance.SummaryRow, wants map[string]want) {
 			t.Helper()
 			if len(got) != len(wants) {
 				t.Fatalf("%s: %d rows, want %d: %+v", label, len(got), len(wants), got)
@@ -311,33 +312,33 @@ func TestComplianceSummary(t *testing.T) {
 			}
 		}
 		na, ok, late, over, pend := orglife.StatusNotApplicable, orglife.StatusCompliant, orglife.StatusLate, orglife.StatusOverdue, orglife.StatusPending
-		check("c 2025-01", summary(supC, engine.SummaryParams{OrgID: "c", Period: "2025-01"}), map[string]want{
+		check("c 2025-01", summary(supC, compliance.SummaryParams{OrgID: "c", Period: "2025-01"}), map[string]want{
 			"g":  {map[orglife.Status]int{ok: 1, late: 1, na: 1}, 0.5},
 			"b2": {map[orglife.Status]int{over: 1}, 0},
 		})
 		// A date range: b3's row of 2025-02 (written after its event) is pending, not decided.
-		check("c Jan–Feb", summary(admin, engine.SummaryParams{OrgID: "c", From: "2025-01-01", To: "2025-02-28"}), map[string]want{
+		check("c Jan–Feb", summary(admin, compliance.SummaryParams{OrgID: "c", From: "2025-01-01", To: "2025-02-28"}), map[string]want{
 			"g":  {map[orglife.Status]int{ok: 1, late: 1, na: 1, pend: 1}, 0.5},
 			"b2": {map[orglife.Status]int{over: 1}, 0},
 		})
-		check("g 2025-01", summary(supG, engine.SummaryParams{OrgID: "g", Period: "2025-01"}), map[string]want{
+		check("g 2025-01", summary(supG, compliance.SummaryParams{OrgID: "g", Period: "2025-01"}), map[string]want{
 			"b":  {map[orglife.Status]int{ok: 1}, 1},
 			"b3": {map[orglife.Status]int{late: 1}, 0},
 		})
-		check("g 2025-02", summary(supG, engine.SummaryParams{OrgID: "g", Period: "2025-02"}), map[string]want{
+		check("g 2025-02", summary(supG, compliance.SummaryParams{OrgID: "g", Period: "2025-02"}), map[string]want{
 			"b":  {map[orglife.Status]int{}, -1},
 			"b3": {map[orglife.Status]int{pend: 1}, -1},
 		})
-		check("b", summary(brB, engine.SummaryParams{OrgID: "b"}), map[string]want{})
+		check("b", summary(brB, compliance.SummaryParams{OrgID: "b"}), map[string]want{})
 		for _, c := range []struct {
 			actor orglife.Actor
 			org   string
 		}{{brB, "g"}, {supG, "c"}, {supC2, "c"}, {supC, "c2"}} {
-			if _, err := w.svc.Summary(w.ctx, c.actor, engine.SummaryParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
+			if _, err := w.chk.Summary(w.ctx, c.actor, compliance.SummaryParams{OrgID: c.org}); code(err) != orglife.EFORBIDDEN {
 				t.Fatalf("%s of %s summarizing %s: %v", c.actor.Role, c.actor.OrgID, c.org, err)
 			}
 		}
-		if _, err := w.svc.Summary(w.ctx, admin, engine.SummaryParams{}); code(err) != orglife.EINVALID {
+		if _, err := w.chk.Summary(w.ctx, admin, compliance.SummaryParams{}); code(err) != orglife.EINVALID {
 			t.Fatalf("summary without org: %v", err)
 		}
 	})

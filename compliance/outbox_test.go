@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/storage/storagetest"
@@ -17,23 +18,23 @@ import (
 )
 
 // asyncWorld is newWorld whose commits only wake a worker (none runs until the test starts one).
-func asyncWorld(t *testing.T, db engine.Store, set *workflows.Set, rs *rules.RuleSet) *world {
+func asyncWorld(t *testing.T, db store, set *workflows.Set, rs *rules.RuleSet) *world {
 	t.Helper()
 	w := newWorld(t, db, set, rs)
-	engine.AsyncOutbox(w.svc)
+	compliance.AsyncOutbox(w.chk)
 	return w
 }
 
-// worker runs svc's outbox worker until the test ends.
-func worker(t *testing.T, svc *engine.Service, poll time.Duration) {
+// worker runs chk's outbox worker until the test ends.
+func worker(t *testing.T, chk *compliance.Checker, poll time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); svc.RunOutbox(ctx, poll) }()
+	go func() { defer close(done); chk.RunOutbox(ctx, poll) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
 
 // outbox returns the entries left in st's outbox.
-func outbox(t *testing.T, st engine.Store) []*orglife.OutboxEntry {
+func outbox(t *testing.T, st compliance.Store) []*orglife.OutboxEntry {
 	t.Helper()
 	es, err := st.OutboxEntries(context.Background(), 0)
 	if err != nil {
@@ -86,7 +87,7 @@ func TestTransitionReturnsBeforeReevaluation(t *testing.T) {
 			if len(es) != 1 || es[0].OrgID != "b2" || es[0].From != "2025-02-12" || es[0].InstanceID != m.ID {
 				t.Fatalf("outbox after the start: %+v", es)
 			}
-			worker(t, w.svc, time.Hour) // only a start-up pass and wake-ups, no polling
+			worker(t, w.chk, time.Hour) // only a start-up pass and wake-ups, no polling
 			waitFor(t, 5*time.Second, "the worker's first pass", func() bool { return len(outbox(t, w.st)) == 0 })
 			if got := w.storedStatus(t, rule, "b2", "2025-02"); got != orglife.StatusPending {
 				t.Fatalf("after the worker's pass: %q", got)
@@ -116,15 +117,15 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 			a.record(t, branchB2, m.ID, longMinutes)
 			_ = dbA.Close() // the crash: no worker ever ran on A
 			dbB := storagetest.Open(t, dsn)
-			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx,
-				svc: engine.New(engine.Config{Store: dbB, Workflows: set, Rules: rs, Now: a.clock.Now, Location: shanghai(t)})}
+			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx}
+			b.svc, b.chk = services(dbB, set, rs, a.clock.Now, shanghai(t))
 			if es := outbox(t, dbB); len(es) != 2 {
 				t.Fatalf("entries after the crash: %+v", es)
 			}
 			if got := b.storedStatus(t, rule, "b2", "2025-01"); got != "" {
 				t.Fatalf("evaluated before the restart: %s", got)
 			}
-			worker(t, b.svc, time.Hour)
+			worker(t, b.chk, time.Hour)
 			waitFor(t, 5*time.Second, "the restarted worker", func() bool { return len(outbox(t, dbB)) == 0 })
 			if got := b.storedStatus(t, rule, "b2", "2025-01"); got != orglife.StatusLate { // recorded after the due date
 				t.Fatalf("after the restart: %q", got)
@@ -143,7 +144,7 @@ func shanghai(t *testing.T) *time.Location {
 
 // flakyStore fails SaveLedger while fails is positive.
 type flakyStore struct {
-	engine.Store
+	store
 	fails *atomic.Int64
 }
 
@@ -151,15 +152,15 @@ func (f flakyStore) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, c
 	if f.fails.Add(-1) >= 0 {
 		return errors.New("injected failure")
 	}
-	return f.Store.SaveLedger(ctx, rows, changes)
+	return f.store.SaveLedger(ctx, rows, changes)
 }
 
 // slowLock waits 20 ms before it takes evaluation locks.
-type slowLock struct{ engine.Store }
+type slowLock struct{ store }
 
 func (s slowLock) LockEvaluation(ctx context.Context, orgIDs []string) error {
 	time.Sleep(20 * time.Millisecond)
-	return s.Store.LockEvaluation(ctx, orgIDs)
+	return s.store.LockEvaluation(ctx, orgIDs)
 }
 
 // TestOutboxRetriesAFailure: a failed re-evaluation leaves its entry, with the attempt and the
@@ -170,24 +171,24 @@ func TestOutboxRetriesAFailure(t *testing.T) {
 	for name, db := range storagetest.Databases(t) {
 		t.Run(name, func(t *testing.T) {
 			var fails atomic.Int64
-			w := asyncWorld(t, flakyStore{Store: db, fails: &fails}, set, rs)
-			engine.SetOutboxBackoff(w.svc, 20*time.Millisecond)
+			w := asyncWorld(t, flakyStore{store: db, fails: &fails}, set, rs)
+			compliance.SetOutboxBackoff(w.chk, 20*time.Millisecond)
 			fails.Store(3)
 			w.themeDay(t, branchB2, "b2", "2025-02-12")
-			if err := w.svc.DrainOutbox(w.ctx); err == nil || !strings.Contains(err.Error(), "injected failure") {
+			if err := w.chk.DrainOutbox(w.ctx); err == nil || !strings.Contains(err.Error(), "injected failure") {
 				t.Fatalf("drain: %v", err)
 			}
 			es := outbox(t, db)
 			if len(es) != 1 || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "injected failure") || !es[0].AvailableAt.After(time.Now()) {
 				t.Fatalf("entry after a failure: %+v", es)
 			}
-			if err := w.svc.DrainOutbox(w.ctx); err != nil { // the entry waits for its backoff
+			if err := w.chk.DrainOutbox(w.ctx); err != nil { // the entry waits for its backoff
 				t.Fatalf("drain during the backoff: %v", err)
 			}
 			if got := w.storedStatus(t, rule, "b2", "2025-02"); got != "" {
 				t.Fatalf("stored despite the failure: %s", got)
 			}
-			worker(t, w.svc, 10*time.Millisecond)
+			worker(t, w.chk, 10*time.Millisecond)
 			waitFor(t, 5*time.Second, "the retries", func() bool { return len(outbox(t, db)) == 0 })
 			if got := w.storedStatus(t, rule, "b2", "2025-02"); got != orglife.StatusPending || fails.Load() >= 0 {
 				t.Fatalf("after the retries: %q (failures left %d)", got, fails.Load())
@@ -210,12 +211,13 @@ func TestEvaluationsRaceTransitionsOnTwoServers(t *testing.T) {
 			base, started := a.clock.Now(), time.Now()
 			now := func() time.Time { return base.Add(time.Since(started)) }
 			// A's batches also wait a while before they lock, as the batches of a long scan do.
-			a.svc = engine.New(engine.Config{Store: slowLock{Store: a.st}, Workflows: set, Rules: rs, Now: now, Location: shanghai(t)})
+			a.svc, a.chk = services(slowLock{store: a.st}, set, rs, now, shanghai(t))
+			compliance.AsyncOutbox(a.chk)
 			dbB := storagetest.Open(t, dsn)
-			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx,
-				svc: engine.New(engine.Config{Store: dbB, Workflows: set, Rules: rs, Now: now, Location: shanghai(t)})}
-			worker(t, a.svc, 20*time.Millisecond)
-			worker(t, b.svc, 20*time.Millisecond)
+			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx}
+			b.svc, b.chk = services(dbB, set, rs, now, shanghai(t))
+			worker(t, a.chk, 20*time.Millisecond)
+			worker(t, b.chk, 20*time.Millisecond)
 
 			stop := make(chan struct{})
 			scans := make(chan error, 1)
@@ -228,7 +230,7 @@ func TestEvaluationsRaceTransitionsOnTwoServers(t *testing.T) {
 						return
 					default:
 					}
-					if _, err := a.svc.Evaluate(a.ctx, admin, engine.EvaluateParams{}); err != nil {
+					if _, err := a.chk.Evaluate(a.ctx, admin, compliance.EvaluateParams{}); err != nil {
 						scans <- err
 						return
 					}
@@ -268,7 +270,7 @@ func TestEvaluationsRaceTransitionsOnTwoServers(t *testing.T) {
 			waitFor(t, 10*time.Second, "the workers", func() bool { return len(outbox(t, dbB)) == 0 })
 			t.Logf("%d full evaluations on A against %d transitions on B", runs.Load(), rounds*2+rounds/3)
 
-			_, fresh, err := a.svc.Check(a.ctx, admin, engine.EvaluateParams{DryRun: true})
+			_, fresh, err := a.chk.Check(a.ctx, admin, compliance.EvaluateParams{DryRun: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,12 +280,12 @@ func TestEvaluationsRaceTransitionsOnTwoServers(t *testing.T) {
 			}
 			byKey := map[string]*orglife.LedgerRow{}
 			for _, r := range stored {
-				byKey[engine.LedgerCursor(r)] = r
+				byKey[compliance.LedgerCursor(r)] = r
 			}
 			wrong := 0
 			for i := range fresh {
 				r := &fresh[i]
-				s := byKey[engine.LedgerCursor(r)]
+				s := byKey[compliance.LedgerCursor(r)]
 				switch {
 				case s == nil:
 					t.Errorf("no stored row for %s %s %s %s (fresh: %s)", r.OrgID, r.Rule, r.SubjectID, r.PeriodKey(), r.Status)

@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -15,17 +16,17 @@ import (
 func TestFutureAsOfLeavesNoTrace(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		future := time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC)
-		res, err := w.svc.Evaluate(w.ctx, admin, engine.EvaluateParams{AsOf: &future, From: "2029-01-01", To: "2029-05-31"})
+		res, err := w.chk.Evaluate(w.ctx, admin, compliance.EvaluateParams{AsOf: &future, From: "2029-01-01", To: "2029-05-31"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Persisted || res.Rows == 0 || res.ByStatus[orglife.StatusOverdue] == 0 {
 			t.Fatalf("future evaluation: persisted %v, %d rows, %v", res.Persisted, res.Rows, res.ByStatus)
 		}
-		if rows := w.compliance(t, admin, engine.ComplianceParams{}); len(rows) != 0 {
+		if rows := w.compliance(t, admin, compliance.ComplianceParams{}); len(rows) != 0 {
 			t.Fatalf("%d ledger rows after a forecast, first %s %s", len(rows), rows[0].Rule, rows[0].PeriodKey())
 		}
-		page, err := w.svc.ListViolations(w.ctx, admin, engine.ListViolationsParams{})
+		page, err := w.chk.ListViolations(w.ctx, admin, compliance.ListViolationsParams{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,24 +41,24 @@ func TestFutureAsOfLeavesNoTrace(t *testing.T) {
 func TestSpanBudget(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		asOf := w.clock.Now()
-		huge := engine.EvaluateParams{From: "0001-01-01", To: "9999-12-31"}
-		_, err := w.svc.Evaluate(w.ctx, admin, huge)
+		huge := compliance.EvaluateParams{From: "0001-01-01", To: "9999-12-31"}
+		_, err := w.chk.Evaluate(w.ctx, admin, huge)
 		if code(err) != orglife.EINVALID || !strings.Contains(err.Error(), "at most 766 days") {
 			t.Fatalf("evaluate: %v", err)
 		}
-		_, err = w.svc.Compliance(w.ctx, admin, engine.ComplianceParams{AsOf: &asOf, From: "0001-01-01", To: "9999-12-31", ListParams: orglife.ListParams{Limit: 1}})
+		_, err = w.chk.Compliance(w.ctx, admin, compliance.ComplianceParams{AsOf: &asOf, From: "0001-01-01", To: "9999-12-31", ListParams: orglife.ListParams{Limit: 1}})
 		if code(err) != orglife.EINVALID {
 			t.Fatalf("compliance as of: %v", err)
 		}
-		_, err = w.svc.Preview(w.ctx, admin, engine.PreviewParams{Files: map[string][]byte{"r.yaml": []byte(oneRule)}, From: "2000-01-01", To: "2025-01-01"})
+		_, err = w.chk.Preview(w.ctx, admin, compliance.PreviewParams{Files: map[string][]byte{"r.yaml": []byte(oneRule)}, From: "2000-01-01", To: "2025-01-01"})
 		if code(err) != orglife.EINVALID {
 			t.Fatalf("preview: %v", err)
 		}
 		// the lookback plus a year is within the budget
-		if _, err := w.svc.Evaluate(w.ctx, admin, engine.EvaluateParams{From: "2024-01-08", To: "2026-02-11"}); err != nil {
+		if _, err := w.chk.Evaluate(w.ctx, admin, compliance.EvaluateParams{From: "2024-01-08", To: "2026-02-11"}); err != nil {
 			t.Fatal(err)
 		}
-		if rows := w.compliance(t, admin, engine.ComplianceParams{}); len(rows) == 0 {
+		if rows := w.compliance(t, admin, compliance.ComplianceParams{}); len(rows) == 0 {
 			t.Fatal("no rows")
 		}
 	})
@@ -86,26 +87,26 @@ const bombRule = `rules:
 // really active before, even when another server activated it.
 func TestRuleSetActivationGuards(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
-		before := w.svc.RuleSet().Version
-		if _, err := w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte("rules: []\n")}, AllowRemoval: true}); code(err) != orglife.EUNPROCESSABLE {
+		before := w.chk.RuleSet().Version
+		if _, err := w.chk.PutRulesWith(w.ctx, admin, compliance.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte("rules: []\n")}, AllowRemoval: true}); code(err) != orglife.EUNPROCESSABLE {
 			t.Fatalf("empty set: %v", err)
 		}
-		_, err := w.svc.PutRules(w.ctx, admin, map[string][]byte{"r.yaml": []byte(oneRule)}, "")
+		_, err := w.chk.PutRules(w.ctx, admin, map[string][]byte{"r.yaml": []byte(oneRule)}, "")
 		if code(err) != orglife.ECONFLICT || !strings.Contains(orglife.ErrorMessage(err), "drops") {
 			t.Fatalf("partial set: %v", err)
 		}
-		_, err = w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(bombRule)}, AllowRemoval: true})
+		_, err = w.chk.PutRulesWith(w.ctx, admin, compliance.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(bombRule)}, AllowRemoval: true})
 		if code(err) != orglife.EUNPROCESSABLE || !strings.Contains(orglife.ErrorMessage(err), "budget") {
 			t.Fatalf("memory bomb: %v", err)
 		}
-		if w.svc.RuleSet().Version != before {
+		if w.chk.RuleSet().Version != before {
 			t.Fatal("a refused activation changed the rule set")
 		}
 
 		w.evaluate(t, "2025-01-01", "2025-01-31")
 		later := strings.Replace(oneRule, "    message: 本期未开展主题党日\n", "    message: 本期未开展主题党日\n    grace: 5d\n", 1) +
 			"  - id: extra\n    title: 新规则\n    every: year\n    require: \"true\"\n    message: m\n"
-		res, err := w.svc.Preview(w.ctx, admin, engine.PreviewParams{Files: map[string][]byte{"r.yaml": []byte(later)}, From: "2025-01-01", To: "2025-01-31"})
+		res, err := w.chk.Preview(w.ctx, admin, compliance.PreviewParams{Files: map[string][]byte{"r.yaml": []byte(later)}, From: "2025-01-01", To: "2025-01-31"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,13 +117,13 @@ func TestRuleSetActivationGuards(t *testing.T) {
 			t.Fatalf("due change %+v", c)
 		}
 
-		first, err := w.svc.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(oneRule)}, AllowRemoval: true})
+		first, err := w.chk.PutRulesWith(w.ctx, admin, compliance.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(oneRule)}, AllowRemoval: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		other := engine.New(engine.Config{Store: w.st, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now})
+		_, other := services(w.st, w.set, w.chk.RuleSet(), w.clock.Now, nil)
 		other.SetRuleSet(nil) // the other server has not followed the change
-		second, err := other.PutRulesWith(w.ctx, admin, engine.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(later)}})
+		second, err := other.PutRulesWith(w.ctx, admin, compliance.PutRulesParams{Files: map[string][]byte{"r.yaml": []byte(later)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +155,7 @@ func TestSinceRetiresEarlierPeriods(t *testing.T) {
 		if v := w.violation(t, "theme_day_monthly", "b", "2025-01", "overdue", ""); v == nil || v.Status != orglife.ViolationOpen {
 			t.Fatalf("before: %+v", v)
 		}
-		changed, err := w.svc.SetSince(w.ctx, admin, "2025-02-01")
+		changed, err := w.chk.SetSince(w.ctx, admin, "2025-02-01")
 		if err != nil || !changed {
 			t.Fatalf("SetSince: %v %v", changed, err)
 		}
@@ -164,7 +165,7 @@ func TestSinceRetiresEarlierPeriods(t *testing.T) {
 		if v := w.violation(t, "theme_day_monthly", "b", "2025-01", "overdue", ""); v == nil || v.Status != orglife.ViolationResolved {
 			t.Fatalf("violation after: %+v", v)
 		}
-		if changed, err := w.svc.SetSince(w.ctx, admin, "2025-02-01"); err != nil || changed {
+		if changed, err := w.chk.SetSince(w.ctx, admin, "2025-02-01"); err != nil || changed {
 			t.Fatalf("the same date again: %v %v", changed, err)
 		}
 		_, err = w.svc.Start(w.ctx, brB, engine.StartParams{Workflow: "meeting", OrgID: "b",
@@ -172,7 +173,7 @@ func TestSinceRetiresEarlierPeriods(t *testing.T) {
 		if code(err) != orglife.EUNPROCESSABLE || !strings.Contains(orglife.ErrorMessage(err), "早于系统启用日期") {
 			t.Fatalf("a meeting before the go-live date: %v", err)
 		}
-		if _, err := w.svc.SetSince(w.ctx, admin, "1025-01-01"); code(err) != orglife.EINVALID {
+		if _, err := w.chk.SetSince(w.ctx, admin, "1025-01-01"); code(err) != orglife.EINVALID {
 			t.Fatalf("an implausible go-live date: %v", err)
 		}
 	})
@@ -183,18 +184,18 @@ func TestSinceRetiresEarlierPeriods(t *testing.T) {
 func TestWaiversExpiring(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		w.evaluate(t, "2024-12-01", "2025-01-31")
-		page, err := w.svc.ListViolations(w.ctx, supG, engine.ListViolationsParams{OrgID: "b", Status: orglife.ViolationOpen})
+		page, err := w.chk.ListViolations(w.ctx, supG, compliance.ListViolationsParams{OrgID: "b", Status: orglife.ViolationOpen})
 		if err != nil || len(page.Items) < 2 {
 			t.Fatalf("open violations of b: %d %v", len(page.Items), err)
 		}
 		soon, later := page.Items[0], page.Items[1]
 		// now is 2025-02-12: one waiver ends in 8 days, one in about a month
 		for v, until := range map[string]string{soon.ID: "2025-02-20", later.ID: "2025-03-20"} {
-			if _, err := w.svc.Decide(w.ctx, supG, v, engine.DecideWaive, engine.DecideParams{Reason: "书记外出学习", ExpiresAt: until}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v, compliance.DecideWaive, compliance.DecideParams{Reason: "书记外出学习", ExpiresAt: until}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got, err := w.svc.ListViolations(w.ctx, supG, engine.ListViolationsParams{OrgID: "b", ExpiringDays: 14})
+		got, err := w.chk.ListViolations(w.ctx, supG, compliance.ListViolationsParams{OrgID: "b", ExpiringDays: 14})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,19 +210,19 @@ func TestWaiversExpiring(t *testing.T) {
 // rule; and the ledger after a meeting's transitions equals a full evaluation.
 func TestOutboxEvaluatesWhatChanged(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
-		got := engine.AffectedRules(w.svc, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}})
+		got := compliance.AffectedRules(w.chk, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}})
 		if !slices.Contains(got, "theme_day_monthly") || !slices.Contains(got, "rectification_on_time") || slices.Contains(got, "annual_plan_filed") {
 			t.Fatalf("rules a meeting affects: %v", got)
 		}
-		if got := engine.AffectedRules(w.svc, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}, {OrgID: "b"}}); got != nil {
+		if got := compliance.AffectedRules(w.chk, []*orglife.OutboxEntry{{OrgID: "b", Workflow: "meeting"}, {OrgID: "b"}}); got != nil {
 			t.Fatalf("an org change must evaluate every rule: %v", got)
 		}
 		w.evaluate(t, "2025-01-01", "2025-01-31")
 		m := w.themeDay(t, brB, "b", "2025-01-20")
 		w.record(t, brB, m.ID, longMinutes)
-		partial := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b"})
+		partial := w.compliance(t, admin, compliance.ComplianceParams{OrgID: "b"})
 		w.evaluate(t, "2025-01-01", "2025-01-31")
-		full := w.compliance(t, admin, engine.ComplianceParams{OrgID: "b"})
+		full := w.compliance(t, admin, compliance.ComplianceParams{OrgID: "b"})
 		if len(partial) != len(full) {
 			t.Fatalf("%d rows after the outbox, %d after a full evaluation", len(partial), len(full))
 		}

@@ -1,4 +1,4 @@
-package engine_test
+package compliance_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -75,7 +76,7 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 		packWorld(t, func(t *testing.T, w *world) {
 			m, v := short(t, w)
 			w.clock.set(t, "2025-02-21T10:30:00+08:00")
-			if _, err := w.svc.Decide(w.ctx, supG, v.ID, engine.DecideAcknowledge, engine.DecideParams{Note: "已提醒支部补充记录"}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideAcknowledge, compliance.DecideParams{Note: "已提醒支部补充记录"}); err != nil {
 				t.Fatal(err)
 			}
 			v = clearAndReturn(t, w, m, orglife.ViolationAcknowledged, "2025-02-21T12:00:00+08:00")
@@ -89,7 +90,7 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 				{"resolved", "acknowledged", "orglife", "condition returned", "2025-02-21T12:00:00+08:00"},
 			})
 			// Still a decision a supervisor can build on: it can be waived or resolved.
-			if _, err := w.svc.Decide(w.ctx, supG, v.ID, engine.DecideResolve, engine.DecideParams{Note: "已整改"}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideResolve, compliance.DecideParams{Note: "已整改"}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -100,7 +101,7 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 			m, v := short(t, w)
 			// A date: the waiver runs through 2025-02-28, local time.
 			expires := instant(t, "2025-03-01T00:00:00+08:00")
-			if _, err := w.svc.Decide(w.ctx, supG, v.ID, engine.DecideWaive, engine.DecideParams{Reason: "书记外出学习", ExpiresAt: "2025-02-28"}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideWaive, compliance.DecideParams{Reason: "书记外出学习", ExpiresAt: "2025-02-28"}); err != nil {
 				t.Fatal(err)
 			}
 			v = clearAndReturn(t, w, m, orglife.ViolationWaived, "2025-02-21T12:00:00+08:00")
@@ -126,7 +127,7 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 	t.Run("waiver expired before the return", func(t *testing.T) {
 		packWorld(t, func(t *testing.T, w *world) {
 			m, v := short(t, w)
-			if _, err := w.svc.Decide(w.ctx, supG, v.ID, engine.DecideWaive, engine.DecideParams{Reason: "当日补充", ExpiresAt: "2025-02-21T18:00:00+08:00"}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideWaive, compliance.DecideParams{Reason: "当日补充", ExpiresAt: "2025-02-21T18:00:00+08:00"}); err != nil {
 				t.Fatal(err)
 			}
 			v = clearAndReturn(t, w, m, orglife.ViolationWaived, "2025-02-22T09:00:00+08:00")
@@ -145,7 +146,7 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 	t.Run("manual resolve stays final", func(t *testing.T) {
 		packWorld(t, func(t *testing.T, w *world) {
 			m, v := short(t, w)
-			if _, err := w.svc.Decide(w.ctx, supG, v.ID, engine.DecideResolve, engine.DecideParams{Note: "已核实"}); err != nil {
+			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideResolve, compliance.DecideParams{Note: "已核实"}); err != nil {
 				t.Fatal(err)
 			}
 			w.clock.set(t, "2025-02-21T11:00:00+08:00")
@@ -166,8 +167,8 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 func TestWaiverExpiry(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		_, v := w.shortThemeDay(t) // today is 2025-02-21 (Asia/Shanghai)
-		waive := func(svc *engine.Service, expiresAt string) (*orglife.Violation, error) {
-			return svc.Decide(w.ctx, supG, v.ID, engine.DecideWaive, engine.DecideParams{Reason: "r", ExpiresAt: expiresAt})
+		waive := func(chk *compliance.Checker, expiresAt string) (*orglife.Violation, error) {
+			return chk.Decide(w.ctx, supG, v.ID, compliance.DecideWaive, compliance.DecideParams{Reason: "r", ExpiresAt: expiresAt})
 		}
 		for _, tc := range []struct{ expiresAt, code string }{
 			{"2026/03/01", orglife.EINVALID},
@@ -179,19 +180,19 @@ func TestWaiverExpiry(t *testing.T) {
 			{"2026-02-23T00:00:01+08:00", orglife.EUNPROCESSABLE},
 			{"2099-01-01T00:00:00Z", orglife.EUNPROCESSABLE},
 		} {
-			_, err := waive(w.svc, tc.expiresAt)
+			_, err := waive(w.chk, tc.expiresAt)
 			if d := orglife.ErrorDetails(err); code(err) != tc.code || len(d) != 1 || d[0].Field != "expires_at" {
 				t.Errorf("expires_at %q: %v %+v, want %s naming expires_at", tc.expiresAt, err, d, tc.code)
 			}
 		}
 		// A date-only expiry runs through that day: it expires at the start of the next day.
-		got, err := waive(w.svc, "2026-02-22")
+		got, err := waive(w.chk, "2026-02-22")
 		if err != nil || !got.Waiver.ExpiresAt.Equal(instant(t, "2026-02-23T00:00:00+08:00")) {
 			t.Fatalf("waive through 2026-02-22 (366 days ahead): %+v %v", got, err)
 		}
 		// A deployment with a shorter maximum.
 		loc, _ := time.LoadLocation("Asia/Shanghai")
-		short := engine.New(engine.Config{Store: w.st, Workflows: w.set, Rules: w.svc.RuleSet(), Now: w.clock.Now, Location: loc, MaxWaiverDays: 7})
+		short := compliance.New(compliance.Config{Store: w.st, Workflows: w.set, Rules: w.chk.RuleSet(), Now: w.clock.Now, Location: loc, MaxWaiverDays: 7})
 		if _, err := waive(short, "2025-03-01"); code(err) != orglife.EUNPROCESSABLE || !strings.Contains(orglife.ErrorMessage(err), "at most 7 days") {
 			t.Fatalf("beyond a maximum of 7 days: %v", err)
 		}
