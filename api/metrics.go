@@ -13,7 +13,7 @@ import (
 
 // Metrics holds the Prometheus collectors of one handler, on a registry of its own (never the
 // global one, so several handlers can live in one process): HTTP requests, transitions, and —
-// as the compliance.Observer handed to engine.Config — evaluations; RegisterDBStats adds the
+// as the compliance.Observer handed to compliance.Config — evaluations; RegisterDBStats adds the
 // connection pool. Create it with NewMetrics and pass it in Options.Metrics; a handler created
 // without one has its own, without evaluation or pool series.
 type Metrics struct {

@@ -7,7 +7,7 @@ import (
 )
 
 // Observer receives measurements of evaluations, for metrics (api implements it with
-// Prometheus; the engine imports no metrics library). Its methods are called synchronously from
+// Prometheus; compliance imports no metrics library). Its methods are called synchronously from
 // the evaluating goroutine, possibly from several at once: they must be cheap and safe for
 // concurrent use. Config.Observer nil observes nothing.
 type Observer interface {

@@ -1,7 +1,8 @@
 // Package storage persists orglife's data in SQLite or PostgreSQL: the bun models, the embedded
-// migrations and the implementation of engine.Store. All SQL of the module lives here and this is
-// the only package that imports bun and the database drivers. It imports orglife and engine (for
-// the Store interface it satisfies); nothing else of the module imports it but cmd and tests.
+// migrations and the implementation of the Store interfaces that engine and compliance declare.
+// All SQL of the module lives here and this is the only package that imports bun and the database
+// drivers. It imports only orglife (whose filter and row types the interfaces use; the tests
+// assert that DB satisfies both); nothing else of the module imports it but cmd and tests.
 package storage
 
 import (
