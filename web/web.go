@@ -1,7 +1,7 @@
 // Package web is the web interface of orglife for people (secretaries, supervisors,
 // administrators): server-rendered Chinese pages, logins with sessions stored in the database,
-// CSRF-protected forms and embedded assets. It calls engine like api does and imports gin; it
-// never touches the database directly.
+// CSRF-protected forms and embedded assets. It calls engine and compliance like api does and
+// imports gin; it never touches the database directly.
 package web
 
 import (
