@@ -1,6 +1,6 @@
 // Package api is the HTTP interface of orglife (spec §5): a gin router, bearer-token
 // authentication, the handlers of each resource, Prometheus metrics, and the one table that maps
-// orglife error codes onto HTTP statuses. It imports orglife and engine; it never touches the
+// orglife error codes onto HTTP statuses. It imports orglife, engine and compliance; it never touches the
 // database directly. Each resource lives in its own file (org.go, instance.go, …); the
 // compliance resources (rules, evaluations, compliance, violations) are added the same way.
 package api
@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -32,21 +33,23 @@ type Options struct {
 	// Now is the clock of the throttle; nil means time.Now (tests inject one).
 	Now func() time.Time
 	// Metrics are the collectors served at /metrics; nil means new ones (without evaluation
-	// or pool series: pass the same Metrics as engine.Config.Observer for those).
+	// or pool series: pass the same Metrics as compliance.Config.Observer for those).
 	Metrics *Metrics
 }
 
 // server holds what the handlers share.
 type server struct {
 	svc      *engine.Service
+	chk      *compliance.Checker
 	log      *slog.Logger
 	maxBody  int64
 	metrics  *Metrics
 	throttle *authThrottle
 }
 
-// New returns the HTTP handler of the orglife API on svc.
-func New(svc *engine.Service, opts Options) http.Handler {
+// New returns the HTTP handler of the orglife API on svc (the workflow side) and chk (the
+// compliance side).
+func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -57,7 +60,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	s := &server{svc: svc, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics,
+	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics,
 		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage/storagetest"
 	"github.com/orglife/orglife/workflows"
@@ -28,12 +29,13 @@ func newTestAPI(t *testing.T, opts Options) (http.Handler, string) {
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
-	svc := engine.New(engine.Config{Store: db, Workflows: set})
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Evaluations: chk})
 	secret, err := svc.Bootstrap(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(svc, opts), secret
+	return New(svc, chk, opts), secret
 }
 
 func do(t *testing.T, h http.Handler, method, path, token, body string) (int, map[string]any) {

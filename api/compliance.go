@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // complianceRoutes registers evaluations, the ledger and its summary.
@@ -36,7 +36,7 @@ func (s *server) evaluate(c *gin.Context) {
 	if len(raw) > 0 && !s.decodeJSON(c, raw, &req) {
 		return
 	}
-	res, err := s.svc.Evaluate(c.Request.Context(), actorOf(c), engine.EvaluateParams{AsOf: req.AsOf, From: req.From, To: req.To, OrgID: req.OrgID, DryRun: req.DryRun})
+	res, err := s.chk.Evaluate(c.Request.Context(), actorOf(c), compliance.EvaluateParams{AsOf: req.AsOf, From: req.From, To: req.To, OrgID: req.OrgID, DryRun: req.DryRun})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -80,7 +80,7 @@ func (s *server) compliance(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.svc.Compliance(c.Request.Context(), actorOf(c), engine.ComplianceParams{
+	p, err := s.chk.Compliance(c.Request.Context(), actorOf(c), compliance.ComplianceParams{
 		OrgID: c.Query("org_id"), Rule: c.Query("rule"), Period: c.Query("period"), Status: c.Query("status"),
 		AsOf: asOf, From: from, To: to, ListParams: lp})
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *server) compliance(c *gin.Context) {
 		c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
 		return
 	}
-	updating, err := s.svc.Updating(c.Request.Context(), p.Items)
+	updating, err := s.chk.Updating(c.Request.Context(), p.Items)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -108,7 +108,7 @@ func (s *server) complianceSummary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, err := s.svc.Summary(c.Request.Context(), actorOf(c), engine.SummaryParams{
+	rows, err := s.chk.Summary(c.Request.Context(), actorOf(c), compliance.SummaryParams{
 		OrgID: c.Query("org_id"), Period: c.Query("period"), From: from, To: to})
 	if err != nil {
 		s.fail(c, err)

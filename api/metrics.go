@@ -4,9 +4,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/orglife/orglife/engine"
-
 	"github.com/gin-gonic/gin"
+	"github.com/orglife/orglife/compliance"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -14,7 +13,7 @@ import (
 
 // Metrics holds the Prometheus collectors of one handler, on a registry of its own (never the
 // global one, so several handlers can live in one process): HTTP requests, transitions, and —
-// as the engine.Observer handed to engine.Config — evaluations; RegisterDBStats adds the
+// as the compliance.Observer handed to compliance.Config — evaluations; RegisterDBStats adds the
 // connection pool. Create it with NewMetrics and pass it in Options.Metrics; a handler created
 // without one has its own, without evaluation or pool series.
 type Metrics struct {
@@ -33,7 +32,7 @@ type Metrics struct {
 	evalSkipped    prometheus.Counter
 }
 
-var _ engine.Observer = (*Metrics)(nil)
+var _ compliance.Observer = (*Metrics)(nil)
 
 // evalBuckets span a one-org re-evaluation (milliseconds) to a full scan of a province (many
 // minutes).
@@ -100,8 +99,8 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// BatchEvaluated implements engine.Observer.
-func (m *Metrics) BatchEvaluated(b engine.BatchEvaluation) {
+// BatchEvaluated implements compliance.Observer.
+func (m *Metrics) BatchEvaluated(b compliance.BatchEvaluation) {
 	m.evalBatches.WithLabelValues("evaluate").Observe(b.Duration.Seconds())
 	if b.Err != nil {
 		m.evalFailures.WithLabelValues("evaluate").Inc()
@@ -111,8 +110,8 @@ func (m *Metrics) BatchEvaluated(b engine.BatchEvaluation) {
 	m.evalRuleErrors.Add(float64(b.RuleErrors))
 }
 
-// BatchPersisted implements engine.Observer.
-func (m *Metrics) BatchPersisted(b engine.BatchPersist) {
+// BatchPersisted implements compliance.Observer.
+func (m *Metrics) BatchPersisted(b compliance.BatchPersist) {
 	m.evalBatches.WithLabelValues("persist").Observe(b.Duration.Seconds())
 	if b.Err != nil {
 		m.evalFailures.WithLabelValues("persist").Inc()
@@ -122,8 +121,8 @@ func (m *Metrics) BatchPersisted(b engine.BatchPersist) {
 	m.evalStatus.Add(float64(b.StatusChanges))
 }
 
-// EvaluationFinished implements engine.Observer.
-func (m *Metrics) EvaluationFinished(r engine.EvaluationRun) {
+// EvaluationFinished implements compliance.Observer.
+func (m *Metrics) EvaluationFinished(r compliance.EvaluationRun) {
 	result := "ok"
 	if r.Err != nil {
 		result = "error"
@@ -131,7 +130,7 @@ func (m *Metrics) EvaluationFinished(r engine.EvaluationRun) {
 	m.evalRuns.WithLabelValues(r.Trigger, result).Observe(r.Duration.Seconds())
 }
 
-// ScheduledSkipped implements engine.Observer.
+// ScheduledSkipped implements compliance.Observer.
 func (m *Metrics) ScheduledSkipped() { m.evalSkipped.Inc() }
 
 // middleware counts and times every request by its route template (e.g. /v1/orgs/:id), so ids

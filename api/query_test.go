@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -36,13 +37,14 @@ func packAPI(t *testing.T, dsn string) (http.Handler, string) {
 	metrics := NewMetrics()
 	db := storagetest.Open(t, dsn)
 	metrics.RegisterDBStats(db.Stats)
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Location: loc,
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Rules: rs, Location: loc,
 		Now: func() time.Time { return now }, Observer: metrics})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Location: loc, Now: func() time.Time { return now }, Evaluations: chk})
 	admin, err := svc.Bootstrap(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(svc, Options{Metrics: metrics})
+	h := New(svc, chk, Options{Metrics: metrics})
 	for _, o := range []string{`{"id":"c","name":"党委","kind":"committee"}`, `{"id":"b","name":"第一党支部","kind":"branch","parent_id":"c"}`} {
 		if st, body := do(t, h, "POST", "/v1/orgs", admin, o); st != 201 {
 			t.Fatalf("org: %d %v", st, body)

@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // maxLimit is the largest page size; larger limits are clamped to it.
@@ -103,8 +102,8 @@ func requestHash(c *gin.Context, raw []byte) string {
 
 // listParams reads limit and cursor. limit defaults to 50; above 500 it is clamped to 500; a
 // limit that is not a positive integer answers 400.
-func (s *server) listParams(c *gin.Context) (engine.ListParams, bool) {
-	p := engine.ListParams{Limit: 50, Cursor: c.Query("cursor")}
+func (s *server) listParams(c *gin.Context) (orglife.ListParams, bool) {
+	p := orglife.ListParams{Limit: 50, Cursor: c.Query("cursor")}
 	if v, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

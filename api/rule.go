@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/rules"
 )
 
@@ -86,7 +86,7 @@ func rulesJSON(rs *rules.RuleSet) []ruleJSON {
 }
 
 func (s *server) getRules(c *gin.Context) {
-	rs := s.svc.RuleSet()
+	rs := s.chk.RuleSet()
 	if rs == nil {
 		c.JSON(http.StatusOK, gin.H{"version": nil, "rules": []ruleJSON{}})
 		return
@@ -162,7 +162,7 @@ func (s *server) validateRules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rs, err := s.svc.ValidateRules(c.Request.Context(), actorOf(c), files)
+	rs, err := s.chk.ValidateRules(c.Request.Context(), actorOf(c), files)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -185,13 +185,13 @@ func (s *server) putRules(c *gin.Context) {
 			Details: []orglife.Detail{{Field: "allow_removal", Message: "not true or false: " + v}}})
 		return
 	}
-	v, err := s.svc.PutRulesWith(c.Request.Context(), actorOf(c), engine.PutRulesParams{Files: files, Note: c.Query("note"), AllowRemoval: allow})
+	v, err := s.chk.PutRulesWith(c.Request.Context(), actorOf(c), compliance.PutRulesParams{Files: files, Note: c.Query("note"), AllowRemoval: allow})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"version": v.Version, "active": v.Active, "activated_at": v.ActivatedAt,
-		"author": v.Author, "note": v.Note, "rules": rulesJSON(s.svc.RuleSet())})
+		"author": v.Author, "note": v.Note, "rules": rulesJSON(s.chk.RuleSet())})
 }
 
 func (s *server) ruleVersions(c *gin.Context) {
@@ -199,7 +199,7 @@ func (s *server) ruleVersions(c *gin.Context) {
 		s.fail(c, errorf(orglife.EFORBIDDEN, "only an admin may list rule-set versions"))
 		return
 	}
-	vs, err := s.svc.RuleVersions(c.Request.Context())
+	vs, err := s.chk.RuleVersions(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -212,7 +212,7 @@ func (s *server) ruleVersion(c *gin.Context) {
 		s.fail(c, errorf(orglife.EFORBIDDEN, "only an admin may read rule-set versions"))
 		return
 	}
-	v, err := s.svc.RuleVersion(c.Request.Context(), c.Param("version"))
+	v, err := s.chk.RuleVersion(c.Request.Context(), c.Param("version"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -234,7 +234,7 @@ func (s *server) activateRules(c *gin.Context) {
 	if len(strings.TrimSpace(string(raw))) > 0 && !s.decodeJSON(c, raw, &req) {
 		return
 	}
-	v, err := s.svc.ActivateVersion(c.Request.Context(), actorOf(c), c.Param("version"), req.Note)
+	v, err := s.chk.ActivateVersion(c.Request.Context(), actorOf(c), c.Param("version"), req.Note)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -255,7 +255,7 @@ func (s *server) previewRules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := s.svc.Preview(c.Request.Context(), actorOf(c), engine.PreviewParams{Files: files, From: from, To: to,
+	res, err := s.chk.Preview(c.Request.Context(), actorOf(c), compliance.PreviewParams{Files: files, From: from, To: to,
 		OrgID: c.Query("org_id"), AsOf: asOf})
 	if err != nil {
 		s.fail(c, err)

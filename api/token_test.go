@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage/storagetest"
 	"github.com/orglife/orglife/workflows"
@@ -25,8 +26,9 @@ func handlerOn(t *testing.T, dsn string, opts Options) (http.Handler, *engine.Se
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
-	svc := engine.New(engine.Config{Store: db, Workflows: set})
-	return New(svc, opts), svc
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Evaluations: chk})
+	return New(svc, chk, opts), svc
 }
 
 // TestTokensTwoServers: two servers on one database (PostgreSQL when configured, an SQLite file

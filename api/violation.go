@@ -7,16 +7,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // violationRoutes registers violations and the decisions on them.
 func (s *server) violationRoutes(g *gin.RouterGroup) {
 	g.GET("/violations", s.listViolations)
 	g.GET("/violations/:id", s.getViolation)
-	g.POST("/violations/:id/acknowledge", s.decide(engine.DecideAcknowledge))
-	g.POST("/violations/:id/waive", s.decide(engine.DecideWaive))
-	g.POST("/violations/:id/resolve", s.decide(engine.DecideResolve))
+	g.POST("/violations/:id/acknowledge", s.decide(compliance.DecideAcknowledge))
+	g.POST("/violations/:id/waive", s.decide(compliance.DecideWaive))
+	g.POST("/violations/:id/resolve", s.decide(compliance.DecideResolve))
 }
 
 func (s *server) listViolations(c *gin.Context) {
@@ -34,7 +34,7 @@ func (s *server) listViolations(c *gin.Context) {
 		}
 		expiring = n
 	}
-	p, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), engine.ListViolationsParams{
+	p, err := s.chk.ListViolations(c.Request.Context(), actorOf(c), compliance.ListViolationsParams{
 		OrgID: c.Query("org_id"), Rule: c.Query("rule"), Status: c.Query("status"), Kind: c.Query("kind"),
 		Severity: c.Query("severity"), Period: c.Query("period"), ExpiringDays: expiring, ListParams: lp})
 	if err != nil {
@@ -45,7 +45,7 @@ func (s *server) listViolations(c *gin.Context) {
 }
 
 func (s *server) getViolation(c *gin.Context) {
-	v, err := s.svc.GetViolation(c.Request.Context(), actorOf(c), c.Param("id"))
+	v, err := s.chk.GetViolation(c.Request.Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -57,7 +57,7 @@ func (s *server) getViolation(c *gin.Context) {
 // {reason, expires_at, note?}); an empty body is allowed for acknowledge.
 func (s *server) decide(decision string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var req engine.DecideParams
+		var req compliance.DecideParams
 		raw, ok := s.readBody(c)
 		if !ok {
 			return
@@ -65,7 +65,7 @@ func (s *server) decide(decision string) gin.HandlerFunc {
 		if len(raw) > 0 && !s.decodeJSON(c, raw, &req) {
 			return
 		}
-		v, err := s.svc.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, req)
+		v, err := s.chk.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, req)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -170,10 +171,13 @@ func report(t *testing.T, tag, format string, args ...any) {
 	}
 }
 
-// service returns an engine on db with the pack, pinned at asOf.
-func service(db *storage.DB, set *workflows.Set, rs *rules.RuleSet, asOf time.Time, loc *time.Location) *engine.Service {
+// service returns a workflow service and a compliance checker on db with the pack, pinned at
+// asOf, wired as serve wires them.
+func service(db *storage.DB, set *workflows.Set, rs *rules.RuleSet, asOf time.Time, loc *time.Location) (*engine.Service, *compliance.Checker) {
+	now := func() time.Time { return asOf }
 	// MaxSpanDays -1: W1 evaluates three years in one run, past the default span budget.
-	return engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: func() time.Time { return asOf }, MaxSpanDays: -1})
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: now, MaxSpanDays: -1})
+	return engine.New(engine.Config{Store: db, Workflows: set, Location: loc, Now: now, Evaluations: chk}), chk
 }
 
 var admin = orglife.Actor{Role: orglife.RoleAdmin, Name: "bench"}

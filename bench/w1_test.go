@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // peerRules are the rules the SQL peer covers; copied_minutes is left out (see w1_peer.sql).
@@ -57,7 +57,7 @@ func TestW1(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	svc := service(db, set, rs, asOf, e.cfg.Loc)
+	_, chk := service(db, set, rs, asOf, e.cfg.Loc)
 	if prof := os.Getenv("ORGLIFE_BENCH_CPUPROFILE"); prof != "" {
 		f, err := os.Create(prof)
 		if err != nil {
@@ -69,7 +69,7 @@ func TestW1(t *testing.T) {
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	start := time.Now()
-	res, err := svc.Evaluate(ctx, admin, engine.EvaluateParams{AsOf: &asOf, From: from, To: to})
+	res, err := chk.Evaluate(ctx, admin, compliance.EvaluateParams{AsOf: &asOf, From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestW1(t *testing.T) {
 
 	// a second evaluation over the same data: ledger unchanged, nothing to open
 	start = time.Now()
-	res2, err := svc.Evaluate(ctx, admin, engine.EvaluateParams{AsOf: &asOf, From: from, To: to})
+	res2, err := chk.Evaluate(ctx, admin, compliance.EvaluateParams{AsOf: &asOf, From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}

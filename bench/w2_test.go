@@ -25,7 +25,7 @@ func TestW2(t *testing.T) {
 	defer conn.Close(ctx)
 	defer db.Close()
 	asOf, _, _ := e.cfg.EvalRange()
-	svc := service(db, set, rs, asOf, e.cfg.Loc)
+	svc, chk := service(db, set, rs, asOf, e.cfg.Loc)
 	samples := 200
 	fmt.Sscan(envOr("ORGLIFE_BENCH_SAMPLES", "200"), &samples)
 	// the instances to record: theme days in February of the as-of year, one per branch and
@@ -53,7 +53,7 @@ func TestW2(t *testing.T) {
 		if err != nil {
 			t.Fatalf("start %s: %v", org, err)
 		}
-		if err := svc.DrainOutbox(ctx); err != nil {
+		if err := chk.DrainOutbox(ctx); err != nil {
 			t.Fatalf("drain after start %s: %v", org, err)
 		}
 		t1 := time.Now()
@@ -63,7 +63,7 @@ func TestW2(t *testing.T) {
 		if err != nil {
 			t.Fatalf("fire %s: %v", org, err)
 		}
-		if err := svc.DrainOutbox(ctx); err != nil {
+		if err := chk.DrainOutbox(ctx); err != nil {
 			t.Fatalf("drain after fire %s: %v", org, err)
 		}
 		fire = append(fire, time.Since(t1))

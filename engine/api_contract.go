@@ -53,7 +53,7 @@ type ListInstancesParams struct {
 	OrgID    string // the org and everything below it
 	State    string
 	From, To string // on occurs_on
-	ListParams
+	orglife.ListParams
 }
 
 // VerifyReport is the result of checking every hash chain.

@@ -10,15 +10,8 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-// The window every date and datetime of a record must lie in (docs/workflow-format.md,
-// "Plausible dates"): from MinRecordDate to MaxRecordYears years after today.
-const (
-	MinRecordDate  = "2000-01-01"
-	MaxRecordYears = 10
-)
-
 func (s *Service) minRecordDate() time.Time {
-	t, _ := time.ParseInLocation(orglife.DateLayout, MinRecordDate, s.loc)
+	t, _ := time.ParseInLocation(orglife.DateLayout, orglife.MinRecordDate, s.loc)
 	return t
 }
 
@@ -35,7 +28,7 @@ func (s *Service) checkDates(ctx context.Context, st Store, def *workflows.Defin
 	today := s.instant().In(s.loc)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
 	lo := s.minRecordDate()
-	hi := today.AddDate(MaxRecordYears, 0, 0)
+	hi := today.AddDate(orglife.MaxRecordYears, 0, 0)
 	var details []orglife.Detail
 	fail := func(path string, f *orglife.Field, format string, args ...any) {
 		details = append(details, orglife.Detail{Field: path, Message: fieldTitle(f) + "：" + fmt.Sprintf(format, args...)})
@@ -52,7 +45,7 @@ func (s *Service) checkDates(ctx context.Context, st Store, def *workflows.Defin
 			d := time.Date(t.In(s.loc).Year(), t.In(s.loc).Month(), t.In(s.loc).Day(), 0, 0, 0, 0, s.loc)
 			switch {
 			case d.Before(lo) || d.After(hi):
-				fail(path, f, "%s 不在合理范围内（%s 至 %s），请检查是否输入有误", d.Format(orglife.DateLayout), MinRecordDate, hi.Format(orglife.DateLayout))
+				fail(path, f, "%s 不在合理范围内（%s 至 %s），请检查是否输入有误", d.Format(orglife.DateLayout), orglife.MinRecordDate, hi.Format(orglife.DateLayout))
 			case top && f.Name == def.OccursOn && !since.IsZero() && d.Before(since):
 				fail(path, f, "%s 早于系统启用日期 %s", d.Format(orglife.DateLayout), since.Format(orglife.DateLayout))
 			case top && f.Name == def.OccursOn && org.EstablishedOn != nil && d.Format(orglife.DateLayout) < *org.EstablishedOn:
@@ -112,4 +105,21 @@ func parseRecordTime(x any, loc *time.Location) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	return t, err == nil
+}
+
+// sinceIn reads the go-live date (midnight in the deployment time zone) through st; zero when
+// none is set (compliance.Checker.SetSince sets it).
+func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
+	v, err := st.Setting(ctx, orglife.SettingSince)
+	switch {
+	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	d, err := time.ParseInLocation(orglife.DateLayout, v, s.loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("engine: stored go-live date %q: %w", v, err)
+	}
+	return d, nil
 }

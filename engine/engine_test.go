@@ -50,8 +50,6 @@ func forEachDB(t *testing.T, fn func(t *testing.T, svc *engine.Service, st engin
 					t.Fatal(err)
 				}
 			}
-			engine.DiscardOutbox(t, svc)
-			engine.SyncOutbox(t, svc)
 			fn(t, svc, db)
 		})
 	}

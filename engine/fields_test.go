@@ -45,7 +45,7 @@ func (w *world) mustFire(t *testing.T, actor orglife.Actor, id, event string, da
 // problemsOf returns the problems of the rectification items started by parent, sorted.
 func (w *world) problemsOf(t *testing.T, actor orglife.Actor, parent string) []string {
 	t.Helper()
-	page, err := w.svc.ListInstances(w.ctx, actor, engine.ListInstancesParams{Workflow: "rectification", ListParams: engine.ListParams{Limit: 100}})
+	page, err := w.svc.ListInstances(w.ctx, actor, engine.ListInstancesParams{Workflow: "rectification", ListParams: orglife.ListParams{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

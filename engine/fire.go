@@ -29,7 +29,7 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
 	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
 		var out *orglife.Instance
-		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 			in, err := s.fireTx(ctx, tx, actor, p)
 			if err != nil {
 				return err
@@ -43,8 +43,8 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 			out = in
 			return nil
 		})
-		if err == nil && s.afterCommit != nil {
-			s.afterCommit(out)
+		if err == nil {
+			s.committed(out)
 		}
 		return out, err
 	})
@@ -59,8 +59,8 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("instance " + in.ID)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("instance " + in.ID)
 	}
 	def, err := s.definition(in.Workflow)
 	if err != nil {

@@ -51,7 +51,7 @@ func (s *Service) remember(ctx context.Context, tx Store, idem *idempotency, in 
 	if err != nil {
 		return err
 	}
-	return tx.SaveIdempotency(ctx, &IdempotencyRecord{Scope: idem.scope, Key: idem.key, RequestHash: idem.hash, Response: body, CreatedAt: s.instant()})
+	return tx.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: idem.scope, Key: idem.key, RequestHash: idem.hash, Response: body, CreatedAt: s.instant()})
 }
 
 // withIdempotency runs write once per key: a stored response is replayed; when a concurrent
@@ -62,7 +62,7 @@ func (s *Service) withIdempotency(ctx context.Context, idem *idempotency, write 
 	}
 	in, err := write()
 	if err == nil && idem != nil {
-		s.maybePrune(ctx)
+		s.PruneIdempotencyIfDue(ctx)
 	}
 	if err != nil && idem != nil && orglife.ErrorCode(err) == orglife.ECONFLICT {
 		if prev, rerr := s.replay(ctx, s.store, idem); prev != nil || rerr != nil {
@@ -102,10 +102,10 @@ func (s *Service) PruneIdempotency(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// maybePrune prunes idempotency keys when this server has not done so for pruneEvery; failures are
-// logged. It runs from the schedule and after writes that carried a key, so keys are pruned even
-// with the scheduled evaluation switched off.
-func (s *Service) maybePrune(ctx context.Context) {
+// PruneIdempotencyIfDue prunes idempotency keys when this server has not done so for pruneEvery;
+// failures are logged. It runs after writes that carried a key and, as compliance.Config.Housekeeping,
+// at every tick of the schedule, so keys are pruned even with no such writes.
+func (s *Service) PruneIdempotencyIfDue(ctx context.Context) {
 	now := s.now()
 	last := s.lastPrune.Load()
 	if last != 0 && now.Sub(time.Unix(0, last)) < pruneEvery {

@@ -59,7 +59,7 @@ func TestIdempotencyPruning(t *testing.T) {
 			// Bounded: batches of 100, at most 250 per pruning.
 			old := t0.Add(-48 * time.Hour)
 			for i := range 600 {
-				if err := db.SaveIdempotency(ctx, &engine.IdempotencyRecord{Scope: "s", Key: fmt.Sprint(i),
+				if err := db.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: "s", Key: fmt.Sprint(i),
 					RequestHash: "h", Response: []byte("{}"), CreatedAt: old.Add(time.Duration(i) * time.Second)}); err != nil {
 					t.Fatal(err)
 				}
@@ -75,7 +75,7 @@ func TestIdempotencyPruning(t *testing.T) {
 			}
 
 			// Opportunistic: a write with a key prunes when the last pruning is an hour old.
-			if err := db.SaveIdempotency(ctx, &engine.IdempotencyRecord{Scope: "s", Key: "stale",
+			if err := db.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: "s", Key: "stale",
 				RequestHash: "h", Response: []byte("{}"), CreatedAt: old}); err != nil {
 				t.Fatal(err)
 			}
@@ -136,10 +136,6 @@ func TestHostileEngineInput(t *testing.T) {
 			}},
 			{"instance filter NUL", "state", func() error {
 				_, err := svc.ListInstances(ctx, admin, engine.ListInstancesParams{State: "a\x00"})
-				return err
-			}},
-			{"violation filter bad UTF-8", "rule", func() error {
-				_, err := svc.ListViolations(ctx, admin, engine.ListViolationsParams{Rule: "\xfe"})
 				return err
 			}},
 			{"token name NUL", "name", func() error {

@@ -97,7 +97,7 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 	}
 	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
 		var out *orglife.Instance
-		err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 			org, sc, err := s.orgAndScopeTx(ctx, tx, actor, p.OrgID)
 			if err != nil {
 				return err
@@ -138,8 +138,8 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			out = in
 			return nil
 		})
-		if err == nil && s.afterCommit != nil {
-			s.afterCommit(out)
+		if err == nil {
+			s.committed(out)
 		}
 		return out, err
 	})
@@ -155,30 +155,30 @@ func uniqueClash(err error, def *workflows.Definition) error {
 
 // orgAndScopeTx reads an org with its path in one query and returns it with the actor's scope on
 // it; not_found when the org does not exist.
-func (s *Service) orgAndScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (*orglife.Org, scope, error) {
+func (s *Service) orgAndScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (*orglife.Org, orglife.Scope, error) {
 	lineage, err := st.OrgLineage(ctx, orgID)
 	if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
-		return nil, scope{}, err
+		return nil, orglife.Scope{}, err
 	}
 	if len(lineage) == 0 {
-		return nil, scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
+		return nil, orglife.Scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
 	}
 	path := make([]string, len(lineage))
 	for i, o := range lineage {
 		path[i] = o.ID
 	}
-	return lineage[len(lineage)-1], scopeOf(actor, path), nil
+	return lineage[len(lineage)-1], actor.ScopeOn(path), nil
 }
 
-func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (scope, error) {
+func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (orglife.Scope, error) {
 	path, err := st.OrgPath(ctx, orgID)
 	if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
-		return scope{}, err
+		return orglife.Scope{}, err
 	}
 	if len(path) == 0 {
-		return scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
+		return orglife.Scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
 	}
-	return scopeOf(actor, path), nil
+	return actor.ScopeOn(path), nil
 }
 
 // GetInstance returns an instance in the caller's scope.
@@ -194,15 +194,15 @@ func (s *Service) GetInstance(ctx context.Context, actor orglife.Actor, id strin
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("instance " + id)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("instance " + id)
 	}
 	return in, nil
 }
 
 // mayStart answers whether the actor may start def for an org with scope sc: nil, or forbidden
 // with the reason.
-func mayStart(actor orglife.Actor, def *workflows.Definition, sc scope, orgID string) error {
+func mayStart(actor orglife.Actor, def *workflows.Definition, sc orglife.Scope, orgID string) error {
 	if actor.IsAdmin() {
 		return nil
 	}
@@ -211,19 +211,19 @@ func mayStart(actor orglife.Actor, def *workflows.Definition, sc scope, orgID st
 			actor.Role, def.ID, strings.Join(def.StartedBy, ", "))
 	}
 	switch {
-	case actor.Role == orglife.RoleBranch && sc.branch:
+	case actor.Role == orglife.RoleBranch && sc.Branch:
 		return nil
-	case actor.Role == orglife.RoleSupervisor && sc.above:
+	case actor.Role == orglife.RoleSupervisor && sc.Above:
 		return nil
 	case actor.Role == orglife.RoleSupervisor:
 		return orglife.Errorf(orglife.EFORBIDDEN, "a supervisor of org %s may start %s only for an org strictly below %s, not for %s",
 			actor.OrgID, def.ID, actor.OrgID, orgID)
 	}
-	return outOfScope("org " + orgID)
+	return orglife.OutOfScope("org " + orgID)
 }
 
 // mayFire reports whether the actor may fire ev on an instance of an org with scope sc.
-func mayFire(actor orglife.Actor, ev *workflows.Event, sc scope) bool {
+func mayFire(actor orglife.Actor, ev *workflows.Event, sc orglife.Scope) bool {
 	if actor.IsAdmin() {
 		return true
 	}
@@ -232,9 +232,9 @@ func mayFire(actor orglife.Actor, ev *workflows.Event, sc scope) bool {
 	}
 	switch actor.Role {
 	case orglife.RoleBranch:
-		return sc.branch
+		return sc.Branch
 	case orglife.RoleSupervisor:
-		return sc.above
+		return sc.Above
 	}
 	return false
 }
@@ -249,8 +249,8 @@ func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []E
 		return out
 	}
 	own := in.OrgID == actor.OrgID
-	sc := scope{read: true, branch: actor.IsAdmin() || (actor.Role == orglife.RoleBranch && own),
-		above: actor.IsAdmin() || (actor.Role == orglife.RoleSupervisor && !own)}
+	sc := orglife.Scope{Read: true, Branch: actor.IsAdmin() || (actor.Role == orglife.RoleBranch && own),
+		Above: actor.IsAdmin() || (actor.Role == orglife.RoleSupervisor && !own)}
 	for _, ev := range def.EventsFrom(in.State) {
 		if mayFire(actor, ev, sc) {
 			out = append(out, EventRef{Name: ev.Name, To: ev.To})
@@ -260,18 +260,18 @@ func (s *Service) AvailableEvents(actor orglife.Actor, in *orglife.Instance) []E
 }
 
 // ListInstances lists instances in the caller's scope, ordered by id.
-func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (Page[*orglife.Instance], error) {
-	var empty Page[*orglife.Instance]
-	if err := checkFilters(filter{"workflow", p.Workflow}, filter{"state", p.State}, filter{"cursor", p.Cursor}); err != nil {
+func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p ListInstancesParams) (orglife.Page[*orglife.Instance], error) {
+	var empty orglife.Page[*orglife.Instance]
+	if err := orglife.CheckFilters(orglife.Filter{"workflow", p.Workflow}, orglife.Filter{"state", p.State}, orglife.Filter{"cursor", p.Cursor}); err != nil {
 		return empty, err
 	}
 	if err := orglife.InvalidInput(orglife.CheckID("org_id", p.OrgID)); err != nil {
 		return empty, err
 	}
-	if err := orglife.InvalidInput(s.checkWorkflowParams(p.Workflow, p.State), checkDateRange(p.From, p.To)); err != nil {
+	if err := orglife.InvalidInput(s.checkWorkflowParams(p.Workflow, p.State), orglife.CheckDateRange(p.From, p.To)); err != nil {
 		return empty, err
 	}
-	f := InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.limit() + 1}
+	f := orglife.InstanceFilter{Workflow: p.Workflow, State: p.State, From: p.From, To: p.To, Cursor: p.Cursor, Limit: p.PageSize() + 1}
 	readable, err := s.readableOrgs(ctx, actor)
 	if err != nil {
 		return empty, err
@@ -281,8 +281,8 @@ func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p List
 		if err != nil {
 			return empty, err
 		}
-		if !sc.read {
-			return empty, outOfScope("org " + p.OrgID)
+		if !sc.Read {
+			return empty, orglife.OutOfScope("org " + p.OrgID)
 		}
 		if actor.Role == orglife.RoleBranch {
 			f.OrgIDs = []string{p.OrgID}
@@ -293,14 +293,14 @@ func (s *Service) ListInstances(ctx context.Context, actor orglife.Actor, p List
 		f.OrgIDs = readable
 	}
 	if f.OrgIDs != nil && len(f.OrgIDs) == 0 {
-		return Page[*orglife.Instance]{Items: []*orglife.Instance{}}, nil
+		return orglife.Page[*orglife.Instance]{Items: []*orglife.Instance{}}, nil
 	}
 	items, err := s.store.Instances(ctx, f)
 	if err != nil {
 		return empty, err
 	}
-	out := Page[*orglife.Instance]{Items: items}
-	if n := p.limit(); len(items) > n {
+	out := orglife.Page[*orglife.Instance]{Items: items}
+	if n := p.PageSize(); len(items) > n {
 		out.Items = items[:n]
 		next := items[n-1].ID
 		out.NextCursor = &next

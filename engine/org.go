@@ -94,7 +94,7 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 	}
 	o.CreatedAt = s.instant()
 	o.UpdatedAt = o.CreatedAt
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return o, nil
 }
 
@@ -120,7 +120,7 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		return nil, err
 	}
 	var out *orglife.Org
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		o, err := tx.Org(ctx, id)
 		if err != nil {
 			return err
@@ -173,7 +173,7 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return out, nil
 }
 
@@ -193,8 +193,8 @@ func (s *Service) GetOrg(ctx context.Context, actor orglife.Actor, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	if !sc.read {
-		return nil, outOfScope("org " + id)
+	if !sc.Read {
+		return nil, orglife.OutOfScope("org " + id)
 	}
 	return s.store.Org(ctx, id)
 }
@@ -211,23 +211,23 @@ func (s *Service) readableOrgs(ctx context.Context, actor orglife.Actor) ([]stri
 }
 
 // ListOrgs lists the orgs in the caller's scope, ordered by id.
-func (s *Service) ListOrgs(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.Org], error) {
+func (s *Service) ListOrgs(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.Org], error) {
 	ids, err := s.readableOrgs(ctx, actor)
 	if err != nil {
-		return Page[*orglife.Org]{}, err
+		return orglife.Page[*orglife.Org]{}, err
 	}
 	if ids != nil && len(ids) == 0 {
-		return Page[*orglife.Org]{Items: []*orglife.Org{}}, nil
+		return orglife.Page[*orglife.Org]{Items: []*orglife.Org{}}, nil
 	}
 	orgs, err := s.store.Orgs(ctx, ids)
 	if err != nil {
-		return Page[*orglife.Org]{}, err
+		return orglife.Page[*orglife.Org]{}, err
 	}
 	return pageOf(orgs, p, func(o *orglife.Org) string { return o.ID }), nil
 }
 
 // pageOf cuts one page out of items sorted by key.
-func pageOf[T any](items []T, p ListParams, key func(T) string) Page[T] {
+func pageOf[T any](items []T, p orglife.ListParams, key func(T) string) orglife.Page[T] {
 	start := 0
 	if p.Cursor != "" {
 		start, _ = slices.BinarySearchFunc(items, p.Cursor, func(it T, c string) int {
@@ -237,8 +237,8 @@ func pageOf[T any](items []T, p ListParams, key func(T) string) Page[T] {
 			return 1
 		})
 	}
-	out := Page[T]{Items: items[start:]}
-	if n := p.limit(); len(out.Items) > n {
+	out := orglife.Page[T]{Items: items[start:]}
+	if n := p.PageSize(); len(out.Items) > n {
 		out.Items = out.Items[:n]
 		next := key(out.Items[n-1])
 		out.NextCursor = &next
@@ -293,7 +293,7 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 		m.Roles = []string{}
 	}
 	m.CreatedAt = s.instant()
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateMember(ctx, m); err != nil {
 			return err
 		}
@@ -302,25 +302,25 @@ func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID s
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(nil)
+	s.committed(nil)
 	return m, nil
 }
 
-// ListMembers lists an org's members (in scope), ordered by id.
-func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p ListParams) (Page[*orglife.Member], error) {
+// ListMembers lists an org's members (in orglife.Scope), ordered by id.
+func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p orglife.ListParams) (orglife.Page[*orglife.Member], error) {
 	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
 	sc, err := s.orgScope(ctx, actor, orgID)
 	if err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
-	if !sc.read {
-		return Page[*orglife.Member]{}, outOfScope("org " + orgID)
+	if !sc.Read {
+		return orglife.Page[*orglife.Member]{}, orglife.OutOfScope("org " + orgID)
 	}
 	ms, err := s.store.Members(ctx, []string{orgID})
 	if err != nil {
-		return Page[*orglife.Member]{}, err
+		return orglife.Page[*orglife.Member]{}, err
 	}
 	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
 	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil

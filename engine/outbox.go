@@ -2,42 +2,33 @@ package engine
 
 import (
 	"context"
-	"errors"
-	"slices"
-	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/rules"
 )
 
-// The evaluation outbox: a committed change (a start or a transition, an org or a member)
-// records in its own transaction which org to re-evaluate and from which day (EnqueueEvaluation);
-// the request returns at its commit and wakes this server's worker (RunOutbox), which claims the
-// entries of one org at a time, evaluates and persists that org and deletes the entries, all in
-// one transaction. Entries are durable: a crash before or during their evaluation leaves them for
-// the next worker, on this server or another. A failed evaluation leaves them with a backoff.
+// The evaluation outbox, as the engine writes it: a committed change (a start or a transition, an
+// org or a member) records in its own transaction which org to re-evaluate and from which day
+// (EnqueueEvaluation), and the request returns at its commit. The compliance side decides what
+// the entry says and runs the worker that evaluates it (compliance.Checker.RunOutbox); the engine
+// asks it through Evaluations and never evaluates on the request path.
 
-const (
-	// outboxClaimLimit is how many entries of one org one claim takes at most.
-	outboxClaimLimit = 500
-	// DefaultOutboxPoll is how often RunOutbox looks for entries without a wake-up (entries of
-	// other servers' changes, retries).
-	DefaultOutboxPoll = time.Second
-	// defaultOutboxBackoff is the delay before the first retry of a failed entry; it doubles
-	// with every attempt up to maxOutboxBackoff.
-	defaultOutboxBackoff = time.Second
-	maxOutboxBackoff     = 5 * time.Minute
-	// outboxFailing is the attempt count from which a failing entry is logged as an error.
-	outboxFailing = 5
-	// outboxSettle is how long the worker lets entries gather after a wake-up and between two
-	// passes that did work: a burst of transitions of one org is evaluated once, not once per
-	// transition, at the price of at most this much latency (well within the one-second promise).
-	outboxSettle = 25 * time.Millisecond
-)
+// Evaluations is what the engine asks of the compliance side (compliance.Checker implements it).
+// With none configured, changes enqueue nothing, as with no rule set active.
+type Evaluations interface {
+	// InstanceEntry returns the outbox entry a committed change of an instance calls for, nil
+	// when none (no rule set is active). ctx carries the change's transaction: what it reads
+	// through the store, it reads in that transaction.
+	InstanceEntry(ctx context.Context, in *orglife.Instance) (*orglife.OutboxEntry, error)
+	// OrgEntry returns the outbox entry an org or member change of orgID calls for, nil when none.
+	OrgEntry(orgID string) *orglife.OutboxEntry
+	// Committed is called after each committed change that wrote outbox entries (in is the
+	// instance of a start or a transition, nil for an org or member change): it wakes the worker.
+	Committed(in *orglife.Instance)
+}
 
 // enqueue records entries in tx (nil entries are skipped).
-func (s *Service) enqueue(ctx context.Context, tx Store, es ...*OutboxEntry) error {
-	var out []*OutboxEntry
+func (s *Service) enqueue(ctx context.Context, tx Store, es ...*orglife.OutboxEntry) error {
+	var out []*orglife.OutboxEntry
 	for _, e := range es {
 		if e != nil {
 			out = append(out, e)
@@ -52,233 +43,28 @@ func (s *Service) enqueue(ctx context.Context, tx Store, es ...*OutboxEntry) err
 // enqueueInstance records, in the transaction of a start or a transition, the re-evaluation its
 // instance calls for.
 func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Instance) error {
-	e, err := s.instanceEntry(ctx, tx, in)
+	if s.evals == nil {
+		return nil
+	}
+	e, err := s.evals.InstanceEntry(ctx, in)
 	if err != nil {
 		return err
 	}
 	return s.enqueue(ctx, tx, e)
 }
 
-// instanceEntry is the outbox entry a committed change of an instance calls for (nil when no
-// rule set is active): its org, from the instance's creation, its occurrence or the earliest
-// ledger row that cites it as evidence (whichever is earliest) through today, deadline rules and
-// the org's instance rules included. The cited rows matter when a record stops counting (voided,
-// returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
-// re-evaluate 2025. st is the change's transaction.
-func (s *Service) instanceEntry(ctx context.Context, st Store, in *orglife.Instance) (*OutboxEntry, error) {
-	if s.RuleSet() == nil {
-		return nil, nil
-	}
-	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
-	if in.OccursOn != nil && *in.OccursOn < from {
-		from = *in.OccursOn
-	}
-	cited, err := st.LedgerRows(ctx, LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range cited {
-		if r.PeriodStart != nil && *r.PeriodStart < from {
-			from = *r.PeriodStart
-		}
-		if r.Due != nil {
-			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
-		}
-	}
-	return &OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
-}
-
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org
 // over the lookback.
 func (s *Service) enqueueOrg(ctx context.Context, tx Store, orgID string) error {
-	if s.RuleSet() == nil {
+	if s.evals == nil {
 		return nil
 	}
-	return s.enqueue(ctx, tx, &OutboxEntry{OrgID: orgID, CreatedAt: s.wall()})
+	return s.enqueue(ctx, tx, s.evals.OrgEntry(orgID))
 }
 
-// wakeOutbox tells this server's worker that entries were committed.
-func (s *Service) wakeOutbox() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+// committed tells the compliance side that a change that wrote outbox entries committed.
+func (s *Service) committed(in *orglife.Instance) {
+	if s.evals != nil {
+		s.evals.Committed(in)
 	}
-}
-
-// RunOutbox processes the outbox until ctx ends: at start, after every local commit that wrote
-// entries (an in-process wake-up) and every poll interval (DefaultOutboxPoll when poll ≤ 0), it
-// evaluates every available entry. Every server runs it; on PostgreSQL the claims of different
-// servers pass each other's entries by. Failures are logged and retried with backoff.
-func (s *Service) RunOutbox(ctx context.Context, poll time.Duration) {
-	if poll <= 0 {
-		poll = DefaultOutboxPoll
-	}
-	t := time.NewTimer(poll)
-	defer t.Stop()
-	settle := func() bool { // false when ctx ended
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(outboxSettle):
-			return true
-		}
-	}
-	for {
-		for ctx.Err() == nil && settle() {
-			did, err := s.processOutbox(ctx)
-			if err != nil && !did && ctx.Err() == nil {
-				s.log.Error("outbox: claiming entries failed", "err", err)
-			}
-			if !did || errors.Is(err, errRetryNotRecorded) {
-				break // nothing left, or the database is unwell: wait for the next poll
-			}
-		}
-		if !t.Stop() {
-			select {
-			case <-t.C:
-			default:
-			}
-		}
-		t.Reset(poll)
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-t.C:
-		}
-	}
-}
-
-// DrainOutbox evaluates every outbox entry available now (not waiting for a retry) until none is
-// left and returns the first failure. Tests and one-shot commands use it to wait for the ledger.
-func (s *Service) DrainOutbox(ctx context.Context) error {
-	for {
-		did, err := s.processOutbox(ctx)
-		if err != nil {
-			return err
-		}
-		if !did {
-			return nil
-		}
-	}
-}
-
-// errRetryNotRecorded marks a failure whose retry could not be recorded either.
-var errRetryNotRecorded = errors.New("engine: outbox retry not recorded")
-
-// processOutbox claims the available entries of one org and evaluates them in one transaction;
-// did is false when no entry was available. On failure the entries get their backoff.
-func (s *Service) processOutbox(ctx context.Context) (did bool, err error) {
-	var claimed []*OutboxEntry
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		es, err := tx.ClaimOutbox(ctx, s.wall(), outboxClaimLimit)
-		if err != nil || len(es) == 0 {
-			return err
-		}
-		claimed = es
-		if err := s.evaluateEntries(ctx, tx, es); err != nil {
-			return err
-		}
-		return tx.DeleteOutbox(ctx, entryIDs(es))
-	})
-	if err == nil || len(claimed) == 0 {
-		return len(claimed) > 0, err
-	}
-	if ctx.Err() != nil {
-		return true, err // shutting down: the entries stay available for the next worker
-	}
-	attempts := 0
-	for _, e := range claimed {
-		attempts = max(attempts, e.Attempts+1)
-	}
-	delay := min(s.outboxBackoff<<min(attempts-1, 16), maxOutboxBackoff)
-	level, msg := s.log.Warn, "outbox: re-evaluation failed; retrying"
-	if attempts >= outboxFailing {
-		level, msg = s.log.Error, "outbox: re-evaluation keeps failing; retrying"
-	}
-	level(msg, "org", claimed[0].OrgID, "entries", len(claimed), "attempts", attempts, "retry_in", delay.String(), "err", err)
-	if rerr := s.store.RetryOutbox(context.WithoutCancel(ctx), entryIDs(claimed), s.wall().Add(delay), err.Error()); rerr != nil {
-		s.log.Error("outbox: recording a retry failed", "org", claimed[0].OrgID, "err", rerr)
-		return true, errors.Join(err, errRetryNotRecorded)
-	}
-	return true, err
-}
-
-// evaluateEntries evaluates the org of entries (all of one org) in tx, from the earliest day
-// they name (the lookback for ""; at most the span limit back) through today, and persists it.
-func (s *Service) evaluateEntries(ctx context.Context, tx Store, es []*OutboxEntry) error {
-	rs := s.RuleSet()
-	if rs == nil {
-		return nil // nothing to evaluate with; the entries are consumed
-	}
-	today := s.instant().In(s.loc)
-	from := today.Format(orglife.DateLayout)
-	lookback := today.AddDate(0, 0, -s.lookbackDays).Format(orglife.DateLayout)
-	for _, e := range es {
-		f := e.From
-		if f == "" {
-			f = lookback
-		}
-		from = min(from, f)
-	}
-	if s.maxSpanDays > 0 { // periods further back are left to an explicit evaluation
-		from = max(from, today.AddDate(0, 0, 1-s.maxSpanDays).Format(orglife.DateLayout))
-	}
-	sp, err := s.resolve(EvaluateParams{From: from})
-	if err != nil {
-		return err
-	}
-	sp.orgIDs, sp.persist, sp.rules = []string{es[0].OrgID}, true, rs
-	if sp.ruleIDs = s.affectedRules(rs, es); sp.ruleIDs != nil && len(sp.ruleIDs) == 0 {
-		return nil // no rule reads what changed: nothing to evaluate
-	}
-	res, ok, err := s.prepare(ctx, tx, &sp)
-	if err != nil || !ok {
-		return err
-	}
-	return s.persistBatch(ctx, tx, sp.orgIDs, sp, res, map[string]bool{})
-}
-
-func entryIDs(es []*OutboxEntry) []int64 {
-	ids := make([]int64, len(es))
-	for i, e := range es {
-		ids[i] = e.ID
-	}
-	return ids
-}
-
-// affectedRules returns the ids of the rules a batch of entries can affect: those reading the
-// changed records' workflows or the workflows their actions start (children are created, and
-// voided with their parent, in the same transaction), in rule-set order; nil (every rule) when an
-// entry names no workflow (an org or member change, or an entry from before the column).
-func (s *Service) affectedRules(rs *rules.RuleSet, es []*OutboxEntry) []string {
-	wfs := map[string]bool{}
-	var visit func(id string)
-	visit = func(id string) {
-		if wfs[id] {
-			return
-		}
-		wfs[id] = true
-		if def, ok := s.defs.Get(id); ok {
-			for _, a := range def.Actions {
-				visit(a.Start)
-			}
-		}
-	}
-	for _, e := range es {
-		if e.Workflow == "" {
-			return nil
-		}
-		visit(e.Workflow)
-	}
-	out := []string{}
-	for _, r := range rs.Rules {
-		for wf := range wfs {
-			if slices.Contains(rs.RulesReading(wf), r.ID) {
-				out = append(out, r.ID)
-				break
-			}
-		}
-	}
-	return out
 }

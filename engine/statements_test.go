@@ -18,12 +18,6 @@ type countingStore struct {
 	n *atomic.Int64
 }
 
-func (c countingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
-	return c.Store.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
-		return fn(ctx, countingStore{Store: tx, n: c.n})
-	})
-}
-
 func (c countingStore) call() { c.n.Add(1) }
 
 func (c countingStore) Instance(ctx context.Context, id string, forUpdate bool) (*orglife.Instance, error) {
@@ -66,11 +60,11 @@ func (c countingStore) Members(ctx context.Context, ids []string) ([]*orglife.Me
 	c.call()
 	return c.Store.Members(ctx, ids)
 }
-func (c countingStore) Idempotency(ctx context.Context, scope, key string) (*engine.IdempotencyRecord, error) {
+func (c countingStore) Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error) {
 	c.call()
 	return c.Store.Idempotency(ctx, scope, key)
 }
-func (c countingStore) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+func (c countingStore) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error {
 	c.call()
 	return c.Store.SaveIdempotency(ctx, r)
 }

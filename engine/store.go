@@ -7,13 +7,15 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// Store is the persistence the engine needs. storage.DB implements it on SQLite and PostgreSQL.
+// Store is the persistence the engine needs (the compliance package declares its own). storage.DB implements it on SQLite and PostgreSQL.
 // Methods return orglife.ErrNotFound (code not_found) for a missing row, *orglife.Error with code
 // conflict for a unique-key clash or a stale version, and never nil, nil.
 type Store interface {
-	// InTx runs fn in one transaction with a Store bound to it; fn's error rolls it back. On SQLite
-	// the transaction takes the write lock at BEGIN, so writers are serialized.
-	InTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error
+	// InTx runs fn in one transaction; fn's error rolls it back. The context fn receives carries
+	// the transaction: the Store's methods called with it run in it. On SQLite the transaction
+	// takes the write lock at BEGIN, so writers are serialized. Called with a context that carries a
+	// transaction already, it runs fn in that one.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 
@@ -80,7 +82,7 @@ type Store interface {
 	// (LastSeq, LastHash) where the stored version is prevVersion; conflict when it is not.
 	UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error
 	// Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit.
-	Instances(ctx context.Context, f InstanceFilter) ([]*orglife.Instance, error)
+	Instances(ctx context.Context, f orglife.InstanceFilter) ([]*orglife.Instance, error)
 	// ChildKeys returns the ParentAction+"\x00"+ParentKey of every child of parentID.
 	ChildKeys(ctx context.Context, parentID string) (map[string]bool, error)
 
@@ -92,36 +94,20 @@ type Store interface {
 	ScanChains(ctx context.Context, fn func(in *orglife.Instance, ts []*orglife.Transition) error) error
 
 	// Idempotency returns the stored response for (scope, key).
-	Idempotency(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
+	Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error)
 	// SaveIdempotency stores a response; conflict when (scope, key) exists.
-	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error
 	// PruneIdempotency deletes at most limit responses created before before, oldest first, and
 	// returns how many it deleted.
 	PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error)
 
-	ComplianceStore
-	RuleSetStore
-}
+	// EnqueueEvaluation appends entries to the evaluation outbox (in the caller's transaction);
+	// their ids are set.
+	EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error
 
-// InstanceFilter selects instances. Empty fields do not filter. From and To are dates
-// (YYYY-MM-DD) compared with occurs_on.
-type InstanceFilter struct {
-	IDs      []string
-	Workflow string
-	OrgIDs   []string
-	State    string
-	ParentID string
-	From     string
-	To       string
-	Cursor   string // return ids greater than this
-	Limit    int    // 0: no limit
-}
-
-// IdempotencyRecord is the first response to a request that carried an Idempotency-Key.
-type IdempotencyRecord struct {
-	Scope       string // who sent it (the token's id)
-	Key         string
-	RequestHash string // hash of method, path and body
-	Response    []byte // JSON of the resulting instance
-	CreatedAt   time.Time
+	// AppendAudit appends an entry to the audit log.
+	AppendAudit(ctx context.Context, e *orglife.AuditEntry) error
+	// Audit lists entries in time order after cursor (an id), at most limit (0: all), optionally
+	// of one action.
+	Audit(ctx context.Context, action, cursor string, limit int) ([]*orglife.AuditEntry, error)
 }

@@ -45,9 +45,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (orglife.Acto
 	return orglife.Actor{Role: t.Role, OrgID: t.OrgID, Name: t.Name}, nil
 }
 
-// SystemActor is the actor of command-line operations run by whoever holds the database.
-var SystemActor = orglife.Actor{Role: orglife.RoleAdmin, Name: "system"}
-
 // Bootstrap creates an admin token named "admin" when the database has no token (revoked ones
 // count) and returns its secret; it returns "" when tokens exist.
 func (s *Service) Bootstrap(ctx context.Context) (string, error) {
@@ -55,7 +52,7 @@ func (s *Service) Bootstrap(ctx context.Context) (string, error) {
 	if err != nil || n > 0 {
 		return "", err
 	}
-	_, secret, err := s.CreateToken(ctx, SystemActor, CreateTokenParams{Name: "admin", Role: orglife.RoleAdmin})
+	_, secret, err := s.CreateToken(ctx, orglife.SystemActor, CreateTokenParams{Name: "admin", Role: orglife.RoleAdmin})
 	return secret, err
 }
 
@@ -108,7 +105,7 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 	secret := newSecret()
 	t := &orglife.Token{ID: orglife.NewID(now), Name: p.Name, Role: p.Role, OrgID: p.OrgID, Hash: HashSecret(secret),
 		CreatedAt: now, ExpiresAt: expires}
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return err
 		}
@@ -126,16 +123,16 @@ func (s *Service) CreateToken(ctx context.Context, actor orglife.Actor, p Create
 
 // ListTokens pages through every token by id (admin only), revoked and expired ones included.
 // Secrets are never stored; a token's hash is never encoded to JSON.
-func (s *Service) ListTokens(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.Token], error) {
+func (s *Service) ListTokens(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.Token], error) {
 	if !actor.IsAdmin() {
-		return Page[*orglife.Token]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list tokens")
+		return orglife.Page[*orglife.Token]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list tokens")
 	}
-	ts, err := s.store.Tokens(ctx, p.Cursor, p.limit()+1)
+	ts, err := s.store.Tokens(ctx, p.Cursor, p.PageSize()+1)
 	if err != nil {
-		return Page[*orglife.Token]{}, err
+		return orglife.Page[*orglife.Token]{}, err
 	}
-	out := Page[*orglife.Token]{Items: ts}
-	if n := p.limit(); len(ts) > n {
+	out := orglife.Page[*orglife.Token]{Items: ts}
+	if n := p.PageSize(); len(ts) > n {
 		out.Items = ts[:n]
 		next := ts[n-1].ID
 		out.NextCursor = &next
@@ -150,7 +147,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor orglife.Actor, id strin
 	if !actor.IsAdmin() {
 		return orglife.Errorf(orglife.EFORBIDDEN, "only an admin may revoke tokens")
 	}
-	return s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	return s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		changed, err := tx.RevokeToken(ctx, id, s.instant())
 		if orglife.ErrorCode(err) == orglife.ENOTFOUND {
 			return orglife.Errorf(orglife.ENOTFOUND, "token %s not found", id)

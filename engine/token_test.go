@@ -45,7 +45,7 @@ func TestTokenLifeCycle(t *testing.T) {
 		// Authentication writes the last use, then at most once a minute.
 		lastUsed := func(id string) *time.Time {
 			t.Helper()
-			p, err := svc.ListTokens(ctx, admin, engine.ListParams{Limit: 500})
+			p, err := svc.ListTokens(ctx, admin, orglife.ListParams{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,14 +87,14 @@ func TestTokenLifeCycle(t *testing.T) {
 		}
 
 		// Listing: admin only, paged, no hash in the JSON.
-		if _, err := svc.ListTokens(ctx, branchB, engine.ListParams{}); code(err) != orglife.EFORBIDDEN {
+		if _, err := svc.ListTokens(ctx, branchB, orglife.ListParams{}); code(err) != orglife.EFORBIDDEN {
 			t.Fatalf("branch lists tokens: %v", err)
 		}
-		p1, err := svc.ListTokens(ctx, admin, engine.ListParams{Limit: 1})
+		p1, err := svc.ListTokens(ctx, admin, orglife.ListParams{Limit: 1})
 		if err != nil || len(p1.Items) != 1 || p1.NextCursor == nil {
 			t.Fatalf("page 1: %+v %v", p1, err)
 		}
-		p2, err := svc.ListTokens(ctx, admin, engine.ListParams{Limit: 1, Cursor: *p1.NextCursor})
+		p2, err := svc.ListTokens(ctx, admin, orglife.ListParams{Limit: 1, Cursor: *p1.NextCursor})
 		if err != nil || len(p2.Items) != 1 || p2.NextCursor != nil || p2.Items[0].ID == p1.Items[0].ID {
 			t.Fatalf("page 2: %+v %v", p2, err)
 		}
@@ -120,7 +120,7 @@ func TestTokenLifeCycle(t *testing.T) {
 
 		// Audit: one entry per creation, one for the revocation.
 		for action, want := range map[string]int{"token.create": 2, "token.revoke": 1} {
-			a, err := svc.Audit(ctx, admin, engine.AuditParams{Action: action, ListParams: engine.ListParams{Limit: 500}})
+			a, err := svc.Audit(ctx, admin, engine.AuditParams{Action: action, ListParams: orglife.ListParams{Limit: 500}})
 			if err != nil || len(a.Items) != want {
 				t.Fatalf("audit %s: %d entries, want %d (%v)", action, len(a.Items), want, err)
 			}

@@ -93,7 +93,7 @@ func (s *Service) CreateUser(ctx context.Context, actor orglife.Actor, p UserPar
 		return nil, err
 	}
 	u.PasswordHash = hashPassword(p.Password)
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			if orglife.ErrorCode(err) == orglife.ECONFLICT {
 				return &orglife.Error{Code: orglife.ECONFLICT, Message: "用户名 " + u.Username + " 已存在（the username exists）",
@@ -110,16 +110,16 @@ func (s *Service) CreateUser(ctx context.Context, actor orglife.Actor, p UserPar
 }
 
 // Users lists the users (admin only), by username.
-func (s *Service) Users(ctx context.Context, actor orglife.Actor, p ListParams) (Page[*orglife.User], error) {
+func (s *Service) Users(ctx context.Context, actor orglife.Actor, p orglife.ListParams) (orglife.Page[*orglife.User], error) {
 	if !actor.IsAdmin() {
-		return Page[*orglife.User]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list users")
+		return orglife.Page[*orglife.User]{}, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may list users")
 	}
-	us, err := s.store.Users(ctx, p.Cursor, p.limit()+1)
+	us, err := s.store.Users(ctx, p.Cursor, p.PageSize()+1)
 	if err != nil {
-		return Page[*orglife.User]{}, err
+		return orglife.Page[*orglife.User]{}, err
 	}
-	out := Page[*orglife.User]{Items: us}
-	if n := p.limit(); len(us) > n {
+	out := orglife.Page[*orglife.User]{Items: us}
+	if n := p.PageSize(); len(us) > n {
 		out.Items = us[:n]
 		next := us[n-1].Username
 		out.NextCursor = &next
@@ -162,7 +162,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor orglife.Actor, username 
 		u.PasswordHash = hashPassword(*p.Password)
 	}
 	u.UpdatedAt = s.instant()
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	secret := randomToken()
 	now := s.instant()
 	sess := &orglife.Session{Hash: HashSecret(secret), Username: u.Username, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	err = s.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
@@ -270,7 +270,7 @@ func (s *Service) BootstrapUser(ctx context.Context) (string, error) {
 		return "", err
 	}
 	password := randomToken()[:16]
-	_, err = s.CreateUser(ctx, SystemActor, UserParams{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin, Password: password})
+	_, err = s.CreateUser(ctx, orglife.SystemActor, UserParams{Username: "admin", Name: "系统管理员", Role: orglife.RoleAdmin, Password: password})
 	if err != nil {
 		return "", err
 	}

@@ -17,18 +17,18 @@ const maxCascadeDepth = 4
 // its current state, and the recorded_at it had there when that state is complete (nil
 // otherwise). An instance that has not left a state yet has no previous state (conflict).
 func previousState(def *workflows.Definition, in *orglife.Instance, hist []*orglife.Transition) (string, *time.Time, error) {
-	r := replay(def, in, hist, time.Unix(1<<62, 0))
-	if len(r.back) == 0 || r.state != in.State {
+	r := def.Replay(in, hist, time.Unix(1<<62, 0))
+	if len(r.Back) == 0 || r.State != in.State {
 		return "", nil, orglife.Errorf(orglife.ECONFLICT, "instance %s has no previous state to return to", in.ID)
 	}
-	top := r.back[len(r.back)-1]
-	if def.State(top.state) == nil || def.IsFinal(top.state) {
-		return "", nil, orglife.Errorf(orglife.ECONFLICT, "instance %s cannot return to its previous state %s", in.ID, top.state)
+	top := r.Back[len(r.Back)-1]
+	if def.State(top.State) == nil || def.IsFinal(top.State) {
+		return "", nil, orglife.Errorf(orglife.ECONFLICT, "instance %s cannot return to its previous state %s", in.ID, top.State)
 	}
-	if !def.IsComplete(top.state) {
-		return top.state, nil, nil
+	if !def.IsComplete(top.State) {
+		return top.State, nil, nil
 	}
-	return top.state, top.recordedAt, nil
+	return top.State, top.RecordedAt, nil
 }
 
 // reasonOf is the reason a record was cancelled for: the event's comment, else the latest
@@ -56,7 +56,7 @@ func (s *Service) cancelUntouchedChildren(ctx context.Context, tx Store, parent 
 	if err != nil {
 		return err
 	}
-	children, err := tx.Instances(ctx, InstanceFilter{ParentID: parent.ID})
+	children, err := tx.Instances(ctx, orglife.InstanceFilter{ParentID: parent.ID})
 	if err != nil {
 		return err
 	}

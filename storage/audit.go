@@ -24,6 +24,7 @@ type auditRow struct {
 
 // AppendAudit appends one entry to the audit log.
 func (d *DB) AppendAudit(ctx context.Context, e *orglife.AuditEntry) error {
+	d = d.bound(ctx)
 	e.At = utc(e.At)
 	detail, err := toJSON(e.Detail)
 	if err != nil {
@@ -36,6 +37,7 @@ func (d *DB) AppendAudit(ctx context.Context, e *orglife.AuditEntry) error {
 
 // Audit lists audit entries by id (time order), after cursor, at most limit (0: all).
 func (d *DB) Audit(ctx context.Context, action, cursor string, limit int) ([]*orglife.AuditEntry, error) {
+	d = d.bound(ctx)
 	var rows []auditRow
 	q := d.db.NewSelect().Model(&rows).Order("id ASC")
 	if action != "" {

@@ -31,6 +31,7 @@ func (b *Bulk) Len() int {
 // a transaction), multi-row INSERTs of saveBatch rows on SQLite. It is meant for generated data
 // (benchmarks, demos); the engine's write paths never use it. Instants are normalized in place.
 func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
+	d = d.bound(ctx)
 	orgs := make([][]any, len(b.Orgs))
 	for i, o := range b.Orgs {
 		r, err := newOrgRow(o)

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
 )
 
-var _ engine.ComplianceStore = (*storage.DB)(nil)
+var _ compliance.Store = (*storage.DB)(nil)
 
 func TestEvalRecords(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
@@ -93,7 +93,7 @@ func ledgerRow(org, rule, subject string, period *string, status orglife.Status)
 	return r
 }
 
-// ledgerCursor is engine.LedgerCursor (built only with the wip tag for now).
+// ledgerCursor is compliance.LedgerCursor (built only with the wip tag for now).
 func ledgerCursor(r *orglife.LedgerRow) string {
 	return fmt.Sprintf("%s\x1f%s\x1f%s\x1f%s", r.OrgID, r.Rule, r.SubjectID, r.PeriodKey())
 }
@@ -117,7 +117,7 @@ func TestLedger(t *testing.T) {
 		must(t, db.SaveLedger(ctx, []*orglife.LedgerRow{r4, r1, r3, r2}, nil))
 		must(t, db.SaveLedger(ctx, nil, nil))
 
-		all, err := db.LedgerRows(ctx, engine.LedgerFilter{})
+		all, err := db.LedgerRows(ctx, orglife.LedgerFilter{})
 		must(t, err)
 		if want := []*orglife.LedgerRow{r3, r1, r2, r4}; !reflect.DeepEqual(all, want) {
 			t.Fatalf("LedgerRows = %s\nwant %s", js(all), js(want))
@@ -126,25 +126,25 @@ func TestLedger(t *testing.T) {
 			t.Fatalf("instants not UTC microseconds: %v %v", all[1].Due, all[1].EvaluatedAt)
 		}
 
-		list := func(f engine.LedgerFilter) []string {
+		list := func(f orglife.LedgerFilter) []string {
 			t.Helper()
 			rows, err := db.LedgerRows(ctx, f)
 			must(t, err)
 			return ruleSubjects(rows)
 		}
 		for _, tc := range []struct {
-			f    engine.LedgerFilter
+			f    orglife.LedgerFilter
 			want []string
 		}{
-			{engine.LedgerFilter{OrgIDs: []string{"b", "zzz"}}, []string{"b/r.meet/b/2025-03"}},
-			{engine.LedgerFilter{Rules: []string{"r.inst"}}, []string{"a/r.inst/i1/"}},
-			{engine.LedgerFilter{SubjectIDs: []string{"a", "b"}, Period: "2025-03"}, []string{"a/r.meet/a/2025-03", "b/r.meet/b/2025-03"}},
-			{engine.LedgerFilter{Period: "-"}, []string{"a/r.inst/i1/"}},
-			{engine.LedgerFilter{Status: "compliant"}, []string{"a/r.inst/i1/", "b/r.meet/b/2025-03"}},
-			{engine.LedgerFilter{OrgIDs: []string{"a"}, Rules: []string{"r.meet"}, Status: "pending"}, []string{"a/r.meet/a/2025-04"}},
-			{engine.LedgerFilter{Periods: []string{"2025-03", "2025-04"}}, []string{"a/r.meet/a/2025-03", "a/r.meet/a/2025-04", "b/r.meet/b/2025-03"}},
-			{engine.LedgerFilter{OrgIDs: []string{"a", "b"}, Rules: []string{"r.meet"}, Periods: []string{"2025-04", "2025-05"}, Light: true}, []string{"a/r.meet/a/2025-04"}},
-			{engine.LedgerFilter{Periods: []string{""}}, []string{"a/r.inst/i1/"}},
+			{orglife.LedgerFilter{OrgIDs: []string{"b", "zzz"}}, []string{"b/r.meet/b/2025-03"}},
+			{orglife.LedgerFilter{Rules: []string{"r.inst"}}, []string{"a/r.inst/i1/"}},
+			{orglife.LedgerFilter{SubjectIDs: []string{"a", "b"}, Period: "2025-03"}, []string{"a/r.meet/a/2025-03", "b/r.meet/b/2025-03"}},
+			{orglife.LedgerFilter{Period: "-"}, []string{"a/r.inst/i1/"}},
+			{orglife.LedgerFilter{Status: "compliant"}, []string{"a/r.inst/i1/", "b/r.meet/b/2025-03"}},
+			{orglife.LedgerFilter{OrgIDs: []string{"a"}, Rules: []string{"r.meet"}, Status: "pending"}, []string{"a/r.meet/a/2025-04"}},
+			{orglife.LedgerFilter{Periods: []string{"2025-03", "2025-04"}}, []string{"a/r.meet/a/2025-03", "a/r.meet/a/2025-04", "b/r.meet/b/2025-03"}},
+			{orglife.LedgerFilter{OrgIDs: []string{"a", "b"}, Rules: []string{"r.meet"}, Periods: []string{"2025-04", "2025-05"}, Light: true}, []string{"a/r.meet/a/2025-04"}},
+			{orglife.LedgerFilter{Periods: []string{""}}, []string{"a/r.inst/i1/"}},
 		} {
 			if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("LedgerRows(%+v) = %v, want %v", tc.f, got, tc.want)
@@ -155,7 +155,7 @@ func TestLedger(t *testing.T) {
 		var pages [][]string
 		cursor := ""
 		for range 5 {
-			rows, err := db.LedgerRows(ctx, engine.LedgerFilter{Cursor: cursor, Limit: 2})
+			rows, err := db.LedgerRows(ctx, orglife.LedgerFilter{Cursor: cursor, Limit: 2})
 			must(t, err)
 			if len(rows) == 0 {
 				break
@@ -166,30 +166,30 @@ func TestLedger(t *testing.T) {
 		if want := [][]string{{"a/r.inst/i1/", "a/r.meet/a/2025-03"}, {"a/r.meet/a/2025-04", "b/r.meet/b/2025-03"}}; !reflect.DeepEqual(pages, want) {
 			t.Fatalf("pages = %v", pages)
 		}
-		_, err = db.LedgerRows(ctx, engine.LedgerFilter{Cursor: "nope"})
+		_, err = db.LedgerRows(ctx, orglife.LedgerFilter{Cursor: "nope"})
 		wantCode(t, err, orglife.EINVALID)
 
 		// Upsert: the last row of a key wins; the timeline keeps every change, oldest first.
 		stale := ledgerRow("a", "r.meet", "a", ptr("2025-03"), orglife.StatusAtRisk)
 		r1b := ledgerRow("a", "r.meet", "a", ptr("2025-03"), orglife.StatusLate)
 		r1b.RuleVersion, r1b.Explanation.Text, r1b.Evidence, r1b.EvaluatedAt = "rv2", "补记", []string{"i9"}, t0.Add(time.Hour)
-		changes := []engine.LedgerChange{
+		changes := []orglife.LedgerChange{
 			{Rule: "r.meet", SubjectID: "a", Period: "2025-03", OrgID: "a", From: orglife.StatusOverdue, To: orglife.StatusLate, RuleVersion: "rv2", At: t0.Add(time.Hour)},
 			{Rule: "r.meet", SubjectID: "a", Period: "2025-03", OrgID: "a", From: "", To: orglife.StatusOverdue, RuleVersion: "rv1", At: t0},
 			{Rule: "r.inst", SubjectID: "i1", Period: "", OrgID: "a", From: "", To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0},
 		}
 		must(t, db.SaveLedger(ctx, []*orglife.LedgerRow{stale, r1b}, changes))
-		got, err := db.LedgerRows(ctx, engine.LedgerFilter{Rules: []string{"r.meet"}, SubjectIDs: []string{"a"}, Period: "2025-03"})
+		got, err := db.LedgerRows(ctx, orglife.LedgerFilter{Rules: []string{"r.meet"}, SubjectIDs: []string{"a"}, Period: "2025-03"})
 		must(t, err)
 		if len(got) != 1 || !reflect.DeepEqual(got[0], r1b) {
 			t.Fatalf("after upsert = %s\nwant %s", js(got), js(r1b))
 		}
-		if n := len(list(engine.LedgerFilter{})); n != 4 {
+		if n := len(list(orglife.LedgerFilter{})); n != 4 {
 			t.Fatalf("rows after upsert = %d", n)
 		}
 		tl, err := db.LedgerTimeline(ctx, "r.meet", "a", "2025-03")
 		must(t, err)
-		if want := []engine.LedgerChange{changes[1], changes[0]}; !reflect.DeepEqual(tl, want) {
+		if want := []orglife.LedgerChange{changes[1], changes[0]}; !reflect.DeepEqual(tl, want) {
 			t.Fatalf("timeline = %s\nwant %s", js(tl), js(want))
 		}
 		tl, err = db.LedgerTimeline(ctx, "r.inst", "i1", "")
@@ -205,18 +205,18 @@ func TestLedger(t *testing.T) {
 
 		// Bulk: more rows than one statement holds, saved twice (insert, then update).
 		var bulk []*orglife.LedgerRow
-		var bulkChanges []engine.LedgerChange
+		var bulkChanges []orglife.LedgerChange
 		for i := range 1234 {
 			r := ledgerRow(fmt.Sprintf("o%04d", i%50), "r.bulk", fmt.Sprintf("s%04d", i), ptr("2025-03"), orglife.StatusPending)
 			bulk = append(bulk, r)
-			bulkChanges = append(bulkChanges, engine.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: "2025-03", OrgID: r.OrgID, To: r.Status, At: t0})
+			bulkChanges = append(bulkChanges, orglife.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: "2025-03", OrgID: r.OrgID, To: r.Status, At: t0})
 		}
 		must(t, db.SaveLedger(ctx, bulk, bulkChanges))
 		for _, r := range bulk {
 			r.Status = orglife.StatusOverdue
 		}
 		must(t, db.SaveLedger(ctx, bulk, nil))
-		rows, err := db.LedgerRows(ctx, engine.LedgerFilter{Rules: []string{"r.bulk"}, Status: "overdue"})
+		rows, err := db.LedgerRows(ctx, orglife.LedgerFilter{Rules: []string{"r.bulk"}, Status: "overdue"})
 		must(t, err)
 		if len(rows) != 1234 {
 			t.Fatalf("bulk rows = %d", len(rows))
@@ -243,10 +243,10 @@ func TestViolations(t *testing.T) {
 		v2.Waiver = &orglife.Waiver{Reason: "已整改", ExpiresAt: t0.Add(48 * time.Hour), By: "admin"}
 		v3 := newViolation("v3", "b", "b", ptr("2025-03"), orglife.KindLate, "", orglife.ViolationResolved)
 		v3.Resolution, v3.ClearedFrom = ptr(orglife.ResolutionCleared), orglife.ViolationAcknowledged
-		ch := func(id string, at time.Time, from, to, note string) engine.ViolationChangeRecord {
-			return engine.ViolationChangeRecord{ViolationID: id, ViolationChange: orglife.ViolationChange{At: at, Actor: "system", From: from, To: to, Note: note}}
+		ch := func(id string, at time.Time, from, to, note string) orglife.ViolationChangeRecord {
+			return orglife.ViolationChangeRecord{ViolationID: id, ViolationChange: orglife.ViolationChange{At: at, Actor: "system", From: from, To: to, Note: note}}
 		}
-		changes := []engine.ViolationChangeRecord{
+		changes := []orglife.ViolationChangeRecord{
 			ch("v2", t0.Add(time.Hour), "open", "waived", "豁免"),
 			ch("v1", t0, "", "open", "first"),
 			ch("v1", t0, "open", "open", "second, same instant"),
@@ -255,7 +255,7 @@ func TestViolations(t *testing.T) {
 		must(t, db.SaveViolations(ctx, []*orglife.Violation{v3, v1, v2}, changes))
 		must(t, db.SaveViolations(ctx, nil, nil))
 
-		all, err := db.Violations(ctx, engine.ViolationFilter{})
+		all, err := db.Violations(ctx, orglife.ViolationFilter{})
 		must(t, err)
 		if want := []*orglife.Violation{v1, v2, v3}; !reflect.DeepEqual(all, want) {
 			t.Fatalf("Violations = %s\nwant %s", js(all), js(want))
@@ -272,7 +272,7 @@ func TestViolations(t *testing.T) {
 			t.Fatalf("Violation(nope) = %v", err)
 		}
 
-		list := func(f engine.ViolationFilter) []string {
+		list := func(f orglife.ViolationFilter) []string {
 			t.Helper()
 			vs, err := db.Violations(ctx, f)
 			must(t, err)
@@ -283,17 +283,17 @@ func TestViolations(t *testing.T) {
 			return ids
 		}
 		for _, tc := range []struct {
-			f    engine.ViolationFilter
+			f    orglife.ViolationFilter
 			want []string
 		}{
-			{engine.ViolationFilter{OrgIDs: []string{"a", "zzz"}}, []string{"v1", "v2"}},
-			{engine.ViolationFilter{Rule: "r.meet", Status: "waived"}, []string{"v2"}},
-			{engine.ViolationFilter{Rule: "r.other"}, []string{}},
-			{engine.ViolationFilter{Kind: orglife.KindLate}, []string{"v3"}},
-			{engine.ViolationFilter{Severity: "major"}, []string{"v1", "v3"}},
-			{engine.ViolationFilter{Period: "-"}, []string{"v2"}},
-			{engine.ViolationFilter{Period: "2025-03"}, []string{"v1", "v3"}},
-			{engine.ViolationFilter{Cursor: "v1", Limit: 1}, []string{"v2"}},
+			{orglife.ViolationFilter{OrgIDs: []string{"a", "zzz"}}, []string{"v1", "v2"}},
+			{orglife.ViolationFilter{Rule: "r.meet", Status: "waived"}, []string{"v2"}},
+			{orglife.ViolationFilter{Rule: "r.other"}, []string{}},
+			{orglife.ViolationFilter{Kind: orglife.KindLate}, []string{"v3"}},
+			{orglife.ViolationFilter{Severity: "major"}, []string{"v1", "v3"}},
+			{orglife.ViolationFilter{Period: "-"}, []string{"v2"}},
+			{orglife.ViolationFilter{Period: "2025-03"}, []string{"v1", "v3"}},
+			{orglife.ViolationFilter{Cursor: "v1", Limit: 1}, []string{"v2"}},
 		} {
 			if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("Violations(%+v) = %v, want %v", tc.f, got, tc.want)
@@ -302,7 +302,7 @@ func TestViolations(t *testing.T) {
 
 		// Upsert by id; history continues after the saved changes.
 		v1.Status, v1.Severity, v1.UpdatedAt, v1.RuleVersion = orglife.ViolationAcknowledged, "critical", t0.Add(2*time.Hour), "rv2"
-		ack := []engine.ViolationChangeRecord{ch("v1", t0.Add(2*time.Hour), "open", "acknowledged", "收到")}
+		ack := []orglife.ViolationChangeRecord{ch("v1", t0.Add(2*time.Hour), "open", "acknowledged", "收到")}
 		must(t, db.SaveViolations(ctx, []*orglife.Violation{v1}, ack))
 		got, err = db.Violation(ctx, "v1")
 		must(t, err)
@@ -327,18 +327,18 @@ func TestViolations(t *testing.T) {
 		_, err = db.Violation(ctx, "v5")
 		wantCode(t, err, orglife.ENOTFOUND)
 		// A change of an unknown violation is invalid.
-		wantCode(t, db.SaveViolations(ctx, nil, []engine.ViolationChangeRecord{ch("nope", t0, "", "open", "")}), orglife.EINVALID)
+		wantCode(t, db.SaveViolations(ctx, nil, []orglife.ViolationChangeRecord{ch("nope", t0, "", "open", "")}), orglife.EINVALID)
 
 		// Bulk.
 		var bulk []*orglife.Violation
-		var bulkChanges []engine.ViolationChangeRecord
+		var bulkChanges []orglife.ViolationChangeRecord
 		for i := range 1234 {
 			v := newViolation(fmt.Sprintf("w%04d", i), "c", fmt.Sprintf("s%04d", i), ptr("2025-03"), orglife.KindOverdue, "", orglife.ViolationOpen)
 			bulk = append(bulk, v)
 			bulkChanges = append(bulkChanges, ch(v.ID, t0, "", "open", ""), ch(v.ID, t0.Add(time.Hour), "open", "resolved", ""))
 		}
 		must(t, db.SaveViolations(ctx, bulk, bulkChanges))
-		if n := len(list(engine.ViolationFilter{OrgIDs: []string{"c"}})); n != 1234 {
+		if n := len(list(orglife.ViolationFilter{OrgIDs: []string{"c"}})); n != 1234 {
 			t.Fatalf("bulk violations = %d", n)
 		}
 		got, err = db.Violation(ctx, "w1000")
@@ -419,7 +419,7 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 		ctx := context.Background()
 		seedTree(t, db)
 		var rows []*orglife.LedgerRow
-		var changes []engine.LedgerChange
+		var changes []orglife.LedgerChange
 		for i := range 600 {
 			var period *string
 			if i%3 != 0 {
@@ -428,7 +428,7 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 			r := ledgerRow("a", fmt.Sprintf("r.%03d", i/12), fmt.Sprintf("s%d", i%7), period, orglife.StatusCompliant)
 			r.Digest = fmt.Sprintf("d%d", i)
 			rows = append(rows, r)
-			changes = append(changes, engine.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: "a",
+			changes = append(changes, orglife.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: "a",
 				To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0})
 		}
 		dup := *rows[5]
@@ -441,7 +441,7 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 		}
 		check := func() {
 			t.Helper()
-			got, err := db.LedgerRows(ctx, engine.LedgerFilter{OrgIDs: []string{"a"}})
+			got, err := db.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{"a"}})
 			must(t, err)
 			if len(got) != len(want) {
 				t.Fatalf("%d rows, want %d", len(got), len(want))

@@ -1,7 +1,8 @@
 // Package storage persists orglife's data in SQLite or PostgreSQL: the bun models, the embedded
-// migrations and the implementation of engine.Store. All SQL of the module lives here and this is
-// the only package that imports bun and the database drivers. It imports orglife and engine (for
-// the Store interface it satisfies); nothing else of the module imports it but cmd and tests.
+// migrations and the implementation of the Store interfaces that engine and compliance declare.
+// All SQL of the module lives here and this is the only package that imports bun and the database
+// drivers. It imports only orglife (whose filter and row types the interfaces use; the tests
+// assert that DB satisfies both); nothing else of the module imports it but cmd and tests.
 package storage
 
 import (
@@ -20,8 +21,6 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
-	"github.com/orglife/orglife/engine"
 )
 
 // Dialect names returned by (*DB).Dialect.
@@ -73,7 +72,7 @@ func sqliteSynchronous(path string) (string, string, error) {
 	return base, strings.ToUpper(value), nil
 }
 
-// DB is the storage of orglife on SQLite or PostgreSQL. It implements engine.Store. A DB handed to
+// DB is the storage of orglife on SQLite or PostgreSQL. It implements the Store interfaces of engine and compliance. A DB handed to
 // the function of InTx is bound to that transaction; it has the same type.
 type DB struct {
 	root    *bun.DB // the pool; Close, Migrate and new transactions use it
@@ -82,8 +81,6 @@ type DB struct {
 	dialect string  // SQLite or Postgres
 	log     *slog.Logger
 }
-
-var _ engine.Store = (*DB)(nil)
 
 // Open connects to the database named by dsn: "sqlite:PATH" (optionally
 // "sqlite:PATH?synchronous=full|normal", default DefaultSQLiteSynchronous) or a "postgres://" (or
@@ -226,6 +223,7 @@ func (d *DB) Bun() bun.IDB { return d.db }
 
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error {
+	d = d.bound(ctx)
 	var one int
 	if err := d.db.NewRaw("SELECT 1").Scan(ctx, &one); err != nil {
 		return dbErr(err)
@@ -233,23 +231,40 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// InTx runs fn in one transaction with a DB bound to it; fn's error rolls it back. On SQLite the
-// transaction takes the write lock at BEGIN. Called on a DB that is already bound to a
-// transaction, it runs fn in that same transaction.
-func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx engine.Store) error) error {
+// InTx runs fn in one transaction; fn's error rolls it back. The context fn receives carries the
+// transaction: every method of d (or of another DB on the same pool) called with it, or with a
+// context derived from it, runs in that transaction (see bound). On SQLite the transaction takes
+// the write lock at BEGIN. Called with a context that already carries a transaction of d's pool,
+// it runs fn in that same transaction. The transaction travels in the context, not in a parameter,
+// so that the store interfaces engine and compliance declare each name InTx with standard types
+// only, and DB satisfies both without storage importing either (docs/decisions.md).
+func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return d.runInTx(ctx, func(ctx context.Context, _ *DB) error { return fn(ctx) })
+}
+
+// txKey is the context key of the DB bound to a transaction.
+type txKey struct{}
+
+// bound returns the DB bound to the transaction ctx carries when it is a transaction of d's pool,
+// else d itself.
+func (d *DB) bound(ctx context.Context) *DB {
 	if d.inTx {
-		return fn(ctx, d)
+		return d
 	}
-	return d.runInTx(ctx, func(ctx context.Context, tx *DB) error { return fn(ctx, tx) })
+	if tx, ok := ctx.Value(txKey{}).(*DB); ok && tx.root == d.root {
+		return tx
+	}
+	return d
 }
 
 // runInTx is InTx with the concrete type, for the package's own use.
 func (d *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) error) error {
-	if d.inTx {
+	if d = d.bound(ctx); d.inTx {
 		return fn(ctx, d)
 	}
-	err := d.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, &DB{root: d.root, db: tx, inTx: true, dialect: d.dialect, log: d.log})
+	err := d.root.RunInTx(ctx, nil, func(ctx context.Context, btx bun.Tx) error {
+		tx := &DB{root: d.root, db: btx, inTx: true, dialect: d.dialect, log: d.log}
+		return fn(context.WithValue(ctx, txKey{}, tx), tx)
 	})
 	return dbErr(err)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 )
 
@@ -29,7 +28,7 @@ func TestHostileBytesAreNotInternal(t *testing.T) {
 			fmt.Fprintf(&b, "%x", sha256.Sum256([]byte{byte(i), byte(i >> 8)}))
 		}
 		long := b.String()
-		err := db.SaveIdempotency(ctx, &engine.IdempotencyRecord{Scope: "s", Key: long, RequestHash: "h",
+		err := db.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: "s", Key: long, RequestHash: "h",
 			Response: []byte("{}"), CreatedAt: time.Now()})
 		if code := orglife.ErrorCode(err); code != "" && code != orglife.EINVALID {
 			t.Errorf("SaveIdempotency with a 3000-character key: %v", err)

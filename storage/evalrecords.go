@@ -15,6 +15,7 @@ import (
 // updated after asOf have no entry.
 // It runs two queries whatever the number of orgs and returns empty results for no orgs.
 func (d *DB) EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) ([]*orglife.Instance, map[string][]*orglife.Transition, error) {
+	d = d.bound(ctx)
 	history := map[string][]*orglife.Transition{}
 	if len(orgIDs) == 0 {
 		return []*orglife.Instance{}, history, nil

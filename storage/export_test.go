@@ -5,11 +5,10 @@ import (
 	"math"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // SaveLedgerValues is SaveLedger with bun's multi-row VALUES on every database (the path before
 // unnest), for benchmarks that compare the two.
-func (d *DB) SaveLedgerValues(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+func (d *DB) SaveLedgerValues(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
 	return d.saveLedger(ctx, rows, changes, math.MaxInt)
 }

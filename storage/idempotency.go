@@ -4,9 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/uptrace/bun"
-
-	"github.com/orglife/orglife/engine"
 )
 
 // idempotencyRow is a row of idempotency_keys: the first response to a request that carried an
@@ -22,13 +21,14 @@ type idempotencyRow struct {
 }
 
 // Idempotency returns the stored response for (scope, key).
-func (d *DB) Idempotency(ctx context.Context, scope, key string) (*engine.IdempotencyRecord, error) {
+func (d *DB) Idempotency(ctx context.Context, scope, key string) (*orglife.IdempotencyRecord, error) {
+	d = d.bound(ctx)
 	var r idempotencyRow
 	err := d.db.NewSelect().Model(&r).Where("scope = ?", scope).Where("? = ?", bun.Ident("key"), key).Scan(ctx)
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	return &engine.IdempotencyRecord{
+	return &orglife.IdempotencyRecord{
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: []byte(r.Response),
 		CreatedAt: r.CreatedAt.UTC(),
 	}, nil
@@ -36,7 +36,8 @@ func (d *DB) Idempotency(ctx context.Context, scope, key string) (*engine.Idempo
 
 // SaveIdempotency stores a response; conflict when (scope, key) exists. Its instant is normalized
 // in place.
-func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+func (d *DB) SaveIdempotency(ctx context.Context, r *orglife.IdempotencyRecord) error {
+	d = d.bound(ctx)
 	r.CreatedAt = utc(r.CreatedAt)
 	row := &idempotencyRow{
 		Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, Response: string(r.Response),
@@ -49,6 +50,7 @@ func (d *DB) SaveIdempotency(ctx context.Context, r *engine.IdempotencyRecord) e
 // PruneIdempotency deletes at most limit stored responses created before before, oldest first, in
 // one statement, and returns how many it deleted.
 func (d *DB) PruneIdempotency(ctx context.Context, before time.Time, limit int) (int, error) {
+	d = d.bound(ctx)
 	old := d.db.NewSelect().Model((*idempotencyRow)(nil)).Column("scope", "key").
 		Where("created_at < ?", utc(before)).Order("created_at").Limit(int64(limit))
 	res, err := d.db.NewDelete().Model((*idempotencyRow)(nil)).

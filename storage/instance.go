@@ -7,7 +7,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // instanceRow is a row of instances.
@@ -97,6 +96,7 @@ func instances(rows []instanceRow) ([]*orglife.Instance, error) {
 // InsertInstances inserts instances in one statement; conflict when an id or a UniqueKey clashes.
 // Their instants are normalized in place.
 func (d *DB) InsertInstances(ctx context.Context, ins []*orglife.Instance) error {
+	d = d.bound(ctx)
 	if len(ins) == 0 {
 		return nil
 	}
@@ -115,6 +115,7 @@ func (d *DB) InsertInstances(ctx context.Context, ins []*orglife.Instance) error
 // Instance returns one instance. forUpdate locks its row until the transaction ends on
 // PostgreSQL (SELECT ... FOR UPDATE); on SQLite the transaction already holds the write lock.
 func (d *DB) Instance(ctx context.Context, id string, forUpdate bool) (*orglife.Instance, error) {
+	d = d.bound(ctx)
 	var row instanceRow
 	q := d.db.NewSelect().Model(&row).Where("id = ?", id)
 	if forUpdate && d.dialect == Postgres {
@@ -131,6 +132,7 @@ func (d *DB) Instance(ctx context.Context, id string, forUpdate bool) (*orglife.
 // prevVersion: conflict when it is not, not found when there is no such instance. Its instants
 // are normalized in place.
 func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersion int) error {
+	d = d.bound(ctx)
 	row, err := newInstanceRow(in)
 	if err != nil {
 		return err
@@ -156,9 +158,10 @@ func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersi
 }
 
 // Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit, in one
-// query. As documented on engine.InstanceFilter, empty fields (empty IDs and OrgIDs included) do
+// query. As documented on orglife.InstanceFilter, empty fields (empty IDs and OrgIDs included) do
 // not filter.
-func (d *DB) Instances(ctx context.Context, f engine.InstanceFilter) ([]*orglife.Instance, error) {
+func (d *DB) Instances(ctx context.Context, f orglife.InstanceFilter) ([]*orglife.Instance, error) {
+	d = d.bound(ctx)
 	var rows []instanceRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if len(f.IDs) > 0 {
@@ -196,6 +199,7 @@ func (d *DB) Instances(ctx context.Context, f engine.InstanceFilter) ([]*orglife
 
 // ChildKeys returns the ParentAction+"\x00"+ParentKey of every child of parentID.
 func (d *DB) ChildKeys(ctx context.Context, parentID string) (map[string]bool, error) {
+	d = d.bound(ctx)
 	var rows []struct {
 		ParentAction string `bun:"parent_action"`
 		ParentKey    string `bun:"parent_key"`

@@ -10,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // saveBatch is how many rows one bulk INSERT of the compliance tables writes.
@@ -108,9 +107,10 @@ type ledgerTimelineRow struct {
 // LedgerRows returns the stored ledger rows matching f, ordered by org, rule, subject and period,
 // in one query. Empty fields do not filter; Period "-" selects rows without a period; Periods
 // selects any of its labels. f.Cursor is
-// the key engine.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
+// the key compliance.LedgerCursor returns (org, rule, subject and period joined by U+001F): rows
 // strictly after it are returned; a malformed cursor is invalid. Limit 0 returns all rows.
-func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.LedgerRow, error) {
+func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife.LedgerRow, error) {
+	d = d.bound(ctx)
 	var rows []ledgerRow
 	q := d.db.NewSelect().Model(&rows).Order("org_id", "rule", "subject_id", "period_key")
 	if f.Light {
@@ -174,12 +174,13 @@ func (d *DB) LedgerRows(ctx context.Context, f engine.LedgerFilter) ([]*orglife.
 // unnestMin rows on, multi-row unnest statements of at most unnestBatch rows), in one transaction
 // (the caller's, when d is bound to one). When rows repeat a key the last one wins. Instants are
 // normalized in place.
-func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange) error {
+func (d *DB) SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error {
+	d = d.bound(ctx)
 	return d.saveLedger(ctx, rows, changes, unnestMin)
 }
 
 // saveLedger is SaveLedger, writing with unnest on PostgreSQL from unnestFrom rows on.
-func (d *DB) saveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []engine.LedgerChange, unnestFrom int) error {
+func (d *DB) saveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange, unnestFrom int) error {
 	if len(rows) == 0 && len(changes) == 0 {
 		return nil
 	}
@@ -230,16 +231,17 @@ func (d *DB) saveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes 
 
 // LedgerTimeline returns the status changes of one rule × subject × period ("" for rules without
 // a period), oldest first; empty when there are none.
-func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]engine.LedgerChange, error) {
+func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string) ([]orglife.LedgerChange, error) {
+	d = d.bound(ctx)
 	var rows []ledgerTimelineRow
 	err := d.db.NewSelect().Model(&rows).Where("rule = ?", rule).Where("subject_id = ?", subjectID).
 		Where("period_key = ?", period).Order("at").Scan(ctx)
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]engine.LedgerChange, len(rows))
+	out := make([]orglife.LedgerChange, len(rows))
 	for i, r := range rows {
-		out[i] = engine.LedgerChange{
+		out[i] = orglife.LedgerChange{
 			Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey, OrgID: r.OrgID,
 			From: orglife.Status(r.From), To: orglife.Status(r.To), RuleVersion: r.RuleVersion, At: r.At.UTC(),
 		}
@@ -251,7 +253,8 @@ func (d *DB) LedgerTimeline(ctx context.Context, rule, subjectID, period string)
 // of period p (a label, "-" for none, "" for all) whose day — the period's start, or the UTC date
 // of the due instant for rows without a period — lies in [from, to] (dates; empty bounds are
 // open).
-func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to string) ([]engine.LedgerCount, error) {
+func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to string) ([]orglife.LedgerCount, error) {
+	d = d.bound(ctx)
 	day := "COALESCE(period_start, substr(CAST(due AS TEXT), 1, 10))"
 	if d.dialect == Postgres {
 		day = "COALESCE(period_start, to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
@@ -261,7 +264,7 @@ func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to stri
 		Status string `bun:"status"`
 		N      int    `bun:"n"`
 	}
-	out := []engine.LedgerCount{}
+	out := []orglife.LedgerCount{}
 	q := d.db.NewSelect().TableExpr("ledger").ColumnExpr("org_id, status, count(*) AS n").
 		Where("org_id IN (?)", bun.In(orgIDs)).GroupExpr("org_id, status").OrderExpr("org_id, status")
 	if p != "" {
@@ -280,7 +283,7 @@ func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to stri
 		return nil, dbErr(err)
 	}
 	for _, c := range counts {
-		out = append(out, engine.LedgerCount{OrgID: c.OrgID, Status: orglife.Status(c.Status), N: c.N})
+		out = append(out, orglife.LedgerCount{OrgID: c.OrgID, Status: orglife.Status(c.Status), N: c.N})
 	}
 	return out, nil
 }

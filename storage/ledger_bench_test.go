@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
 )
@@ -24,14 +23,14 @@ func BenchmarkSaveLedger(b *testing.B) {
 			b.Fatal(err)
 		}
 		rows := make([]*orglife.LedgerRow, n)
-		changes := make([]engine.LedgerChange, n)
+		changes := make([]orglife.LedgerChange, n)
 		for i := range rows {
 			p := fmt.Sprintf("2025-%02d", i%12+1)
 			rows[i] = ledgerRow("a", fmt.Sprintf("r.%03d", i%40), fmt.Sprintf("s%04d", i/12), &p, orglife.StatusCompliant)
 			rows[i].Evidence = []string{"01JB0000000000000000000001", "01JB0000000000000000000002", "01JB0000000000000000000003"}
-			changes[i] = engine.LedgerChange{Rule: rows[i].Rule, SubjectID: rows[i].SubjectID, Period: p, OrgID: "a", To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0}
+			changes[i] = orglife.LedgerChange{Rule: rows[i].Rule, SubjectID: rows[i].SubjectID, Period: p, OrgID: "a", To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0}
 		}
-		paths := map[string]func(context.Context, []*orglife.LedgerRow, []engine.LedgerChange) error{"values": db.SaveLedgerValues}
+		paths := map[string]func(context.Context, []*orglife.LedgerRow, []orglife.LedgerChange) error{"values": db.SaveLedgerValues}
 		if db.Dialect() == storage.Postgres {
 			paths["unnest"] = db.SaveLedger
 		}

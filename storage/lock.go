@@ -26,6 +26,7 @@ var sqliteLocks sync.Map // string → struct{}
 // On SQLite it is a process-local lock keyed by the database file and the name (see
 // sqliteLocks); it does not exclude other processes.
 func (d *DB) TryLock(ctx context.Context, name string) (release func(), ok bool, err error) {
+	d = d.bound(ctx)
 	if d.dialect == Postgres {
 		return d.tryAdvisoryLock(ctx, name)
 	}

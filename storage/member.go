@@ -25,6 +25,7 @@ type memberRow struct {
 
 // CreateMember inserts a member; conflict when the id exists. Its instant is normalized in place.
 func (d *DB) CreateMember(ctx context.Context, m *orglife.Member) error {
+	d = d.bound(ctx)
 	m.CreatedAt = utc(m.CreatedAt)
 	roles, err := toJSON(m.Roles)
 	if err != nil {
@@ -41,6 +42,7 @@ func (d *DB) CreateMember(ctx context.Context, m *orglife.Member) error {
 // Members returns the members of the given orgs (of all orgs when orgIDs is nil), ordered by org
 // and id.
 func (d *DB) Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error) {
+	d = d.bound(ctx)
 	out := []*orglife.Member{}
 	if orgIDs != nil && len(orgIDs) == 0 {
 		return out, nil

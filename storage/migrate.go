@@ -29,6 +29,7 @@ const migrateLockID = 0x6f72676c // "orgl"
 // Pending returns the migrations that have not been applied, in order, without changing
 // anything (all of them on an empty database).
 func (d *DB) Pending(ctx context.Context) ([]string, error) {
+	d = d.bound(ctx)
 	files, err := d.migrationFiles()
 	if err != nil {
 		return nil, err
@@ -68,6 +69,7 @@ func (d *DB) tableExists(ctx context.Context, name string) bool {
 // each in schema_migrations. It returns the versions it applied (none when the schema is current)
 // and is safe to run concurrently from several processes.
 func (d *DB) Migrate(ctx context.Context) (applied []string, err error) {
+	d = d.bound(ctx)
 	files, err := d.migrationFiles()
 	if err != nil {
 		return nil, err

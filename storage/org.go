@@ -58,6 +58,7 @@ func (r *orgRow) org() (*orglife.Org, error) {
 
 // CreateOrg inserts an org; conflict when the id exists. Its instants are normalized in place.
 func (d *DB) CreateOrg(ctx context.Context, o *orglife.Org) error {
+	d = d.bound(ctx)
 	row, err := newOrgRow(o)
 	if err != nil {
 		return err
@@ -69,6 +70,7 @@ func (d *DB) CreateOrg(ctx context.Context, o *orglife.Org) error {
 // UpdateOrg replaces the mutable columns of an org (all but id and created_at); not found when it
 // does not exist.
 func (d *DB) UpdateOrg(ctx context.Context, o *orglife.Org) error {
+	d = d.bound(ctx)
 	row, err := newOrgRow(o)
 	if err != nil {
 		return err
@@ -82,6 +84,7 @@ func (d *DB) UpdateOrg(ctx context.Context, o *orglife.Org) error {
 
 // Org returns one org.
 func (d *DB) Org(ctx context.Context, id string) (*orglife.Org, error) {
+	d = d.bound(ctx)
 	var row orgRow
 	if err := d.db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -91,6 +94,7 @@ func (d *DB) Org(ctx context.Context, id string) (*orglife.Org, error) {
 
 // Orgs returns the orgs whose ids are given (all orgs when ids is nil), ordered by id.
 func (d *DB) Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error) {
+	d = d.bound(ctx)
 	out := []*orglife.Org{}
 	if ids != nil && len(ids) == 0 {
 		return out, nil
@@ -118,6 +122,7 @@ const maxDepth = 64
 
 // OrgPath returns the ids from the root down to and including id, in one query.
 func (d *DB) OrgPath(ctx context.Context, id string) ([]string, error) {
+	d = d.bound(ctx)
 	var ids []string
 	err := d.db.NewRaw(`WITH RECURSIVE up (id, parent_id, depth) AS (
 		SELECT id, parent_id, 0 FROM orgs WHERE id = ?
@@ -136,6 +141,7 @@ func (d *DB) OrgPath(ctx context.Context, id string) ([]string, error) {
 // OrgLineage returns the orgs from the root down to and including id, in one query (not found
 // when id does not exist): the last is the org itself, and their ids are OrgPath(id).
 func (d *DB) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) {
+	d = d.bound(ctx)
 	var rows []orgRow
 	err := d.db.NewRaw(`WITH RECURSIVE up (id, parent_id, depth) AS (
 		SELECT id, parent_id, 0 FROM orgs WHERE id = ?
@@ -159,6 +165,7 @@ func (d *DB) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) 
 
 // Subtree returns id and the ids of all orgs below it (by depth, then id), in one query.
 func (d *DB) Subtree(ctx context.Context, id string) ([]string, error) {
+	d = d.bound(ctx)
 	var ids []string
 	err := d.db.NewRaw(`WITH RECURSIVE down (id, depth) AS (
 		SELECT id, 0 FROM orgs WHERE id = ?

@@ -7,13 +7,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/orglife/orglife"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-
-	"github.com/orglife/orglife/engine"
 )
 
-// outboxRow is a row of outbox: one org to re-evaluate from a date (see engine.OutboxEntry).
+// outboxRow is a row of outbox: one org to re-evaluate from a date (see orglife.OutboxEntry).
 // available_at is unix milliseconds.
 type outboxRow struct {
 	bun.BaseModel `bun:"table:outbox,alias:ob"`
@@ -29,13 +28,14 @@ type outboxRow struct {
 	LastError   string    `bun:"last_error"`
 }
 
-func (r *outboxRow) entry() *engine.OutboxEntry {
-	return &engine.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
+func (r *outboxRow) entry() *orglife.OutboxEntry {
+	return &orglife.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
 		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
 }
 
 // EnqueueEvaluation inserts outbox entries in one statement and sets their ids.
-func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) error {
+func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error {
+	d = d.bound(ctx)
 	if len(es) == 0 {
 		return nil
 	}
@@ -58,7 +58,8 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*engine.OutboxEntry) er
 
 // ClaimOutbox returns the available entries of the org of the oldest available entry, locking
 // them on PostgreSQL with FOR UPDATE SKIP LOCKED (two queries).
-func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engine.OutboxEntry, error) {
+func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orglife.OutboxEntry, error) {
+	d = d.bound(ctx)
 	lock := ""
 	if d.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -79,7 +80,7 @@ func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engi
 	if err := d.db.NewRaw(q+lock, first[0].OrgID, at).Scan(ctx, &rows); err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]*engine.OutboxEntry, len(rows))
+	out := make([]*orglife.OutboxEntry, len(rows))
 	for i := range rows {
 		out[i] = rows[i].entry()
 	}
@@ -88,6 +89,7 @@ func (d *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*engi
 
 // DeleteOutbox deletes entries by id.
 func (d *DB) DeleteOutbox(ctx context.Context, ids []int64) error {
+	d = d.bound(ctx)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -97,6 +99,7 @@ func (d *DB) DeleteOutbox(ctx context.Context, ids []int64) error {
 
 // RetryOutbox records a failed attempt of entries.
 func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error {
+	d = d.bound(ctx)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -109,7 +112,8 @@ func (d *DB) RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time
 }
 
 // OutboxEntries lists outbox entries, oldest first.
-func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*engine.OutboxEntry, error) {
+func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*orglife.OutboxEntry, error) {
+	d = d.bound(ctx)
 	var rows []outboxRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if limit > 0 {
@@ -118,7 +122,7 @@ func (d *DB) OutboxEntries(ctx context.Context, limit int) ([]*engine.OutboxEntr
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]*engine.OutboxEntry, len(rows))
+	out := make([]*orglife.OutboxEntry, len(rows))
 	for i := range rows {
 		out[i] = rows[i].entry()
 	}
@@ -132,6 +136,7 @@ const evaluationLockSpace = "orglife-evaluation:"
 // on PostgreSQL pg_advisory_xact_lock on a 64-bit FNV-1a hash of the org id (one statement);
 // nothing on SQLite, whose write transaction holds the database's write lock from BEGIN.
 func (d *DB) LockEvaluation(ctx context.Context, orgIDs []string) error {
+	d = d.bound(ctx)
 	if d.dialect != Postgres || len(orgIDs) == 0 {
 		return nil
 	}
@@ -153,6 +158,7 @@ func (d *DB) LockEvaluation(ctx context.Context, orgIDs []string) error {
 // OutboxStats returns how many entries wait in the outbox and when the oldest was created (the
 // zero time when it is empty), in one aggregate query.
 func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
+	d = d.bound(ctx)
 	var row struct {
 		N      int        `bun:"n"`
 		Oldest *time.Time `bun:"oldest"`
@@ -169,6 +175,7 @@ func (d *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
 // PendingOrgs returns which of the orgs have outbox entries waiting (their ledger is being
 // brought up to date), in one query.
 func (d *DB) PendingOrgs(ctx context.Context, orgIDs []string) ([]string, error) {
+	d = d.bound(ctx)
 	var out []string
 	if len(orgIDs) == 0 {
 		return out, nil

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/storage"
 )
 
@@ -16,16 +16,17 @@ func TestOutboxClaim(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Now()
-		es := []*engine.OutboxEntry{{OrgID: "x", From: "2025-01-01", InstanceID: "i1", CreatedAt: now},
+		es := []*orglife.OutboxEntry{{OrgID: "x", From: "2025-01-01", InstanceID: "i1", CreatedAt: now},
 			{OrgID: "y", CreatedAt: now}, {OrgID: "x", From: "2024-12-01", CreatedAt: now}}
 		must(t, db.EnqueueEvaluation(ctx, es))
 		if es[0].ID == 0 || !(es[0].ID < es[1].ID && es[1].ID < es[2].ID) {
 			t.Fatalf("ids %d %d %d", es[0].ID, es[1].ID, es[2].ID)
 		}
-		claim := func() []*engine.OutboxEntry {
+		claim := func() []*orglife.OutboxEntry {
 			t.Helper()
-			var got []*engine.OutboxEntry
-			must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			var got []*orglife.OutboxEntry
+			must(t, db.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				var err error
 				got, err = tx.ClaimOutbox(ctx, time.Now(), 100)
 				return err
@@ -61,11 +62,12 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 			t.Skip("SQLite has one writer: claims and evaluation locks are its write lock")
 		}
 		ctx := context.Background()
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "y", CreatedAt: time.Now()}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "y", CreatedAt: time.Now()}}))
 		held, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
-			done <- db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			done <- db.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				got, err := tx.ClaimOutbox(ctx, time.Now(), 100)
 				if err != nil {
 					return err
@@ -82,7 +84,8 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 			})
 		}()
 		<-held
-		must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		must(t, db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			got, err := tx.ClaimOutbox(ctx, time.Now(), 100)
 			if err != nil {
 				return err
@@ -94,7 +97,9 @@ func TestOutboxClaimSkipsLocked(t *testing.T) {
 		}))
 		locked := make(chan error, 1)
 		go func() {
-			locked <- db.InTx(ctx, func(ctx context.Context, tx engine.Store) error { return tx.LockEvaluation(ctx, []string{"b", "x"}) })
+			locked <- db.InTx(ctx, func(ctx context.Context) error {
+				return db.LockEvaluation(ctx, []string{"b", "x"})
+			})
 		}()
 		select {
 		case err := <-locked:
@@ -120,7 +125,7 @@ func TestOutboxStats(t *testing.T) {
 			t.Fatalf("empty: %d %v %v", n, oldest, err)
 		}
 		first := time.Date(2025, 2, 3, 10, 0, 0, 0, time.UTC)
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: first.Add(time.Minute)}, {OrgID: "y", CreatedAt: first}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: first.Add(time.Minute)}, {OrgID: "y", CreatedAt: first}}))
 		n, oldest, err := db.OutboxStats(ctx)
 		if err != nil || n != 2 || !oldest.Equal(first) {
 			t.Fatalf("stats: %d %v %v", n, oldest, err)
@@ -132,7 +137,7 @@ func TestOutboxStats(t *testing.T) {
 func TestPendingOrgs(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		must(t, db.EnqueueEvaluation(ctx, []*engine.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "x", CreatedAt: time.Now()}}))
+		must(t, db.EnqueueEvaluation(ctx, []*orglife.OutboxEntry{{OrgID: "x", CreatedAt: time.Now()}, {OrgID: "x", CreatedAt: time.Now()}}))
 		got, err := db.PendingOrgs(ctx, []string{"x", "y"})
 		if err != nil || len(got) != 1 || got[0] != "x" {
 			t.Fatalf("pending: %v %v", got, err)

@@ -36,6 +36,7 @@ type activationRow struct {
 // SaveRuleSet stores a rule-set version unless it is stored already (versions are checksums, so
 // the same files are stored once).
 func (d *DB) SaveRuleSet(ctx context.Context, v *orglife.RuleSetVersion) error {
+	d = d.bound(ctx)
 	v.CreatedAt = utc(v.CreatedAt)
 	files, err := toJSON(v.Files)
 	if err != nil {
@@ -50,6 +51,7 @@ func (d *DB) SaveRuleSet(ctx context.Context, v *orglife.RuleSetVersion) error {
 // with the highest seq is active (clocks may repeat an instant, seq does not). Two concurrent
 // activations clash on seq: one of them gets a conflict.
 func (d *DB) ActivateRuleSet(ctx context.Context, id, version, author, note string, at time.Time) error {
+	d = d.bound(ctx)
 	_, err := d.db.ExecContext(ctx, `INSERT INTO rule_activations (id, version, author, note, activated_at, seq)
 SELECT ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM rule_activations`, id, version, author, note, utc(at))
 	return dbErr(err)
@@ -88,6 +90,7 @@ func (d *DB) activations(ctx context.Context) (map[string]*activationRow, string
 // ActiveRuleSet returns the active rule-set version with its files; not found when none was ever
 // activated.
 func (d *DB) ActiveRuleSet(ctx context.Context) (*orglife.RuleSetVersion, error) {
+	d = d.bound(ctx)
 	var a activationRow
 	if err := d.db.NewSelect().Model(&a).Order("seq DESC").Limit(int64(1)).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -103,6 +106,7 @@ func (d *DB) ActiveRuleSet(ctx context.Context) (*orglife.RuleSetVersion, error)
 
 // RuleSetVersion returns one stored version with its files.
 func (d *DB) RuleSetVersion(ctx context.Context, version string) (*orglife.RuleSetVersion, error) {
+	d = d.bound(ctx)
 	var r ruleSetRow
 	if err := d.db.NewSelect().Model(&r).Where("version = ?", version).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -116,6 +120,7 @@ func (d *DB) RuleSetVersion(ctx context.Context, version string) (*orglife.RuleS
 
 // RuleSetVersions lists the stored versions, newest first, without their files.
 func (d *DB) RuleSetVersions(ctx context.Context) ([]*orglife.RuleSetVersion, error) {
+	d = d.bound(ctx)
 	var rows []ruleSetRow
 	if err := d.db.NewSelect().Model(&rows).ExcludeColumn("files").Order("created_at DESC", "version ASC").Scan(ctx); err != nil {
 		return nil, dbErr(err)

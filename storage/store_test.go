@@ -413,7 +413,7 @@ func TestInstances(t *testing.T) {
 		must(t, db.InsertInstances(ctx, []*orglife.Instance{other}))
 		wantCode(t, db.InsertInstances(ctx, []*orglife.Instance{newInstance("i1", "a", "meeting", "planned", `{}`)}), orglife.ECONFLICT)
 
-		list := func(f engine.InstanceFilter) []string {
+		list := func(f orglife.InstanceFilter) []string {
 			t.Helper()
 			ins, err := db.Instances(ctx, f)
 			must(t, err)
@@ -424,20 +424,20 @@ func TestInstances(t *testing.T) {
 			return ids
 		}
 		for _, tc := range []struct {
-			f    engine.InstanceFilter
+			f    orglife.InstanceFilter
 			want []string
 		}{
-			{engine.InstanceFilter{}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
-			{engine.InstanceFilter{Workflow: "meeting", OrgIDs: []string{"a"}}, []string{"i1", "i2", "i5"}},
-			{engine.InstanceFilter{OrgIDs: []string{"b", "zzz"}}, []string{"i3", "i4", "i8"}},
-			{engine.InstanceFilter{OrgIDs: []string{}}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
-			{engine.InstanceFilter{IDs: []string{"i4", "i2", "nope"}}, []string{"i2", "i4"}},
-			{engine.InstanceFilter{State: "open"}, []string{"i3", "i4"}},
-			{engine.InstanceFilter{ParentID: "i1"}, []string{"i3", "i4"}},
-			{engine.InstanceFilter{From: "2025-03-01", To: "2025-03-31"}, []string{"i1"}},
-			{engine.InstanceFilter{From: "2025-03-02"}, []string{"i2"}},
-			{engine.InstanceFilter{To: "2025-04-10"}, []string{"i1", "i2"}},
-			{engine.InstanceFilter{Cursor: "i2", Limit: 2}, []string{"i3", "i4"}},
+			{orglife.InstanceFilter{}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
+			{orglife.InstanceFilter{Workflow: "meeting", OrgIDs: []string{"a"}}, []string{"i1", "i2", "i5"}},
+			{orglife.InstanceFilter{OrgIDs: []string{"b", "zzz"}}, []string{"i3", "i4", "i8"}},
+			{orglife.InstanceFilter{OrgIDs: []string{}}, []string{"i1", "i2", "i3", "i4", "i5", "i8"}},
+			{orglife.InstanceFilter{IDs: []string{"i4", "i2", "nope"}}, []string{"i2", "i4"}},
+			{orglife.InstanceFilter{State: "open"}, []string{"i3", "i4"}},
+			{orglife.InstanceFilter{ParentID: "i1"}, []string{"i3", "i4"}},
+			{orglife.InstanceFilter{From: "2025-03-01", To: "2025-03-31"}, []string{"i1"}},
+			{orglife.InstanceFilter{From: "2025-03-02"}, []string{"i2"}},
+			{orglife.InstanceFilter{To: "2025-04-10"}, []string{"i1", "i2"}},
+			{orglife.InstanceFilter{Cursor: "i2", Limit: 2}, []string{"i3", "i4"}},
 		} {
 			if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("Instances(%+v) = %v, want %v", tc.f, got, tc.want)
@@ -449,7 +449,7 @@ func TestInstances(t *testing.T) {
 			many[i] = fmt.Sprintf("org-%05d", i)
 		}
 		many[4321] = "b"
-		if got := list(engine.InstanceFilter{OrgIDs: many}); !reflect.DeepEqual(got, []string{"i3", "i4", "i8"}) {
+		if got := list(orglife.InstanceFilter{OrgIDs: many}); !reflect.DeepEqual(got, []string{"i3", "i4", "i8"}) {
 			t.Errorf("Instances(5000 orgs) = %v", got)
 		}
 
@@ -572,7 +572,7 @@ func TestTransitionsAndChains(t *testing.T) {
 func TestIdempotency(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		r := &engine.IdempotencyRecord{Scope: "t1", Key: "k", RequestHash: "rh", Response: []byte(`{"id":"i1"}`), CreatedAt: t0}
+		r := &orglife.IdempotencyRecord{Scope: "t1", Key: "k", RequestHash: "rh", Response: []byte(`{"id":"i1"}`), CreatedAt: t0}
 		must(t, db.SaveIdempotency(ctx, r))
 		got, err := db.Idempotency(ctx, "t1", "k")
 		must(t, err)
@@ -580,7 +580,7 @@ func TestIdempotency(t *testing.T) {
 			t.Fatalf("Idempotency = %+v, want %+v", got, r)
 		}
 		wantCode(t, db.SaveIdempotency(ctx, r), orglife.ECONFLICT)
-		must(t, db.SaveIdempotency(ctx, &engine.IdempotencyRecord{Scope: "t2", Key: "k", Response: []byte(`{}`), CreatedAt: t0}))
+		must(t, db.SaveIdempotency(ctx, &orglife.IdempotencyRecord{Scope: "t2", Key: "k", Response: []byte(`{}`), CreatedAt: t0}))
 		_, err = db.Idempotency(ctx, "t1", "other")
 		if !errors.Is(err, orglife.ErrNotFound) {
 			t.Fatalf("Idempotency(missing) = %v", err)
@@ -592,13 +592,15 @@ func TestInTx(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		boom := errors.New("boom")
-		err := db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			must(t, tx.CreateOrg(ctx, newOrg("x", nil)))
 			if _, err := tx.Org(ctx, "x"); err != nil {
 				return err
 			}
 			// Nested InTx runs in the same transaction.
-			return tx.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+			return tx.InTx(ctx, func(ctx context.Context) error {
+				tx := db
 				if _, err := tx.Org(ctx, "x"); err != nil {
 					return err
 				}
@@ -611,7 +613,8 @@ func TestInTx(t *testing.T) {
 		_, err = db.Org(ctx, "x")
 		wantCode(t, err, orglife.ENOTFOUND)
 
-		must(t, db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+		must(t, db.InTx(ctx, func(ctx context.Context) error {
+			tx := db
 			must(t, tx.Ping(ctx))
 			return tx.CreateOrg(ctx, newOrg("y", nil))
 		}))
@@ -640,7 +643,8 @@ func TestConcurrentAdvance(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := db.InTx(ctx, func(ctx context.Context, tx engine.Store) error {
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					tx := db
 					cur, err := tx.Instance(ctx, "i1", true)
 					if err != nil {
 						return err

@@ -32,6 +32,7 @@ func (r *tokenRow) token() *orglife.Token {
 // CreateToken inserts a token (its hash only); conflict when the id or hash exists. Its instants
 // are normalized in place.
 func (d *DB) CreateToken(ctx context.Context, t *orglife.Token) error {
+	d = d.bound(ctx)
 	t.CreatedAt = utc(t.CreatedAt)
 	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = utcPtr(t.ExpiresAt), utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)
 	row := &tokenRow{ID: t.ID, Name: t.Name, Role: t.Role, OrgID: t.OrgID, Hash: t.Hash, CreatedAt: t.CreatedAt,
@@ -42,6 +43,7 @@ func (d *DB) CreateToken(ctx context.Context, t *orglife.Token) error {
 
 // TokenByHash finds a token by the SHA-256 hex of its secret, revoked or expired ones included.
 func (d *DB) TokenByHash(ctx context.Context, hash string) (*orglife.Token, error) {
+	d = d.bound(ctx)
 	var r tokenRow
 	if err := d.db.NewSelect().Model(&r).Where("hash = ?", hash).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -51,6 +53,7 @@ func (d *DB) TokenByHash(ctx context.Context, hash string) (*orglife.Token, erro
 
 // Tokens lists tokens by id, after cursor, at most limit (0: all), revoked ones included.
 func (d *DB) Tokens(ctx context.Context, cursor string, limit int) ([]*orglife.Token, error) {
+	d = d.bound(ctx)
 	var rows []tokenRow
 	q := d.db.NewSelect().Model(&rows).Order("id ASC")
 	if cursor != "" {
@@ -72,6 +75,7 @@ func (d *DB) Tokens(ctx context.Context, cursor string, limit int) ([]*orglife.T
 // RevokeToken marks a token revoked at the given instant and reports whether it changed: false
 // when it was revoked already. Not found when no token has the id.
 func (d *DB) RevokeToken(ctx context.Context, id string, at time.Time) (bool, error) {
+	d = d.bound(ctx)
 	at = utc(at)
 	res, err := d.db.NewUpdate().Model((*tokenRow)(nil)).Set("revoked_at = ?", at).
 		Where("id = ?", id).Where("revoked_at IS NULL").Exec(ctx)
@@ -96,6 +100,7 @@ func (d *DB) RevokeToken(ctx context.Context, id string, at time.Time) (bool, er
 // TouchToken records that a token was used at the given instant, unless its recorded last use is
 // after notBefore already: servers sharing the database then write it at most once per interval.
 func (d *DB) TouchToken(ctx context.Context, id string, at, notBefore time.Time) error {
+	d = d.bound(ctx)
 	_, err := d.db.NewUpdate().Model((*tokenRow)(nil)).Set("last_used_at = ?", utc(at)).
 		Where("id = ?", id).Where("(last_used_at IS NULL OR last_used_at <= ?)", utc(notBefore)).Exec(ctx)
 	return dbErr(err)
@@ -103,6 +108,7 @@ func (d *DB) TouchToken(ctx context.Context, id string, at, notBefore time.Time)
 
 // CountTokens counts all tokens, revoked ones included.
 func (d *DB) CountTokens(ctx context.Context) (int, error) {
+	d = d.bound(ctx)
 	n, err := d.db.NewSelect().Model((*tokenRow)(nil)).Count(ctx)
 	if err != nil {
 		return 0, dbErr(err)

@@ -43,6 +43,7 @@ func (r *transitionRow) transition() (*orglife.Transition, error) {
 // InsertTransition appends one history row; conflict when (instance, seq) exists. Its instant is
 // normalized in place.
 func (d *DB) InsertTransition(ctx context.Context, t *orglife.Transition) error {
+	d = d.bound(ctx)
 	t.At = utc(t.At)
 	data, err := toJSON(t.Data)
 	if err != nil {
@@ -60,6 +61,7 @@ func (d *DB) InsertTransition(ctx context.Context, t *orglife.Transition) error 
 // Transitions returns an instance's history ordered by seq (empty for an instance without
 // history or an unknown id).
 func (d *DB) Transitions(ctx context.Context, instanceID string) ([]*orglife.Transition, error) {
+	d = d.bound(ctx)
 	var rows []transitionRow
 	err := d.db.NewSelect().Model(&rows).Where("instance_id = ?", instanceID).Order("seq").Scan(ctx)
 	if err != nil {
@@ -82,6 +84,7 @@ const scanBatch = 500
 // ScanChains calls fn for every instance, in id order, with its transitions ordered by seq. It
 // reads in batches of instances (two queries per batch) and stops at fn's first error.
 func (d *DB) ScanChains(ctx context.Context, fn func(in *orglife.Instance, ts []*orglife.Transition) error) error {
+	d = d.bound(ctx)
 	cursor := ""
 	for {
 		var rows []instanceRow

@@ -36,12 +36,14 @@ func newUserRow(u *orglife.User) *userRow {
 
 // CreateUser inserts a user; conflict when the username exists.
 func (d *DB) CreateUser(ctx context.Context, u *orglife.User) error {
+	d = d.bound(ctx)
 	_, err := d.db.NewInsert().Model(newUserRow(u)).Returning("NULL").Exec(ctx)
 	return dbErr(err)
 }
 
 // UpdateUser replaces the mutable columns of a user.
 func (d *DB) UpdateUser(ctx context.Context, u *orglife.User) error {
+	d = d.bound(ctx)
 	res, err := d.db.NewUpdate().Model(newUserRow(u)).Column("name", "role", "org_id", "password_hash", "disabled", "updated_at").
 		WherePK().Exec(ctx)
 	if err != nil {
@@ -55,6 +57,7 @@ func (d *DB) UpdateUser(ctx context.Context, u *orglife.User) error {
 
 // User returns one user; not_found when there is none.
 func (d *DB) User(ctx context.Context, username string) (*orglife.User, error) {
+	d = d.bound(ctx)
 	var r userRow
 	if err := d.db.NewSelect().Model(&r).Where("username = ?", username).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -64,6 +67,7 @@ func (d *DB) User(ctx context.Context, username string) (*orglife.User, error) {
 
 // Users returns at most limit users after the cursor (a username), ordered by username.
 func (d *DB) Users(ctx context.Context, cursor string, limit int) ([]*orglife.User, error) {
+	d = d.bound(ctx)
 	var rows []userRow
 	q := d.db.NewSelect().Model(&rows).Order("username").Limit(int64(limit))
 	if cursor != "" {
@@ -92,6 +96,7 @@ type sessionRow struct {
 
 // CreateSession inserts a session.
 func (d *DB) CreateSession(ctx context.Context, s *orglife.Session) error {
+	d = d.bound(ctx)
 	r := &sessionRow{Hash: s.Hash, Username: s.Username, CSRF: s.CSRF, CreatedAt: utc(s.CreatedAt), ExpiresAt: utc(s.ExpiresAt)}
 	_, err := d.db.NewInsert().Model(r).Returning("NULL").Exec(ctx)
 	return dbErr(err)
@@ -99,6 +104,7 @@ func (d *DB) CreateSession(ctx context.Context, s *orglife.Session) error {
 
 // Session returns the session with the hash; not_found when there is none.
 func (d *DB) Session(ctx context.Context, hash string) (*orglife.Session, error) {
+	d = d.bound(ctx)
 	var r sessionRow
 	if err := d.db.NewSelect().Model(&r).Where("hash = ?", hash).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -109,6 +115,7 @@ func (d *DB) Session(ctx context.Context, hash string) (*orglife.Session, error)
 // DeleteSessions deletes the session with the hash, or every session of the username when hash
 // is empty, and the sessions that expired before now.
 func (d *DB) DeleteSessions(ctx context.Context, hash, username string, now time.Time) error {
+	d = d.bound(ctx)
 	q := d.db.NewDelete().Model((*sessionRow)(nil))
 	switch {
 	case hash != "":

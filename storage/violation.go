@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
 )
 
 // violationRow is a row of violations. PeriodKey is the period label, or "" for rules without a
@@ -105,7 +104,8 @@ type violationHistoryRow struct {
 // Violations returns the violations matching f, ordered by id, after f.Cursor, at most f.Limit
 // (0: all), in one query; their History is empty (not loaded). Empty fields do not filter; Period
 // "-" selects violations without a period.
-func (d *DB) Violations(ctx context.Context, f engine.ViolationFilter) ([]*orglife.Violation, error) {
+func (d *DB) Violations(ctx context.Context, f orglife.ViolationFilter) ([]*orglife.Violation, error) {
+	d = d.bound(ctx)
 	var rows []violationRow
 	q := d.db.NewSelect().Model(&rows).Order("id")
 	if len(f.OrgIDs) > 0 {
@@ -152,6 +152,7 @@ func (d *DB) Violations(ctx context.Context, f engine.ViolationFilter) ([]*orgli
 // Violation returns one violation with its history ordered by time, then by the order the
 // changes were saved.
 func (d *DB) Violation(ctx context.Context, id string) (*orglife.Violation, error) {
+	d = d.bound(ctx)
 	var row violationRow
 	if err := d.db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, dbErr(err)
@@ -176,7 +177,8 @@ func (d *DB) Violation(ctx context.Context, id string) (*orglife.Violation, erro
 // caller's, when d is bound to one). A violation whose identity (rule, subject, period, kind,
 // check) belongs to another id is a conflict; a change of an unknown violation is invalid. When
 // vs repeats an id the last one wins. Instants are normalized in place.
-func (d *DB) SaveViolations(ctx context.Context, vs []*orglife.Violation, changes []engine.ViolationChangeRecord) error {
+func (d *DB) SaveViolations(ctx context.Context, vs []*orglife.Violation, changes []orglife.ViolationChangeRecord) error {
+	d = d.bound(ctx)
 	if len(vs) == 0 && len(changes) == 0 {
 		return nil
 	}

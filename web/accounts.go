@@ -115,7 +115,7 @@ func (s *server) allOrgs(ctx context.Context, actor orglife.Actor) ([]*orglife.O
 	var out []*orglife.Org
 	cursor := ""
 	for {
-		p, err := s.svc.ListOrgs(ctx, actor, engine.ListParams{Limit: 500, Cursor: cursor})
+		p, err := s.svc.ListOrgs(ctx, actor, orglife.ListParams{Limit: 500, Cursor: cursor})
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/rules"
 )
@@ -84,7 +85,7 @@ func (s *server) branch(c *gin.Context) {
 			bp.TermEnds = fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 		}
 	}
-	members, err := s.svc.ListMembers(ctx, actor, id, engine.ListParams{Limit: 500})
+	members, err := s.svc.ListMembers(ctx, actor, id, orglife.ListParams{Limit: 500})
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -101,7 +102,7 @@ func (s *server) branch(c *gin.Context) {
 	}
 	bp.Secretary = cmp.Or(bp.Secretary, "未设置")
 
-	m, err := s.svc.Matrix(ctx, actor, engine.MatrixParams{OrgID: id, Year: year, Explain: true})
+	m, err := s.chk.Matrix(ctx, actor, compliance.MatrixParams{OrgID: id, Year: year, Explain: true})
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -117,7 +118,7 @@ func (s *server) branch(c *gin.Context) {
 
 // fillBranchMatrix lays out the branch's rows of m: one row per rule that has a row for it (or
 // applies to a branch), cells spanning their months, and the cell of ?rule=&period= in detail.
-func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *engine.Matrix) {
+func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *compliance.Matrix) {
 	selRule, selPeriod := c.Query("rule"), c.Query("period")
 	var own []*orglife.LedgerRow
 	for _, r := range m.Rows {
@@ -163,7 +164,7 @@ func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *engine.Matr
 			continue
 		}
 		title := r.Rule
-		if rule := s.svc.RuleSet().Rule(r.Rule); rule != nil {
+		if rule := s.chk.RuleSet().Rule(r.Rule); rule != nil {
 			title = cmp.Or(rule.Title, rule.ID)
 		}
 		bp.Selected = &branchCell{Rule: title, Period: periodLabel(selPeriod), Status: statusLabel(r.Status),
@@ -180,7 +181,7 @@ func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *engine.Matr
 func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.Location) ([]timelineEntry, error) {
 	ctx, actor := c.Request.Context(), actorOf(c)
 	ins, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: id,
-		From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year), ListParams: engine.ListParams{Limit: branchReadLimit}})
+		From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year), ListParams: orglife.ListParams{Limit: branchReadLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -225,11 +226,11 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 			out = append(out, timelineEntry{At: t.At, Kind: "流转", Text: text, Href: href})
 		}
 	}
-	vs, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: id, ListParams: engine.ListParams{Limit: branchReadLimit}})
+	vs, err := s.chk.ListViolations(ctx, actor, compliance.ListViolationsParams{OrgID: id, ListParams: orglife.ListParams{Limit: branchReadLimit}})
 	if err != nil {
 		return nil, err
 	}
-	rs := s.svc.RuleSet()
+	rs := s.chk.RuleSet()
 	var findings []timelineEntry
 	for _, v := range vs.Items {
 		title := v.Rule

@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // bulkCap bounds a bulk action on 问题清单 and the count of the filter's results behind it: at
@@ -42,11 +42,11 @@ type bulkFailure struct{ ID, Rule, Org, Reason string }
 // decisionLabel is the Chinese name of a decision.
 func decisionLabel(d string) string {
 	switch d {
-	case engine.DecideAcknowledge:
+	case compliance.DecideAcknowledge:
 		return "确认"
-	case engine.DecideWaive:
+	case compliance.DecideWaive:
 		return "豁免"
-	case engine.DecideResolve:
+	case compliance.DecideResolve:
 		return "标记已解决"
 	}
 	return d
@@ -64,9 +64,9 @@ func filterOf(q url.Values) url.Values {
 }
 
 // violationParams are the list parameters of a filter for the user.
-func violationParams(u *orglife.User, f url.Values, lp engine.ListParams) engine.ListViolationsParams {
+func violationParams(u *orglife.User, f url.Values, lp orglife.ListParams) compliance.ListViolationsParams {
 	expiring, _ := strconv.Atoi(f.Get("expiring"))
-	return engine.ListViolationsParams{OrgID: cmp.Or(f.Get("org_id"), u.OrgID), Status: f.Get("status"), Kind: f.Get("kind"),
+	return compliance.ListViolationsParams{OrgID: cmp.Or(f.Get("org_id"), u.OrgID), Status: f.Get("status"), Kind: f.Get("kind"),
 		Period: f.Get("period"), Rule: f.Get("rule"), Severity: f.Get("severity"), ExpiringDays: min(max(expiring, 0), 366), ListParams: lp}
 }
 
@@ -75,7 +75,7 @@ func violationParams(u *orglife.User, f url.Values, lp engine.ListParams) engine
 func (s *server) filterResults(ctx context.Context, actor orglife.Actor, u *orglife.User, f url.Values) (vs []*orglife.Violation, more bool, err error) {
 	cursor := ""
 	for len(vs) < bulkCap {
-		page, err := s.svc.ListViolations(ctx, actor, violationParams(u, f, engine.ListParams{Limit: min(500, bulkCap-len(vs)), Cursor: cursor}))
+		page, err := s.chk.ListViolations(ctx, actor, violationParams(u, f, orglife.ListParams{Limit: min(500, bulkCap-len(vs)), Cursor: cursor}))
 		if err != nil {
 			return nil, false, err
 		}
@@ -98,19 +98,19 @@ func (s *server) bulkDecide(c *gin.Context) {
 	filter = filterOf(filter)
 	c.Request.URL.RawQuery = filter.Encode()
 	decision := c.PostForm("decision")
-	p := engine.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
+	p := compliance.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
 	res := &bulkResult{Decision: decisionLabel(decision)}
 	var missing []string
 	switch decision {
-	case engine.DecideAcknowledge:
-	case engine.DecideWaive:
+	case compliance.DecideAcknowledge:
+	case compliance.DecideWaive:
 		if strings.TrimSpace(p.Reason) == "" {
 			missing = append(missing, "豁免理由")
 		}
 		if p.ExpiresAt == "" {
 			missing = append(missing, "豁免至（日期）")
 		}
-	case engine.DecideResolve:
+	case compliance.DecideResolve:
 		if strings.TrimSpace(p.Note) == "" {
 			missing = append(missing, "说明")
 		}
@@ -152,7 +152,7 @@ func (s *server) bulkDecide(c *gin.Context) {
 		return
 	}
 	for _, id := range ids {
-		v, err := s.svc.Decide(ctx, actor, id, decision, p)
+		v, err := s.chk.Decide(ctx, actor, id, decision, p)
 		if err == nil {
 			res.Succeeded++
 			continue
@@ -163,7 +163,7 @@ func (s *server) bulkDecide(c *gin.Context) {
 		}
 		res.Failed = append(res.Failed, f)
 	}
-	if rs := s.svc.RuleSet(); rs != nil {
+	if rs := s.chk.RuleSet(); rs != nil {
 		for i, f := range res.Failed {
 			if r := rs.Rule(f.Rule); r != nil {
 				res.Failed[i].Rule = cmp.Or(r.Title, r.ID)

@@ -94,7 +94,7 @@ func (s *server) handbook(c *gin.Context) {
 	if u.Role == orglife.RoleBranch {
 		hp.Orgs = []option{{Value: org.ID, Label: org.Name}}
 	} else {
-		orgs, err := s.svc.ListOrgs(ctx, actor, engine.ListParams{Limit: 500})
+		orgs, err := s.svc.ListOrgs(ctx, actor, orglife.ListParams{Limit: 500})
 		if err != nil {
 			s.failPage(c, err)
 			return
@@ -108,7 +108,7 @@ func (s *server) handbook(c *gin.Context) {
 	var ins []*orglife.Instance
 	cursor := ""
 	for {
-		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: org.ID, ListParams: engine.ListParams{Limit: 500, Cursor: cursor}})
+		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: org.ID, ListParams: orglife.ListParams{Limit: 500, Cursor: cursor}})
 		if err != nil {
 			s.failPage(c, err)
 			return

@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/rules"
 )
 
@@ -194,7 +194,7 @@ func (s *server) matrix(c *gin.Context) {
 	families := map[string][]*rules.Rule{}
 	var kinds []string
 	var chosen []*rules.Rule
-	for _, r := range s.svc.MatrixRules() {
+	for _, r := range s.chk.MatrixRules() {
 		if r.Scope == rules.ScopeInstance {
 			continue
 		}
@@ -227,7 +227,7 @@ func (s *server) matrix(c *gin.Context) {
 	for i, r := range chosen {
 		ids[i] = r.ID
 	}
-	m, err := s.svc.Matrix(c.Request.Context(), actorOf(c), engine.MatrixParams{OrgID: cmp.Or(mp.OrgID, u.OrgID), Rules: ids, Year: year})
+	m, err := s.chk.Matrix(c.Request.Context(), actorOf(c), compliance.MatrixParams{OrgID: cmp.Or(mp.OrgID, u.OrgID), Rules: ids, Year: year})
 	if err != nil {
 		s.failPage(c, err)
 		return

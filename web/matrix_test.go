@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -47,7 +48,8 @@ func newMatrixWorld(tb testing.TB, dsn string, n int) *matrixWorld {
 		tb.Fatal(err)
 	}
 	now := time.Date(2025, 12, 20, 10, 0, 0, 0, loc)
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: func() time.Time { return now }})
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: func() time.Time { return now }})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Location: loc, Now: func() time.Time { return now }, Evaluations: chk})
 	p := func(s string) *string { return &s }
 	bulk := &storage.Bulk{Orgs: []*orglife.Org{{ID: "c", Name: "校党委", Kind: orglife.KindCommittee, CreatedAt: now, UpdatedAt: now}}}
 	var ledger []*orglife.LedgerRow
@@ -97,7 +99,7 @@ func newMatrixWorld(tb testing.TB, dsn string, n int) *matrixWorld {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &matrixWorld{db: db, handler: web.New(svc, web.Options{}), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
+	return &matrixWorld{db: db, handler: web.New(svc, chk, web.Options{}), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
 }
 
 // get serves path to the logged-in supervisor.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife"
 )
 
 // Bounds of the page model: the page sizes a reader may choose, and how many earlier pages a
@@ -77,7 +77,9 @@ func newPager(c *gin.Context, path string, filter url.Values, defSize int) *page
 }
 
 // Params are the engine's paging parameters of the page.
-func (p *pager) Params() engine.ListParams { return engine.ListParams{Limit: p.Size, Cursor: p.cursor} }
+func (p *pager) Params() orglife.ListParams {
+	return orglife.ListParams{Limit: p.Size, Cursor: p.cursor}
+}
 
 // Cursor is the cursor of the page ("" on the first page).
 func (p *pager) Cursor() string { return p.cursor }

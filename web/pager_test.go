@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -45,7 +46,8 @@ func newPagerWorld(t *testing.T, dsn string) *pagerWorld {
 		t.Fatal(err)
 	}
 	now := time.Date(2025, 12, 20, 10, 0, 0, 0, loc)
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: func() time.Time { return now }})
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Rules: rs, Location: loc, Now: func() time.Time { return now }})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Location: loc, Now: func() time.Time { return now }, Evaluations: chk})
 	admin := orglife.Actor{Role: orglife.RoleAdmin, Name: "admin"}
 	if _, err := svc.CreateOrg(ctx, admin, &orglife.Org{ID: "b", Name: "博士生第一党支部", Kind: orglife.KindBranch}); err != nil {
 		t.Fatal(err)
@@ -70,7 +72,7 @@ func newPagerWorld(t *testing.T, dsn string) *pagerWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &pagerWorld{handler: web.New(svc, web.Options{}), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
+	return &pagerWorld{handler: web.New(svc, chk, web.Options{}), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
 }
 
 func (w *pagerWorld) get(t *testing.T, path string) string {

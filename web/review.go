@@ -135,7 +135,7 @@ func (s *server) loadReviewQueues(ctx context.Context, actor orglife.Actor, orgI
 	var out []reviewQueue
 	for _, q := range reviewQueues(s.svc.WorkflowSet()) {
 		page, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{Workflow: q.def.ID, State: q.state, OrgID: orgID,
-			ListParams: engine.ListParams{Limit: reviewCountCap}})
+			ListParams: orglife.ListParams{Limit: reviewCountCap}})
 		if err != nil {
 			return nil, err
 		}

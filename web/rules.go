@@ -14,7 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/rules"
 )
 
@@ -96,7 +96,7 @@ type previewView struct {
 	Opened, Cleared, Reopened                 []previewViolation
 	Due                                       []previewDue
 	DueTotal                                  int
-	Totals                                    []engine.PreviewTotal
+	Totals                                    []compliance.PreviewTotal
 	Empty                                     bool
 }
 
@@ -182,7 +182,7 @@ func (s *server) ruleRoutes(g gin.IRoutes) {
 var errNotAdmin = orglife.Errorf(orglife.EFORBIDDEN, "admins only")
 
 func (s *server) versionRows(c *gin.Context) ([]versionRow, error) {
-	vs, err := s.svc.RuleVersions(c.Request.Context())
+	vs, err := s.chk.RuleVersions(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func (s *server) showRules(c *gin.Context, status int, notice, failure string) {
 	case "rolledback":
 		rp.Notice = "已回滚到所选版本。"
 	}
-	if rs := s.svc.RuleSet(); rs != nil {
+	if rs := s.chk.RuleSet(); rs != nil {
 		rp.Version = rs.Version
 		for _, r := range rs.Rules {
 			rp.Rules = append(rp.Rules, ruleRow{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Source: r.Source, Strength: strengthLabel(r.Strength),
@@ -250,7 +250,7 @@ func (s *server) rulesEdit(c *gin.Context) {
 		return
 	}
 	ep := &rulesEditPage{}
-	if rs := s.svc.RuleSet(); rs != nil {
+	if rs := s.chk.RuleSet(); rs != nil {
 		for _, name := range slices.Sorted(maps.Keys(rs.Files)) {
 			ep.Files = append(ep.Files, ruleFileBox{Name: name, Content: string(rs.Files[name])})
 		}
@@ -346,13 +346,13 @@ func (s *server) rulesPost(c *gin.Context) {
 	switch action := c.PostForm("action"); action {
 	case "validate":
 		var rs *rules.RuleSet
-		if rs, err = s.svc.ValidateRules(ctx, actor, files); err == nil {
+		if rs, err = s.chk.ValidateRules(ctx, actor, files); err == nil {
 			ep.Valid = true
 			ep.Notice = fmt.Sprintf("校验通过：共 %d 条规则（版本 %s）。", len(rs.Rules), rs.Version)
 		}
 	case "preview":
-		var res *engine.PreviewResult
-		if res, err = s.svc.Preview(ctx, actor, engine.PreviewParams{Files: files, From: ep.From, To: ep.To, OrgID: ep.OrgID}); err == nil {
+		var res *compliance.PreviewResult
+		if res, err = s.chk.Preview(ctx, actor, compliance.PreviewParams{Files: files, From: ep.From, To: ep.To, OrgID: ep.OrgID}); err == nil {
 			ep.Valid = true
 			ep.Preview = s.previewView(res, s.scopeOrgNames(c))
 			if ep.Preview.Empty {
@@ -363,7 +363,7 @@ func (s *server) rulesPost(c *gin.Context) {
 		}
 	case "activate", "activate_removal":
 		var v *orglife.RuleSetVersion
-		v, err = s.svc.PutRulesWith(ctx, actor, engine.PutRulesParams{Files: files, Note: ep.Note, AllowRemoval: action == "activate_removal" && c.PostForm("allow_removal") == "true"})
+		v, err = s.chk.PutRulesWith(ctx, actor, compliance.PutRulesParams{Files: files, Note: ep.Note, AllowRemoval: action == "activate_removal" && c.PostForm("allow_removal") == "true"})
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/rules?notice=activated&version="+v.Version)
 			return
@@ -437,8 +437,8 @@ func (s *server) explainRuleError(ep *rulesEditPage, oe *orglife.Error) {
 	}
 }
 
-func (s *server) previewView(res *engine.PreviewResult, orgs map[string]string) *previewView {
-	active := s.svc.RuleSet()
+func (s *server) previewView(res *compliance.PreviewResult, orgs map[string]string) *previewView {
+	active := s.chk.RuleSet()
 	org := func(id string) string { return cmp.Or(orgs[id], id) }
 	title := func(id string) string {
 		if r := active.Rule(id); r != nil && r.Title != "" {
@@ -493,7 +493,7 @@ func (s *server) previewView(res *engine.PreviewResult, orgs map[string]string) 
 			pv.Rules = append(pv.Rules, row)
 		}
 	}
-	refs := func(list []engine.ViolationRef) []previewViolation {
+	refs := func(list []compliance.ViolationRef) []previewViolation {
 		var out []previewViolation
 		for _, v := range list {
 			pr := previewViolation{Rule: title(v.Rule), Org: org(v.OrgID), Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity)}
@@ -521,7 +521,7 @@ func (s *server) rulesRollback(c *gin.Context) {
 		s.failPage(c, errNotAdmin)
 		return
 	}
-	_, err := s.svc.ActivateVersion(c.Request.Context(), actorOf(c), c.Param("version"), c.PostForm("note"))
+	_, err := s.chk.ActivateVersion(c.Request.Context(), actorOf(c), c.Param("version"), c.PostForm("note"))
 	var oe *orglife.Error
 	switch {
 	case err == nil:

@@ -5,7 +5,7 @@ import (
 	"net/url"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // waiverSoonDays is how close a waiver's end must be to count as about to expire.
@@ -39,7 +39,7 @@ type branchAttention struct {
 func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, orgID string) (*supervisorHome, error) {
 	h := &supervisorHome{}
 	if orgID != "" {
-		rows, err := s.svc.Summary(ctx, actor, engine.SummaryParams{OrgID: orgID})
+		rows, err := s.chk.Summary(ctx, actor, compliance.SummaryParams{OrgID: orgID})
 		if err != nil {
 			return nil, err
 		}
@@ -62,15 +62,15 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 			h.Counts = append(h.Counts, countLink{Label: statusLabel(st), N: totals[st], Href: href, Class: string(st)})
 		}
 	}
-	open, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, Status: orglife.ViolationOpen,
-		ListParams: engine.ListParams{Limit: 500}})
+	open, err := s.chk.ListViolations(ctx, actor, compliance.ListViolationsParams{OrgID: orgID, Status: orglife.ViolationOpen,
+		ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}
 	h.Counts = append(h.Counts, countLink{Label: "待处理的问题", N: len(open.Items), More: open.NextCursor != nil,
 		Href: "/violations?status=open", Class: "open"})
-	expiring, err := s.svc.ListViolations(ctx, actor, engine.ListViolationsParams{OrgID: orgID, ExpiringDays: waiverSoonDays,
-		ListParams: engine.ListParams{Limit: 500}})
+	expiring, err := s.chk.ListViolations(ctx, actor, compliance.ListViolationsParams{OrgID: orgID, ExpiringDays: waiverSoonDays,
+		ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}

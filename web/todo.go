@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/workflows"
 )
@@ -51,9 +52,9 @@ const maxReturnedChecks = 20
 func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, orgID string, loc *time.Location) (*secretaryHome, error) {
 	h := &secretaryHome{}
 	now := s.svc.Now().In(loc)
-	rs := s.svc.RuleSet()
+	rs := s.chk.RuleSet()
 	for rank, st := range []orglife.Status{orglife.StatusOverdue, orglife.StatusAtRisk, orglife.StatusPending} {
-		page, err := s.svc.Compliance(ctx, actor, engine.ComplianceParams{OrgID: orgID, Status: string(st), ListParams: engine.ListParams{Limit: 200}})
+		page, err := s.chk.Compliance(ctx, actor, compliance.ComplianceParams{OrgID: orgID, Status: string(st), ListParams: orglife.ListParams{Limit: 200}})
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +88,7 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 		h.MoreHref = "/branches/" + url.PathEscape(orgID)
 	}
 
-	insts, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: orgID, ListParams: engine.ListParams{Limit: 500}})
+	insts, err := s.svc.ListInstances(ctx, actor, engine.ListInstancesParams{OrgID: orgID, ListParams: orglife.ListParams{Limit: 500}})
 	if err != nil {
 		return nil, err
 	}

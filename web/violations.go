@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // violationRow is one finding of 问题清单.
@@ -101,7 +101,7 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	}
 	pg := newPager(c, "/violations", filterOf(q), 20)
 	vp.Pager = pg
-	list, err := s.svc.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, pg.Params()))
+	list, err := s.chk.ListViolations(c.Request.Context(), actorOf(c), violationParams(u, q, pg.Params()))
 	if err != nil {
 		if orglife.ErrorCode(err) == orglife.EINVALID {
 			vp.Error = filterError(err)
@@ -111,7 +111,7 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 		s.failPage(c, err)
 		return
 	}
-	rs := s.svc.RuleSet()
+	rs := s.chk.RuleSet()
 	ids := make([]string, len(list.Items))
 	for i, v := range list.Items {
 		ids[i] = v.OrgID
@@ -151,8 +151,8 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 
 func (s *server) decideViolation(c *gin.Context) {
 	decision := c.Param("decision")
-	p := engine.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
-	_, err := s.svc.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, p)
+	p := compliance.DecideParams{Note: c.PostForm("note"), Reason: c.PostForm("reason"), ExpiresAt: c.PostForm("expires_at")}
+	_, err := s.chk.Decide(c.Request.Context(), actorOf(c), c.Param("id"), decision, p)
 	back := localPath(c.PostForm("back"), "/violations")
 	var oe *orglife.Error
 	switch {

@@ -1,7 +1,7 @@
 // Package web is the web interface of orglife for people (secretaries, supervisors,
 // administrators): server-rendered Chinese pages, logins with sessions stored in the database,
-// CSRF-protected forms and embedded assets. It calls engine like api does and imports gin; it
-// never touches the database directly.
+// CSRF-protected forms and embedded assets. It calls engine and compliance like api does and
+// imports gin; it never touches the database directly.
 package web
 
 import (
@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -36,20 +37,22 @@ type Options struct {
 // server holds what the pages share.
 type server struct {
 	svc      *engine.Service
+	chk      *compliance.Checker
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	throttle *loginThrottle
 }
 
-// New returns the HTTP handler of the web interface on svc: /login, /logout, / and /static/.
-func New(svc *engine.Service, opts Options) http.Handler {
+// New returns the HTTP handler of the web interface on svc (the workflow side) and chk (the
+// compliance side): /login, /logout, / and /static/.
+func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &server{svc: svc, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now)}
+	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // cmdCheck evaluates the rules over every period overlapping --from..--to as of --as-of, prints
@@ -50,7 +50,7 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 2
 	}
-	p := engine.EvaluateParams{From: *from, To: *to, OrgID: *org}
+	p := compliance.EvaluateParams{From: *from, To: *to, OrgID: *org}
 	if *asOf != "" {
 		t, err := time.Parse(time.RFC3339, *asOf)
 		if err != nil {
@@ -74,13 +74,13 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 		mode = writing
 	}
 	p.DryRun = !*persist
-	svc, db, err := openServiceFor(ctx, c, e, log, clock, mode)
+	_, chk, db, err := openServiceFor(ctx, c, e, log, clock, mode)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 1
 	}
 	defer db.Close()
-	res, rows, err := svc.Check(ctx, cliActor, p)
+	res, rows, err := chk.Check(ctx, cliActor, p)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", orglife.ErrorMessage(err))
 		return 1
@@ -120,7 +120,7 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 	}
 	n := 0
 	if res.Persisted {
-		if n, err = openViolationsAtLeast(ctx, svc, *org, *failOn); err != nil {
+		if n, err = openViolationsAtLeast(ctx, chk, *org, *failOn); err != nil {
 			fmt.Fprintln(e.stderr, "orglife check:", orglife.ErrorMessage(err))
 			return 1
 		}
@@ -141,13 +141,13 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 
 // openViolationsAtLeast counts open or acknowledged violations in the org's subtree (all orgs
 // when org is empty) whose severity is at least min.
-func openViolationsAtLeast(ctx context.Context, svc *engine.Service, org, min string) (int, error) {
+func openViolationsAtLeast(ctx context.Context, chk *compliance.Checker, org, min string) (int, error) {
 	n := 0
 	for _, status := range []string{orglife.ViolationOpen, orglife.ViolationAcknowledged} {
 		cursor := ""
 		for {
-			page, err := svc.ListViolations(ctx, cliActor, engine.ListViolationsParams{OrgID: org, Status: status,
-				ListParams: engine.ListParams{Limit: 500, Cursor: cursor}})
+			page, err := chk.ListViolations(ctx, cliActor, compliance.ListViolationsParams{OrgID: org, Status: status,
+				ListParams: orglife.ListParams{Limit: 500, Cursor: cursor}})
 			if err != nil {
 				return 0, err
 			}

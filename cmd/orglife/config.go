@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // Defaults of the common flags.
@@ -70,7 +70,7 @@ func (c *common) registerBudgets(fs *flag.FlagSet, e env) {
 
 // registerWaivers adds --max-waiver-days (env ORGLIFE_MAX_WAIVER_DAYS, default 366) to serve.
 func (c *common) registerWaivers(fs *flag.FlagSet, e env) {
-	def := engine.DefaultMaxWaiverDays
+	def := compliance.DefaultMaxWaiverDays
 	if v, err := strconv.Atoi(e.getenv("ORGLIFE_MAX_WAIVER_DAYS")); err == nil {
 		def = v
 	}

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
@@ -71,7 +71,7 @@ func settle(t *testing.T, dsn string) {
 		t.Fatalf("settle: %v", err)
 	}
 	defer db.Close()
-	var es []*engine.OutboxEntry
+	var es []*orglife.OutboxEntry
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if es, err = db.OutboxEntries(ctx, 0); err == nil && len(es) == 0 {
 			return

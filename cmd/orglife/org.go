@@ -39,7 +39,7 @@ func cmdOrgDissolve(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, orgUsage)
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife org dissolve:", err)
 		return 1

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/rules"
@@ -92,26 +93,27 @@ const (
 	reading
 )
 
-// openService opens the database and loads the pack, and returns the service on them. The
+// openService opens the database and loads the pack, and returns the workflow service and the
+// compliance checker on them (the service enqueues through the checker). The
 // caller closes the DB. Only serve (access serving) migrates and activates rules; the other
 // commands use the rule set active in the database, or the pack's rules in memory when none is.
 // obs receives the evaluations' measurements (nil: none).
-func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, obs engine.Observer) (*engine.Service, *storage.DB, error) {
+func openService(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, obs compliance.Observer) (*engine.Service, *compliance.Checker, *storage.DB, error) {
 	return openServiceObserved(ctx, c, e, log, now, serving, obs)
 }
 
-func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access) (*engine.Service, *storage.DB, error) {
+func openServiceFor(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access) (*engine.Service, *compliance.Checker, *storage.DB, error) {
 	return openServiceObserved(ctx, c, e, log, now, mode, nil)
 }
 
-func openServiceObserved(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access, obs engine.Observer) (*engine.Service, *storage.DB, error) {
+func openServiceObserved(ctx context.Context, c common, e env, log *slog.Logger, now func() time.Time, mode access, obs compliance.Observer) (*engine.Service, *compliance.Checker, *storage.DB, error) {
 	loc, err := c.location()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	set, rs, err := loadPack(c.pack, e.stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var db *storage.DB
 	switch mode {
@@ -123,21 +125,24 @@ func openServiceObserved(ctx context.Context, c common, e env, log *slog.Logger,
 		db, err = storage.OpenReadOnly(ctx, c.db, log)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	svc := engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
-		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, IdempotencyRetention: c.idemRetention, MaxWaiverDays: c.maxWaiverDays,
-		Observer: obs})
+	var svc *engine.Service
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
+		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, MaxWaiverDays: c.maxWaiverDays, Observer: obs,
+		Housekeeping: func(ctx context.Context) { svc.PruneIdempotencyIfDue(ctx) }})
+	svc = engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
+		IdempotencyRetention: c.idemRetention, Evaluations: chk})
 	if mode == serving {
-		err = svc.InitRules(ctx, rs)
+		err = chk.InitRules(ctx, rs)
 	} else {
-		err = svc.LoadRules(ctx, rs)
+		err = chk.LoadRules(ctx, rs)
 	}
 	if err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("rules: %w", err)
+		return nil, nil, nil, fmt.Errorf("rules: %w", err)
 	}
-	return svc, db, nil
+	return svc, chk, db, nil
 }
 
 // openCurrent opens the database of --db for writing data; its schema must be current.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 )
 
 // cmdPreview evaluates candidate rules (a directory of rule files, or a pack directory with a
@@ -50,13 +50,13 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	log := newLogger(e.stderr)
-	svc, db, err := openServiceFor(ctx, c, e, log, nil, reading)
+	_, chk, db, err := openServiceFor(ctx, c, e, log, nil, reading)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife preview:", err)
 		return 1
 	}
 	defer db.Close()
-	res, err := svc.Preview(ctx, cliActor, engine.PreviewParams{Files: files, From: *from, To: *to, OrgID: *org, AsOf: at})
+	res, err := chk.Preview(ctx, cliActor, compliance.PreviewParams{Files: files, From: *from, To: *to, OrgID: *org, AsOf: at})
 	if err != nil {
 		for _, d := range orglife.ErrorDetails(err) {
 			if d.File != "" {
@@ -88,7 +88,7 @@ func cmdPreview(ctx context.Context, args []string, e env) int {
 	tw.Flush()
 	for _, l := range []struct {
 		what string
-		refs []engine.ViolationRef
+		refs []compliance.ViolationRef
 	}{{"would open", res.Opened}, {"would clear", res.Cleared}, {"would reopen", res.Reopened}} {
 		fmt.Fprintf(e.stdout, "violations that %s: %d\n", l.what, len(l.refs))
 		for _, v := range l.refs {

@@ -91,11 +91,11 @@ func TestReadOnlyCommandsReadOnly(t *testing.T) {
 				t.Fatalf("migrate: %s", errs)
 			}
 			// the built-in pack's rules become active as serve would make them
-			svc, db, err := openService(context.Background(), common{db: dsn, tz: defaultTZ}, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, newLogger(os.Stderr), nil, nil)
+			_, chk, db, err := openService(context.Background(), common{db: dsn, tz: defaultTZ}, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, newLogger(os.Stderr), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			active := svc.RuleSet().Version
+			active := chk.RuleSet().Version
 			db.Close()
 			before := stateOf(t, dsn)
 			if before.active != active || before.versions != 1 {

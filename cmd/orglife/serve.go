@@ -11,6 +11,7 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/api"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/web"
@@ -56,7 +57,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 2
 	}
 	metrics := api.NewMetrics()
-	svc, db, err := openService(ctx, c, e, log, clock, metrics)
+	svc, chk, db, err := openService(ctx, c, e, log, clock, metrics)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
@@ -66,7 +67,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	metrics.RegisterOutbox(func() (int, time.Time, error) { return db.OutboxStats(context.Background()) })
 
 	if *since != "" {
-		changed, err := svc.SetSince(ctx, engine.SystemActor, *since)
+		changed, err := chk.SetSince(ctx, orglife.SystemActor, *since)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "orglife serve: --since:", orglife.ErrorMessage(err))
 			return 2
@@ -104,7 +105,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler(svc, log, metrics),
+		Handler:           handler(svc, chk, log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -120,11 +121,11 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	go func() { errc <- srv.Serve(ln) }()
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
-	go svc.Schedule(schedCtx, *evalInterval)
-	go svc.RunOutbox(schedCtx, engine.DefaultOutboxPoll)
-	go syncRules(schedCtx, svc, *rulesPoll, log)
+	go chk.Schedule(schedCtx, *evalInterval)
+	go chk.RunOutbox(schedCtx, compliance.DefaultOutboxPoll)
+	go syncRules(schedCtx, chk, *rulesPoll, log)
 	if *watch {
-		go watchRules(schedCtx, svc, svc.WorkflowSet(), c.pack, time.Second, log)
+		go watchRules(schedCtx, chk, svc.WorkflowSet(), c.pack, time.Second, log)
 	}
 	select {
 	case err := <-errc:
@@ -143,13 +144,13 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 }
 
 // handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
-func handler(svc *engine.Service, log *slog.Logger, metrics *api.Metrics) http.Handler {
-	apiH := api.New(svc, api.Options{Logger: log, Metrics: metrics})
+func handler(svc *engine.Service, chk *compliance.Checker, log *slog.Logger, metrics *api.Metrics) http.Handler {
+	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", apiH)
 	mux.Handle("/healthz", apiH)
 	mux.Handle("/metrics", apiH)
-	mux.Handle("/", web.New(svc, web.Options{Logger: log, Now: svc.Now}))
+	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now}))
 	return mux
 }
 

@@ -68,7 +68,7 @@ func cmdTokenCreate(ctx context.Context, args []string, e env) int {
 		}
 		*expiresAt = time.Now().Add(d).Format(time.RFC3339)
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token create:", err)
 		return 1
@@ -132,7 +132,7 @@ func cmdTokenList(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife token list:", err)
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token list:", err)
 		return 1
@@ -184,7 +184,7 @@ func cmdTokenList(ctx context.Context, args []string, e env) int {
 // allTokens reads every page of the token list.
 func allTokens(ctx context.Context, svc *engine.Service) ([]*orglife.Token, error) {
 	var all []*orglife.Token
-	p := engine.ListParams{Limit: 500}
+	p := orglife.ListParams{Limit: 500}
 	for {
 		page, err := svc.ListTokens(ctx, cliActor, p)
 		if err != nil {
@@ -211,7 +211,7 @@ func cmdTokenRevoke(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "usage: orglife token revoke ID (the ids are listed by orglife token list)")
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token revoke:", err)
 		return 1

@@ -59,7 +59,7 @@ func cmdUserCreate(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife user create:", err)
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user create:", err)
 		return 1
@@ -91,7 +91,7 @@ func cmdUserPasswd(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife user passwd:", err)
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user passwd:", err)
 		return 1

@@ -18,7 +18,7 @@ func cmdVerify(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "orglife verify: unexpected argument %q\n", pos[0])
 		return 2
 	}
-	svc, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, reading)
+	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, reading)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife verify:", err)
 		return 1

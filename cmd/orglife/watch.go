@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/workflows"
 )
 
 // syncRules makes the server follow the rule set active in the database (another server may
 // activate one through the API) by polling every interval.
-func syncRules(ctx context.Context, svc *engine.Service, interval time.Duration, log *slog.Logger) {
+func syncRules(ctx context.Context, chk *compliance.Checker, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -26,7 +26,7 @@ func syncRules(ctx context.Context, svc *engine.Service, interval time.Duration,
 			return
 		case <-t.C:
 		}
-		if err := svc.SyncRules(ctx); err != nil && ctx.Err() == nil {
+		if err := chk.SyncRules(ctx); err != nil && ctx.Err() == nil {
 			log.Error("following the active rule set", "err", err)
 		}
 	}
@@ -35,7 +35,7 @@ func syncRules(ctx context.Context, svc *engine.Service, interval time.Duration,
 // watchRules reloads the rules of the pack directory when a file under rules/ changes: the files
 // are validated first; a broken file logs every problem as file:line:column and the active rules
 // stay; a valid change is stored and activated like PUT /v1/rules.
-func watchRules(ctx context.Context, svc *engine.Service, set *workflows.Set, dir string, interval time.Duration, log *slog.Logger) {
+func watchRules(ctx context.Context, chk *compliance.Checker, set *workflows.Set, dir string, interval time.Duration, log *slog.Logger) {
 	last := stamp(dir)
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -58,7 +58,7 @@ func watchRules(ctx context.Context, svc *engine.Service, set *workflows.Set, di
 			log.Error(fmt.Sprintf("the rules in %s have %d problem(s); the active rules stay", dir, len(problems)))
 			continue
 		}
-		v, err := svc.ReloadRules(ctx, rs)
+		v, err := chk.ReloadRules(ctx, rs)
 		switch {
 		case err != nil:
 			log.Error("rules not reloaded", "err", err)

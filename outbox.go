@@ -1,0 +1,23 @@
+package orglife
+
+import "time"
+
+// OutboxEntry asks for a re-evaluation of one org from a date through today; it is written in
+// the transaction of the change that calls for it and deleted by the one that evaluates it.
+type OutboxEntry struct {
+	ID int64
+	// OrgID is the org to re-evaluate.
+	OrgID string
+	// From is the first day (YYYY-MM-DD) whose periods are re-evaluated; "" means the lookback.
+	From string
+	// InstanceID names the instance whose change called for it, if any (for logs).
+	InstanceID string
+	// Workflow is the workflow of that instance: only the rules that read it (or the workflows
+	// its actions start) are evaluated. "" (org and member changes): every rule.
+	Workflow  string
+	CreatedAt time.Time
+	// AvailableAt is the instant before which no claim returns the entry (a retry's backoff).
+	AvailableAt time.Time
+	Attempts    int
+	LastError   string
+}
