@@ -2,6 +2,8 @@ package rules
 
 import (
 	"errors"
+
+	"github.com/expr-lang/expr"
 	"reflect"
 	"regexp"
 	"slices"
@@ -28,10 +30,24 @@ type decoder struct {
 	problems orglife.Problems
 	idNode   map[*Rule]*yamlfile.Node
 	rules    int // rules seen in every file so far, against MaxRules
+
+	// The working-day calendar (calendar.go): where it was declared, the reference the compiled
+	// programs read it through, their working_days functions, and the expressions that call
+	// working_days (problems if the set ends up without a calendar).
+	calNode *yamlfile.Node
+	cal     *calendarRef
+	calOpts []expr.Option
+	calUses orglife.Problems
 }
 
 func newDecoder(cols []Collection) *decoder {
-	return &decoder{envs: newEnvSet(cols), idNode: map[*Rule]*yamlfile.Node{}}
+	ref := &calendarRef{}
+	return &decoder{envs: newEnvSet(cols), idNode: map[*Rule]*yamlfile.Node{}, cal: ref, calOpts: ref.options()}
+}
+
+// compileIn compiles an expression of the rule set: with its working-day calendar.
+func (dec *decoder) compileIn(src string, env reflect.Type, want Kind) (*Program, error) {
+	return compileIn(src, env, want, dec.calOpts...)
 }
 
 func (dec *decoder) add(n *yamlfile.Node, format string, args ...any) {
@@ -49,7 +65,10 @@ func (dec *decoder) file(name string, src []byte) []*Rule {
 		dec.add(root, "a rule file must be a mapping with a rules: list")
 		return nil
 	}
-	dec.problems = append(dec.problems, root.CheckKeys("", []string{"rules"})...)
+	dec.problems = append(dec.problems, root.CheckKeys("", []string{"rules", "calendar"})...)
+	if cal := root.Get("calendar"); !cal.IsNull() {
+		dec.calendar(cal)
+	}
 	list := root.Get("rules")
 	if list.IsNull() {
 		return nil
@@ -287,7 +306,7 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 	if n == nil {
 		return nil
 	}
-	p, err := compileIn(src, env, want)
+	p, err := dec.compileIn(src, env, want)
 	if err != nil {
 		line, col := n.Line, n.Column
 		msg := err.Error()
@@ -301,6 +320,9 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 	}
 	node := p.program.Node()
 	ast.Walk(&node, readsVisitor{r: r, names: dec.envs.byName})
+	if usesWorkingDays(node) {
+		dec.calUses = append(dec.calUses, orglife.Problem{File: n.File, Line: n.Line, Column: n.Column, Message: what + ": "})
+	}
 	return p
 }
 
