@@ -354,9 +354,9 @@ func (g *gen) branch(n int, b *storage.Bulk) {
 			}
 			if m == time.March || m == time.September {
 				t := g.date(y, m, 5+g.rng.IntN(20))
-				parts := make([]any, size)
-				for i, n := range names {
-					parts[i] = n
+				parts := make([]any, size) // member ids, as the talk workflow asks
+				for i := range names {
+					parts[i] = fmt.Sprintf("%s-m%02d", id, i+1)
 				}
 				g.instance(b, "talk", id, t.AddDate(0, 0, -5).Add(10*time.Hour), map[string]any{"held_on": day(t), "kind": "committee_member"},
 					step{"record", "recorded", actor, orglife.RoleBranch, t.Add(19 * time.Hour),
