@@ -121,6 +121,9 @@ func Generate(c Config, set *workflows.Set, emit func(*storage.Bulk) error) ([]P
 	}
 	g.st.Orgs += len(top)
 	bulk := &storage.Bulk{Orgs: top}
+	for i := range generals {
+		g.general(i, bulk)
+	}
 	for b := range c.Branches {
 		g.branch(b, bulk)
 		if (b+1)%c.Chunk == 0 || b == c.Branches-1 {
@@ -255,6 +258,28 @@ func (g *gen) instance(b *storage.Bulk, wf, org string, created time.Time, creat
 	b.Instances = append(b.Instances, in)
 }
 
+// general generates the records of general branch i that the pack asks of a 党总支 ("各党总支
+// （党支部）"): the year's 三会一课 arrangement, submitted and filed in January, and the quarterly
+// selection of 优秀党员. None is planted: its rows are compliant.
+func (g *gen) general(i int, b *storage.Bulk) {
+	g.rng = rand.New(rand.NewPCG(uint64(g.c.Seed), uint64(1)<<40+uint64(i)))
+	id := fmt.Sprintf("g%05d", i+1)
+	actor, sup := "branch-"+id, "supervisor"
+	for y := g.st.FirstYear; y <= g.st.LastYear; y++ {
+		pc := g.date(y, 1, 2+g.rng.IntN(5)).Add(10 * time.Hour)
+		g.instance(b, "plan", id, pc, map[string]any{"year": y, "content": fmt.Sprintf("%d年度党总支三会一课安排：", y) + g.words(40)},
+			step{"submit", "submitted", actor, orglife.RoleBranch, pc.AddDate(0, 0, 2), nil},
+			step{"file", "filed", sup, orglife.RoleSupervisor, pc.AddDate(0, 0, 5+g.rng.IntN(10)), nil})
+		for q := 1; q <= 4; q++ {
+			sel := g.date(y, time.Month(3*q), 5+g.rng.IntN(15))
+			g.instance(b, "excellent_member", id, sel.AddDate(0, 0, -7).Add(10*time.Hour), map[string]any{"quarter": fmt.Sprintf("%04d-Q%d", y, q)},
+				step{"select", "decided", actor, orglife.RoleBranch, sel.Add(18 * time.Hour),
+					map[string]any{"selected_on": day(sel), "method": "总支委员会研究确定" + g.words(10),
+						"selected": []any{map[string]any{"member": fmt.Sprintf("%s-m01", id), "comment": "该同志" + g.words(20)}}}})
+		}
+	}
+}
+
 // branch generates one branch: the org, its members and its records.
 func (g *gen) branch(n int, b *storage.Bulk) {
 	g.rng = rand.New(rand.NewPCG(uint64(g.c.Seed), uint64(n)+1))
@@ -303,7 +328,8 @@ func (g *gen) branch(n int, b *storage.Bulk) {
 			map[string]any{"held_on": day(termStart), "voters": size, "present": size,
 				"elected": []any{map[string]any{"name": names[0], "post": "secretary"}, map[string]any{"name": names[1], "post": "deputy_secretary"}}}},
 		step{"report", "reported", actor, orglife.RoleBranch, termStart.AddDate(0, 0, 1).Add(10 * time.Hour),
-			map[string]any{"result": "选举结果报告" + g.words(20)}})
+			map[string]any{"result": "选举结果报告" + g.words(20)}},
+		step{"confirm", "confirmed", sup, orglife.RoleSupervisor, termStart.AddDate(0, 0, 6).Add(10 * time.Hour), nil})
 	for y := first; y <= last; y++ {
 		g.st.BranchYears++
 		u := g.rng.Float64()
@@ -354,9 +380,9 @@ func (g *gen) branch(n int, b *storage.Bulk) {
 			}
 			if m == time.March || m == time.September {
 				t := g.date(y, m, 5+g.rng.IntN(20))
-				parts := make([]any, size)
-				for i, n := range names {
-					parts[i] = n
+				parts := make([]any, size) // member ids, as the talk workflow asks
+				for i := range names {
+					parts[i] = fmt.Sprintf("%s-m%02d", id, i+1)
 				}
 				g.instance(b, "talk", id, t.AddDate(0, 0, -5).Add(10*time.Hour), map[string]any{"held_on": day(t), "kind": "committee_member"},
 					step{"record", "recorded", actor, orglife.RoleBranch, t.Add(19 * time.Hour),

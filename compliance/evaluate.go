@@ -320,6 +320,9 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	for _, o := range orgs {
 		inputs[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
 	}
+	if err := attachParents(ctx, st, orgs, inputs); err != nil {
+		return nil, err
+	}
 	for _, m := range members {
 		if in := inputs[m.OrgID]; in != nil {
 			in.Members = append(in.Members, m)

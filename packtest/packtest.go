@@ -226,6 +226,11 @@ func runCase(c *testCase, rs *rules.RuleSet) []Failure {
 	for _, o := range c.Orgs {
 		byOrg[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
 	}
+	for _, o := range c.Orgs {
+		if o.ParentID != nil && byOrg[*o.ParentID] != nil {
+			byOrg[o.ID].Parent = byOrg[*o.ParentID].Org
+		}
+	}
 	for _, m := range c.Members {
 		if in := byOrg[m.OrgID]; in != nil {
 			in.Members = append(in.Members, m)

@@ -85,7 +85,7 @@ const wrong = `- name: 一月未开展主题党日
   orgs: [{id: b1, name: 第一党支部, kind: branch}]
   expect:
     - {rule: theme_day_monthly, period: 2025-01, status: compliant}
-    - {rule: committee_monthly, period: 2025-01, status: overdue, explanation: 未召开支委会}
+    - {rule: committee_monthly, period: 2025-01, status: not_applicable, explanation: 适用条件不满足}
     - {rule: group_monthly, period: 2025-01, status: not_applicable, explanation: 没有这句话}
 `
 

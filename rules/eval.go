@@ -13,7 +13,10 @@ import (
 
 // OrgInput is everything known about one org at as_of.
 type OrgInput struct {
-	Org     *orglife.Org
+	Org *orglife.Org
+	// Parent is the org's parent (nil for a root, or when the caller does not know it); rules
+	// see its kind as org.parent_kind.
+	Parent  *orglife.Org
 	Members []*orglife.Member
 	// Records are by workflow id: every non-cancelled instance of the org created by as_of,
 	// complete or not, as known at as_of.
@@ -124,6 +127,9 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{},
 		blown: map[string]string{}}
 	ev.org = NewOrgView(in.Org, len(in.Members), loc)
+	if in.Parent != nil {
+		ev.org.ParentKind = in.Parent.Kind
+	}
 	ev.members = make([]MemberView, len(in.Members))
 	for i, m := range in.Members {
 		ev.members[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,

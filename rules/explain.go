@@ -38,7 +38,7 @@ func (dec *decoder) clauses(src string, env reflect.Type) []*clauseProgs {
 		if len(out) == 0 && part == strings.TrimSpace(src) {
 			c.source = src
 		}
-		c.holds, _ = compileIn(part, env, KindBool)
+		c.holds, _ = dec.compileIn(part, env, KindBool)
 		if c.holds == nil {
 			continue
 		}
@@ -53,15 +53,15 @@ func (dec *decoder) clauses(src string, env reflect.Type) []*clauseProgs {
 			loc := b.Location()
 			if loc.From > 0 && loc.To <= len(rs) {
 				l, r := strings.TrimSpace(string(rs[:loc.From])), strings.TrimSpace(string(rs[loc.To:]))
-				c.left, _ = compileIn(l, env, KindAny)
-				c.right, _ = compileIn(r, env, KindAny)
+				c.left, _ = dec.compileIn(l, env, KindAny)
+				c.right, _ = dec.compileIn(r, env, KindAny)
 				side = l
 			}
 		}
 		for _, name := range predicates {
 			rest, ok := strings.CutPrefix(side, name)
 			if ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "(") && strings.HasSuffix(rest, ")") {
-				if p, err := compileIn("count"+rest, env, KindAny); err == nil && p.program.Node().Type() == intType {
+				if p, err := dec.compileIn("count"+rest, env, KindAny); err == nil && p.program.Node().Type() == intType {
 					c.matched = p
 				}
 				break

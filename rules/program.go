@@ -43,11 +43,13 @@ type Program struct {
 }
 
 // compile compiles src against an environment value (a map or a struct) with the helpers and,
-// when the environment has `now`, the clock patch; the result must have the wanted kind.
-func compile(src string, env any, clock bool, want Kind) (*Program, error) {
-	opts := make([]expr.Option, 0, len(helperOptions)+10)
+// when the environment has `now`, the clock patch; the result must have the wanted kind. Extra
+// options come after the helpers, so a function of the same name replaces the helper.
+func compile(src string, env any, clock bool, want Kind, extra ...expr.Option) (*Program, error) {
+	opts := make([]expr.Option, 0, len(helperOptions)+len(extra)+10)
 	opts = append(opts, expr.Env(env))
 	opts = append(opts, helperOptions...)
+	opts = append(opts, extra...)
 	opts = append(opts, budgetOptions()...)
 	if clock {
 		opts = append(opts, expr.Patch(clockPatch{}))

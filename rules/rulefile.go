@@ -29,6 +29,9 @@ type RuleSet struct {
 	Version string
 	// Files are the rule files by name, as given.
 	Files map[string][]byte
+	// Calendar is the working-day calendar declared by one of the files (calendar:), nil when
+	// there is none; working_days reads it.
+	Calendar *Calendar
 
 	byID map[string]*Rule
 	envs *envSet
@@ -198,6 +201,8 @@ func parseFiles(files map[string][]byte, display map[string]string, cols []Colle
 			rs.Rules = append(rs.Rules, r)
 		}
 	}
+	dec.checkCalendarUses()
+	rs.Calendar = dec.cal.cal
 	dec.Problems.Sort()
 	if len(dec.Problems) > 0 {
 		return nil, dec.Problems

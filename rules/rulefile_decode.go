@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/yamlfile"
@@ -29,10 +30,24 @@ type decoder struct {
 	envs   *envSet
 	idNode map[*Rule]*yamlfile.Node
 	rules  int // rules seen in every file so far, against MaxRules
+
+	// The working-day calendar (calendar.go): where it was declared, the reference the compiled
+	// programs read it through, their working_days functions, and the expressions that call
+	// working_days (problems if the set ends up without a calendar).
+	calNode *yamlfile.Node
+	cal     *calendarRef
+	calOpts []expr.Option
+	calUses orglife.Problems
 }
 
 func newDecoder(cols []Collection) *decoder {
-	return &decoder{envs: newEnvSet(cols), idNode: map[*Rule]*yamlfile.Node{}}
+	ref := &calendarRef{}
+	return &decoder{envs: newEnvSet(cols), idNode: map[*Rule]*yamlfile.Node{}, cal: ref, calOpts: ref.options()}
+}
+
+// compileIn compiles an expression of the rule set: with its working-day calendar.
+func (dec *decoder) compileIn(src string, env reflect.Type, want Kind) (*Program, error) {
+	return compileIn(src, env, want, dec.calOpts...)
 }
 
 // file decodes one rule file; rules with problems are left out.
@@ -42,7 +57,10 @@ func (dec *decoder) file(name string, src []byte) []*Rule {
 	if root.IsNull() || !dec.IsMap(root, "rule file") {
 		return nil
 	}
-	dec.Keys(root, "", []string{"rules"})
+	dec.Keys(root, "", []string{"rules", "calendar"})
+	if cal := root.Get("calendar"); !cal.IsNull() {
+		dec.calendar(cal)
+	}
 	var out []*Rule
 	seen := map[string]*yamlfile.Node{}
 	for _, item := range dec.List(root.Present("rules"), "rules") {
@@ -239,7 +257,7 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 	if n == nil {
 		return nil
 	}
-	p, err := compileIn(src, env, want)
+	p, err := dec.compileIn(src, env, want)
 	if err != nil {
 		line, col := n.Line, n.Column
 		msg := err.Error()
@@ -253,6 +271,9 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 	}
 	node := p.program.Node()
 	ast.Walk(&node, readsVisitor{r: r, names: dec.envs.byName})
+	if usesWorkingDays(node) {
+		dec.calUses = append(dec.calUses, orglife.Problem{File: n.File, Line: n.Line, Column: n.Column, Message: what + ": "})
+	}
 	return p
 }
 

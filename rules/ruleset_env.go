@@ -6,6 +6,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -150,9 +151,10 @@ func (f *frame) setColl(k int, s []unsafe.Pointer) {
 }
 
 // compileIn compiles src against an environment struct type (with the helpers and the clock
-// patch, since every rule environment has `now`). Errors are *ExprError.
-func compileIn(src string, env reflect.Type, want Kind) (*Program, error) {
-	p, err := compile(src, reflect.Zero(env).Interface(), true, want)
+// patch, since every rule environment has `now`; extra options, such as a rule set's
+// working_days, override the helpers). Errors are *ExprError.
+func compileIn(src string, env reflect.Type, want Kind, extra ...expr.Option) (*Program, error) {
+	p, err := compile(src, reflect.Zero(env).Interface(), true, want, extra...)
 	if err != nil {
 		return nil, err
 	}

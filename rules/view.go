@@ -37,10 +37,13 @@ func NewInstanceView(in *orglife.Instance) InstanceView {
 // OrgView is what expressions see as `org`. Dates are midnight in the deployment time zone; an
 // unset date is the zero time.
 type OrgView struct {
-	ID            string            `expr:"id"`
-	Name          string            `expr:"name"`
-	Kind          string            `expr:"kind"`
-	ParentID      string            `expr:"parent_id"` // "" for a root
+	ID       string `expr:"id"`
+	Name     string `expr:"name"`
+	Kind     string `expr:"kind"`
+	ParentID string `expr:"parent_id"` // "" for a root
+	// ParentKind is the kind of the parent org ("" for a root or when the parent is not known):
+	// "各党总支（党支部）" duties fall to a branch only when its parent is not a general branch.
+	ParentKind    string            `expr:"parent_kind"`
 	Attributes    map[string]string `expr:"attributes"`
 	EstablishedOn time.Time         `expr:"established_on"`
 	DissolvedOn   time.Time         `expr:"dissolved_on"`
