@@ -74,6 +74,7 @@ func New(svc *engine.Service, opts Options) http.Handler {
 
 	s.healthRoutes(r)
 	s.metrics.routes(r)
+	s.openAPIRoutes(r)
 
 	v1 := r.Group("/v1", s.authenticate, s.checkInput)
 	s.tokenRoutes(v1)
