@@ -39,7 +39,7 @@ func newRouter(t *testing.T) (*gin.Engine, string) {
 
 // openAPIDoc is the part of the document the route test reads.
 type openAPIDoc struct {
-	Security []map[string][]string            `json:"security"`
+	Security []map[string][]string           `json:"security"`
 	Paths    map[string]map[string]operation `json:"paths"`
 }
 
@@ -192,9 +192,13 @@ func TestOpenAPIServed(t *testing.T) {
 // TestOpenAPIValidatorRefusesBrokenDocuments makes sure the validation above can fail.
 func TestOpenAPIValidatorRefusesBrokenDocuments(t *testing.T) {
 	for name, edit := range map[string]func(map[string]any){
-		"no info":          func(d map[string]any) { delete(d, "info") },
-		"bad status code":  func(d map[string]any) { op(d, "/v1/orgs", "get")["responses"].(map[string]any)["2000"] = map[string]any{"description": "x"} },
-		"bad parameter in": func(d map[string]any) { op(d, "/v1/orgs/{id}", "get")["parameters"] = []any{map[string]any{"name": "id", "in": "body"}} },
+		"no info": func(d map[string]any) { delete(d, "info") },
+		"bad status code": func(d map[string]any) {
+			op(d, "/v1/orgs", "get")["responses"].(map[string]any)["2000"] = map[string]any{"description": "x"}
+		},
+		"bad parameter in": func(d map[string]any) {
+			op(d, "/v1/orgs/{id}", "get")["parameters"] = []any{map[string]any{"name": "id", "in": "body"}}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var d map[string]any
