@@ -6,6 +6,7 @@ package openapitest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -63,7 +64,10 @@ func New(t testing.TB) *Checker {
 }
 
 // Check fails the test when the answer (status, header, body) to req is not what the document
-// describes for req's method and path. req's body is not read.
+// describes for req's method and path: an undocumented status, a body that does not match the
+// schema of that status and content type. A request that no operation describes must answer 404
+// or 405 with the error body (the route-coverage test keeps the document and router equal).
+// req's body is not read.
 func (c *Checker) Check(t testing.TB, req *http.Request, status int, header http.Header, body []byte) {
 	t.Helper()
 	if header == nil {
@@ -75,15 +79,41 @@ func (c *Checker) Check(t testing.TB, req *http.Request, status int, header http
 	r := req.Clone(req.Context())
 	r.Body = http.NoBody
 	c.mu.Lock()
+	item, _, template := paths.FindPath(r, c.model, c.opts)
+	if item == nil || item.GetOperations().GetOrZero(strings.ToLower(req.Method)) == nil {
+		c.mu.Unlock()
+		c.checkUnmatched(t, req, status, body)
+		return
+	}
 	ok, errs := c.v.ValidateHttpResponse(r, resp)
 	if ok {
-		_, _, template := paths.FindPath(r, c.model, c.opts)
 		c.checked[req.Method+" "+template]++
 	}
 	c.mu.Unlock()
 	if !ok {
 		t.Errorf("openapitest: %s %s answered %d, which the OpenAPI document does not describe:\n%s\nbody: %.2000s",
 			req.Method, req.URL.RequestURI(), status, describe(errs), body)
+	}
+}
+
+// checkUnmatched checks the answer to a request that no operation of the document describes:
+// it must be 404 (no such route) or 405 (no such method on the path) with the error body.
+func (c *Checker) checkUnmatched(t testing.TB, req *http.Request, status int, body []byte) {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Details []json.RawMessage `json:"details"`
+		} `json:"error"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&e)
+	want := map[int]string{http.StatusNotFound: "not_found", http.StatusMethodNotAllowed: "invalid"}[status]
+	if err != nil || want == "" || e.Error.Code != want || e.Error.Message == "" || e.Error.Details == nil {
+		t.Errorf("openapitest: %s %s is not in the OpenAPI document, so it must answer 404 not_found or 405 invalid with an error body; it answered %d: %.2000s",
+			req.Method, req.URL.RequestURI(), status, body)
 	}
 }
 

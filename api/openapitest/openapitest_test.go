@@ -42,7 +42,10 @@ func TestCheck(t *testing.T) {
 		{"page without next_cursor", "GET", "/v1/orgs", 200, `{"items":[]}`, "next_cursor"},
 		{"error code outside the table", "GET", "/v1/orgs/zz", 404, `{"error":{"code":"missing","message":"x","details":[]}}`, "code"},
 		{"undocumented status", "GET", "/v1/orgs/b1", 418, `{"error":{"code":"invalid","message":"x","details":[]}}`, "418"},
-		{"unknown route", "GET", "/v1/things", 200, `{}`, "/v1/things"},
+		{"unknown route", "GET", "/v1/things", 404, `{"error":{"code":"not_found","message":"no route","details":[]}}`, ""},
+		{"unknown method", "DELETE", "/v1/orgs", 405, `{"error":{"code":"invalid","message":"method DELETE","details":[]}}`, ""},
+		{"unknown route answered", "GET", "/v1/things", 200, `{}`, "/v1/things"},
+		{"unknown route, bad body", "GET", "/v1/things", 404, `{"error":"nope"}`, "/v1/things"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
