@@ -77,6 +77,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 
 	s.healthRoutes(r)
 	s.metrics.routes(r)
+	s.openAPIRoutes(r)
 
 	v1 := r.Group("/v1", s.authenticate, s.checkInput)
 	s.tokenRoutes(v1)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/api/openapitest"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
@@ -58,6 +59,8 @@ type testServer struct {
 	stderr *syncBuffer
 	stop   func() int
 	dsn    string
+	// answers checks every API answer that call receives against api/openapi.json.
+	answers *openapitest.Checker
 }
 
 // settle waits, for at most 5 s, until the outbox of the database at dsn is empty: the server's
@@ -122,7 +125,7 @@ func startServer(t *testing.T, dsn string, extra ...string) *testServer {
 		default:
 		}
 		if m := listenRE.FindStringSubmatch(stderr.String()); m != nil {
-			return &testServer{base: "http://" + m[1], stderr: stderr, stop: settled, dsn: dsn}
+			return &testServer{base: "http://" + m[1], stderr: stderr, stop: settled, dsn: dsn, answers: openapitest.New(t)}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -144,6 +147,7 @@ func (s *testServer) adminToken(t *testing.T) string {
 type obj = map[string]any
 
 // call sends a request with a JSON body (a string body is sent as is) and decodes the answer.
+// An answer of the API (/v1/, /healthz, /metrics) must be what api/openapi.json describes.
 func (s *testServer) call(t *testing.T, method, path, token string, body any, headers ...string) (int, obj) {
 	t.Helper()
 	var r io.Reader
@@ -175,6 +179,9 @@ func (s *testServer) call(t *testing.T, method, path, token string, body any, he
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	if p := req.URL.Path; s.answers != nil && (strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/metrics") {
+		s.answers.Check(t, req, resp.StatusCode, resp.Header, raw)
+	}
 	var out obj
 	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
 		out = obj{"_text": string(raw)}

@@ -1,0 +1,273 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+
+	"github.com/orglife/orglife/api"
+	"github.com/orglife/orglife/api/openapitest"
+	"github.com/orglife/orglife/compliance"
+	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/storage/storagetest"
+	"github.com/orglife/orglife/workflows"
+)
+
+// newRouter returns the gin engine of the API on a fresh SQLite database and an admin secret.
+func newRouter(t *testing.T) (*gin.Engine, string) {
+	t.Helper()
+	db := storagetest.Open(t, "sqlite:"+t.TempDir()+"/api.db")
+	set, ps := workflows.NewSet(nil)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	chk := compliance.New(compliance.Config{Store: db, Workflows: set})
+	svc := engine.New(engine.Config{Store: db, Workflows: set, Evaluations: chk})
+	secret, err := svc.Bootstrap(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api.New(svc, chk, api.Options{}).(*gin.Engine), secret
+}
+
+// openAPIDoc is the part of the document the route test reads.
+type openAPIDoc struct {
+	Security []map[string][]string           `json:"security"`
+	Paths    map[string]map[string]operation `json:"paths"`
+}
+
+type operation struct {
+	OperationID string                     `json:"operationId"`
+	Security    *[]map[string][]string     `json:"security"`
+	Roles       *[]string                  `json:"x-orglife-roles"`
+	Responses   map[string]json.RawMessage `json:"responses"`
+}
+
+var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+
+// documentedRoutes returns "METHOD /path" for every operation of doc, in gin's notation.
+func documentedRoutes(doc openAPIDoc) map[string]operation {
+	out := map[string]operation{}
+	for p, item := range doc.Paths {
+		for method, op := range item {
+			switch method {
+			case "get", "put", "post", "delete", "patch", "head", "options", "trace":
+				out[strings.ToUpper(method)+" "+regexp.MustCompile(`\{([A-Za-z_]+)\}`).ReplaceAllString(p, ":$1")] = op
+			}
+		}
+	}
+	return out
+}
+
+// routeDifferences names the routes the router has and the document lacks, and the reverse.
+func routeDifferences(routes gin.RoutesInfo, doc openAPIDoc) (undocumented, unknown []string) {
+	documented := documentedRoutes(doc)
+	served := map[string]bool{}
+	for _, r := range routes {
+		key := r.Method + " " + r.Path
+		served[key] = true
+		if _, ok := documented[key]; !ok {
+			undocumented = append(undocumented, key)
+		}
+	}
+	for key := range documented {
+		if !served[key] {
+			unknown = append(unknown, key)
+		}
+	}
+	slices.Sort(undocumented)
+	slices.Sort(unknown)
+	return undocumented, unknown
+}
+
+func readDoc(t *testing.T, raw []byte) openAPIDoc {
+	t.Helper()
+	var doc openAPIDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("api/openapi.json: %v", err)
+	}
+	return doc
+}
+
+// TestOpenAPIRoutes walks the router: every route must be in the document and every path of
+// the document must be a route, with its roles, its security and the error answers of a
+// protected route.
+func TestOpenAPIRoutes(t *testing.T) {
+	r, _ := newRouter(t)
+	doc := readDoc(t, api.OpenAPI())
+	undocumented, unknown := routeDifferences(r.Routes(), doc)
+	for _, k := range undocumented {
+		t.Errorf("route %s is not described in api/openapi.json", ginParam.ReplaceAllString(k, "{$1}"))
+	}
+	for _, k := range unknown {
+		t.Errorf("api/openapi.json describes %s, which the router does not serve", ginParam.ReplaceAllString(k, "{$1}"))
+	}
+	if len(r.Routes()) < 38 {
+		t.Errorf("the router lists %d routes; expected at least 38", len(r.Routes()))
+	}
+	if len(doc.Security) != 1 || doc.Security[0]["bearer"] == nil {
+		t.Errorf("the document's default security is %v, want bearer", doc.Security)
+	}
+	open := map[string]bool{"GET /healthz": true, "GET /metrics": true, "GET /v1/openapi.json": true}
+	for key, op := range documentedRoutes(doc) {
+		if op.OperationID == "" {
+			t.Errorf("%s has no operationId", key)
+		}
+		if op.Roles == nil {
+			t.Errorf("%s does not say who may call it (x-orglife-roles)", key)
+		}
+		public := op.Security != nil && len(*op.Security) == 0
+		if public != open[key] {
+			t.Errorf("%s: without authentication in the document: %v, in the router: %v", key, public, open[key])
+		}
+		if !public {
+			for _, status := range []string{"401", "429", "500"} {
+				if op.Responses[status] == nil {
+					t.Errorf("%s does not document its %s answer", key, status)
+				}
+			}
+		}
+	}
+}
+
+// TestOpenAPIRouteDifferences shows that the coverage check fails both ways: a route added
+// without its description, and a description of a route that does not exist.
+func TestOpenAPIRouteDifferences(t *testing.T) {
+	r, _ := newRouter(t)
+	routes := append(r.Routes(), gin.RouteInfo{Method: "POST", Path: "/v1/orgs/:id/archive"})
+	doc := readDoc(t, api.OpenAPI())
+	doc.Paths["/v1/things/{id}"] = map[string]operation{"get": {OperationID: "getThing"}}
+	undocumented, unknown := routeDifferences(routes, doc)
+	if !slices.Equal(undocumented, []string{"POST /v1/orgs/:id/archive"}) {
+		t.Errorf("undocumented routes: %v", undocumented)
+	}
+	if !slices.Equal(unknown, []string{"GET /v1/things/:id"}) {
+		t.Errorf("described routes that do not exist: %v", unknown)
+	}
+}
+
+// TestOpenAPIServed fetches the document without a token and validates it as OpenAPI 3.1 with
+// libopenapi-validator (the OAS 3.1 schema).
+func TestOpenAPIServed(t *testing.T) {
+	r, _ := newRouter(t)
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/v1/openapi.json", nil))
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /v1/openapi.json: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	body, _ := io.ReadAll(w.Body)
+	if string(body) != string(api.OpenAPI()) {
+		t.Fatalf("the served document differs from api/openapi.json")
+	}
+	doc, err := libopenapi.NewDocument(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.GetVersion(); v != "3.1.0" {
+		t.Fatalf("OpenAPI version %q, want 3.1.0", v)
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if ok, verrs := v.ValidateDocument(); !ok {
+		for _, e := range verrs {
+			t.Errorf("%s: %s (line %d)", e.Message, e.Reason, e.SpecLine)
+			for _, s := range e.SchemaValidationErrors {
+				t.Errorf("  %s: %s", s.FieldPath, s.Reason)
+			}
+		}
+	}
+	// The checker every end-to-end test uses validates the same document.
+	openapitest.New(t)
+}
+
+// TestOpenAPIValidatorRefusesBrokenDocuments makes sure the validation above can fail.
+func TestOpenAPIValidatorRefusesBrokenDocuments(t *testing.T) {
+	for name, edit := range map[string]func(map[string]any){
+		"no info": func(d map[string]any) { delete(d, "info") },
+		"bad status code": func(d map[string]any) {
+			op(d, "/v1/orgs", "get")["responses"].(map[string]any)["2000"] = map[string]any{"description": "x"}
+		},
+		"bad parameter in": func(d map[string]any) {
+			op(d, "/v1/orgs/{id}", "get")["parameters"] = []any{map[string]any{"name": "id", "in": "body"}}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var d map[string]any
+			if err := json.Unmarshal(api.OpenAPI(), &d); err != nil {
+				t.Fatal(err)
+			}
+			edit(d)
+			raw, _ := json.Marshal(d)
+			doc, err := libopenapi.NewDocument(raw)
+			if err != nil {
+				return // refused while parsing
+			}
+			v, errs := validator.NewValidator(doc)
+			if len(errs) > 0 {
+				return
+			}
+			if ok, _ := v.ValidateDocument(); ok {
+				t.Errorf("a document with %s validates", name)
+			}
+		})
+	}
+}
+
+func op(d map[string]any, path, method string) map[string]any {
+	return d["paths"].(map[string]any)[path].(map[string]any)[method].(map[string]any)
+}
+
+// TestOpenAPIAnswers checks answers of the router (SQLite) against the document, including
+// errors, and shows that a disagreeing answer is reported.
+func TestOpenAPIAnswers(t *testing.T) {
+	r, admin := newRouter(t)
+	c := openapitest.New(t)
+	call := func(method, path, token, body string, want int) {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != want {
+			t.Fatalf("%s %s: %d, want %d: %s", method, path, w.Code, want, w.Body)
+		}
+		c.Check(t, req, w.Code, w.Header(), w.Body.Bytes())
+	}
+	call("GET", "/healthz", "", "", 200)
+	call("GET", "/v1/openapi.json", "", "", 200)
+	call("GET", "/v1/orgs", "", "", 401)
+	call("POST", "/v1/orgs", admin, `{"id":"c","name":"研究生院党委","kind":"committee"}`, 201)
+	call("POST", "/v1/orgs", admin, `{"id":"b1","name":"第一支部","kind":"branch","parent_id":"c","term_started_on":"2023-03-01","term_years":3}`, 201)
+	call("POST", "/v1/orgs", admin, `{"id":"c","name":"x","kind":"committee"}`, 409)
+	call("POST", "/v1/orgs", admin, `{"id":"x","colour":"red"}`, 400)
+	call("GET", "/v1/orgs?limit=1", admin, "", 200)
+	call("GET", "/v1/orgs/b1", admin, "", 200)
+	call("GET", "/v1/orgs/zz", admin, "", 404)
+	call("PATCH", "/v1/orgs/b1", admin, `{"attributes":{"level":"phd"}}`, 200)
+	call("POST", "/v1/orgs/b1/members", admin, `{"id":"m1","name":"张伟","roles":["secretary"],"joined_on":"2016-06-01"}`, 201)
+	call("GET", "/v1/orgs/b1/members", admin, "", 200)
+	call("POST", "/v1/tokens", admin, `{"name":"b1","role":"branch","org_id":"b1"}`, 201)
+	call("GET", "/v1/tokens", admin, "", 200)
+	call("GET", "/v1/workflows", admin, "", 200)
+	call("GET", "/v1/rules", admin, "", 200)
+	call("GET", "/v1/audit", admin, "", 200)
+	for _, k := range []string{"GET /v1/orgs", "GET /v1/orgs/{id}", "POST /v1/orgs", "GET /healthz"} {
+		if c.Checked()[k] == 0 {
+			t.Errorf("%s was not checked: %v", k, c.Checked())
+		}
+	}
+}
