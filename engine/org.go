@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -247,83 +246,6 @@ func pageOf[T any](items []T, p orglife.ListParams, key func(T) string) orglife.
 		out.Items = []T{}
 	}
 	return out
-}
-
-// CreateMember adds a member to an org (admin only).
-func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID string, m *orglife.Member) (*orglife.Member, error) {
-	if !actor.IsAdmin() {
-		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may add members")
-	}
-	if err := orglife.InvalidInput(orglife.CheckID("org_id", orgID)); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.Org(ctx, orgID); err != nil {
-		return nil, err
-	}
-	m.OrgID = orgID
-	var d []orglife.Detail
-	if m.ID == "" {
-		m.ID = orglife.NewID(s.instant())
-	} else if !orglife.OrgIDPattern.MatchString(m.ID) {
-		d = append(d, orglife.Detail{Field: "id", Message: "id must match " + orglife.OrgIDPattern.String()})
-	}
-	d = append(d, orglife.CheckID("id", m.ID)...)
-	if strings.TrimSpace(m.Name) == "" {
-		d = append(d, orglife.Detail{Field: "name", Message: "name is required"})
-	}
-	d = append(d, orglife.CheckText("name", m.Name, orglife.MaxNameLength)...)
-	if m.Status == "" {
-		m.Status = orglife.MemberFull
-	}
-	if m.Status != orglife.MemberFull && m.Status != orglife.MemberProbationary {
-		d = append(d, orglife.Detail{Field: "status", Message: "status must be probationary or full"})
-	}
-	for _, r := range m.Roles {
-		if !slices.Contains(orglife.MemberRoles, r) {
-			d = append(d, orglife.Detail{Field: "roles", Message: "unknown role " + strconv.QuoteToASCII(r)})
-		}
-	}
-	if !validDate(m.JoinedOn) {
-		d = append(d, orglife.Detail{Field: "joined_on", Message: "joined_on must be a date YYYY-MM-DD"})
-	}
-	if len(d) > 0 {
-		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid member: " + d[0].Message, Details: d}
-	}
-	if m.Roles == nil {
-		m.Roles = []string{}
-	}
-	m.CreatedAt = s.instant()
-	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
-		if err := tx.CreateMember(ctx, m); err != nil {
-			return err
-		}
-		return s.enqueueOrg(ctx, tx, orgID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.committed(nil)
-	return m, nil
-}
-
-// ListMembers lists an org's members (in orglife.Scope), ordered by id.
-func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p orglife.ListParams) (orglife.Page[*orglife.Member], error) {
-	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	sc, err := s.orgScope(ctx, actor, orgID)
-	if err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	if !sc.Read {
-		return orglife.Page[*orglife.Member]{}, orglife.OutOfScope("org " + orgID)
-	}
-	ms, err := s.store.Members(ctx, []string{orgID})
-	if err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
-	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil
 }
 
 // OrgNames returns the names of the orgs among ids that the actor may read, in one query (for
