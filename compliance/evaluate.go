@@ -308,7 +308,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err != nil {
 		return nil, err
 	}
-	members, err := st.Members(ctx, batch)
+	members, tenures, err := rosters(ctx, st, batch, sp.asOf, sp.from, s.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -320,11 +320,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	for _, o := range orgs {
 		inputs[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
 	}
-	for _, m := range members {
-		if in := inputs[m.OrgID]; in != nil {
-			in.Members = append(in.Members, m)
-		}
-	}
+	applyRosters(inputs, members, tenures)
 	for _, inst := range insts {
 		in := inputs[inst.OrgID]
 		def, ok := s.defs.Get(inst.Workflow)
