@@ -52,9 +52,6 @@ func (r *memberRow) member() (*orglife.Member, error) {
 	if err := fromJSON(r.Roles, &m.Roles); err != nil {
 		return nil, err
 	}
-	if m.Roles == nil {
-		m.Roles = []string{}
-	}
 	return m, nil
 }
 
