@@ -57,9 +57,11 @@ func (c *MemberChange) Snapshot() *Member {
 // Tenure is one stretch in which a member belonged to an org: From and Until are dates
 // (YYYY-MM-DD, both inclusive; "" is open), Member is the member as they were at its end.
 type Tenure struct {
-	OrgID  string
-	From   string
-	Until  string
+	OrgID string
+	From  string
+	Until string
+	// Next is the org the member moved to when the tenure ended by a transfer ("" otherwise).
+	Next   string
 	Member *Member
 }
 
@@ -99,6 +101,9 @@ func Tenures(changes []*MemberChange, asOf string) []Tenure {
 		}
 		if cur != nil && (c.Left || c.OrgID != cur.OrgID) {
 			cur.Until = dayBefore(on)
+			if !c.Left {
+				cur.Next = c.OrgID
+			}
 			if cur.Until != "" && cur.From != "" && cur.Until < cur.From {
 				cur = nil
 				out = out[:len(out)-1]

@@ -339,6 +339,9 @@ func (ev *orgEval) periodic(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerR
 		}
 		for i := range ev.periodsOf(r.Every) {
 			per := &ev.periods[r.Every][i]
+			if m != nil && !ev.owns(subject, per) {
+				continue
+			}
 			ev.start, ev.end = per.Start, per.Next().Start
 			ev.period = PeriodView{Label: per.Label, Start: per.Start, End: per.End, Due: per.Due(r.Grace)}
 			vars.Period = &ev.period
@@ -360,6 +363,9 @@ func (ev *orgEval) deadline(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerR
 		subject := ev.in.Org.ID
 		if m != nil {
 			vars.Member, subject = *m, m.ID
+			if !ev.owns(subject, nil) {
+				continue
+			}
 		}
 		rows = append(rows, ev.evaluate(subject, nil))
 	}

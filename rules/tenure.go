@@ -14,6 +14,34 @@ import (
 // deadline judges a member whose stretch contains the deadline's day. Org rules see, per period,
 // the roster on the period's last day or on the as_of day, whichever is earlier.
 
+// owns reports whether the org's evaluation judges the member for the period (per nil: a
+// deadline), so that a member's row of one rule and period belongs to one org (the ledger's key
+// has no org): the org the member belongs to on the period's last day (or the as_of day, if
+// earlier), or, when the member left the Party organization of the school within the period,
+// the org they left.
+func (ev *orgEval) owns(subject string, per *Period) bool {
+	if ev.in.Tenures == nil {
+		return true
+	}
+	day := ev.now.Format(orglife.DateLayout)
+	start := ""
+	if per != nil {
+		start = per.Start.Format(orglife.DateLayout)
+		if end := per.End.Format(orglife.DateLayout); end < day {
+			day = end
+		}
+	}
+	for _, t := range ev.in.Tenures[subject] {
+		if t.Contains(day) {
+			return true
+		}
+		if t.Next == "" && t.Until != "" && t.Until < day && (start == "" || t.Until >= start) {
+			return true
+		}
+	}
+	return false
+}
+
 // rosterOn returns the views of the members who belonged to the org on the day (YYYY-MM-DD).
 func (ev *orgEval) rosterOn(day string) []MemberView {
 	if ev.in.Tenures == nil {
