@@ -105,10 +105,10 @@ type orgEval struct {
 	// the roster by day.
 	subjectViews []MemberView
 	rosters      map[string][]MemberView
-	colls   []*collData
-	frames  map[reflect.Type]*frame
-	periods map[string][]Period
-	period  PeriodView
+	colls        []*collData
+	frames       map[reflect.Type]*frame
+	periods      map[string][]Period
+	period       PeriodView
 
 	// the row being judged
 	f       *frame

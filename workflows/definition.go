@@ -80,8 +80,8 @@ type Action struct {
 	Start   string   // "" when UpdateOrg is set
 	// UpdateOrg sets the org's term and committee from the instance (an approved election).
 	UpdateOrg *OrgUpdate
-	ForEach *rules.Program // yields a list; nil starts exactly one child
-	Data    []ActionData
+	ForEach   *rules.Program // yields a list; nil starts exactly one child
+	Data      []ActionData
 
 	start *yamlfile.Node
 }
