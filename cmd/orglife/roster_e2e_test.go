@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/orglife/orglife/storage/storagetest"
@@ -94,5 +95,39 @@ func rosterEndToEnd(t *testing.T, dsn string) {
 	// m2 (left 2025-07-10) is still b1's member as of 2025-03.
 	if rows := talkRows(t, s, sup, "m2", q); rows["b1 2025-H1"] != "pending" {
 		t.Fatalf("talk rows of m2 as of 2025-03: %v", rows)
+	}
+}
+
+// TestMemberCommand: `orglife member` runs the member changes of the API on the same database.
+func TestMemberCommand(t *testing.T) {
+	dsn := storagetest.DSNs(t)["sqlite"]
+	s := startServer(t, dsn, "--now", "2025-07-10T10:00:00+08:00", "--eval-interval=0")
+	admin := s.adminToken(t)
+	for _, o := range []obj{{"id": "c", "name": "党委", "kind": "committee"}, {"id": "b1", "name": "一支部", "kind": "branch", "parent_id": "c"},
+		{"id": "b2", "name": "二支部", "kind": "branch", "parent_id": "c"}} {
+		s.must(t, 201, "POST", "/v1/orgs", admin, o)
+	}
+	s.must(t, 201, "POST", "/v1/orgs/b1/members", admin, obj{"id": "m1", "name": "张三", "status": "probationary"})
+	steps := [][]string{
+		{"confirm", "b1", "m1", "--on", "2025-07-01"},
+		{"roles", "b1", "m1", "--roles", "organization_member,group_leader", "--on", "2025-07-02"},
+		{"transfer", "b1", "m1", "--to", "b2", "--on", "2025-07-03"},
+		{"update", "b2", "m1", "--name", "张三丰"},
+		{"leave", "b2", "m1", "--reason", "毕业", "--on", "2025-07-08"},
+	}
+	for _, st := range steps {
+		if code, out, errs := runCmd(t, append(append([]string{"member"}, st...), "--db", dsn)...); code != 0 || !strings.HasPrefix(out, "ok: m1") {
+			t.Fatalf("member %v: %d %s %s", st, code, out, errs)
+		}
+	}
+	if code, _, errs := runCmd(t, "member", "confirm", "b2", "m1", "--db", dsn); code != 1 || !strings.Contains(errs, "left on 2025-07-08") {
+		t.Fatalf("a change after leaving: %d %s", code, errs)
+	}
+	code, out, errs := runCmd(t, "member", "history", "b2", "m1", "--db", dsn)
+	if code != 0 || strings.Count(out, `"kind"`) != 6 || !strings.Contains(out, `"reason": "毕业"`) {
+		t.Fatalf("history: %d %s %s", code, out, errs)
+	}
+	if code, _, _ := runCmd(t, "member", "fly", "b2", "m1", "--db", dsn); code != 2 {
+		t.Fatalf("an unknown subcommand: %d", code)
 	}
 }
