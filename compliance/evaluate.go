@@ -308,6 +308,9 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err != nil {
 		return nil, err
 	}
+	if orgs, err = orgsAsOf(ctx, st, orgs, sp.asOf, s.loc); err != nil {
+		return nil, err
+	}
 	members, tenures, err := rosters(ctx, st, batch, sp.asOf, sp.from, s.loc)
 	if err != nil {
 		return nil, err

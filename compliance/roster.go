@@ -56,3 +56,26 @@ func applyRosters(inputs map[string]*rules.OrgInput, members map[string][]*orgli
 		}
 	}
 }
+
+// orgsAsOf returns the orgs with the parent and term they had on the day of asOf (their
+// histories read in one query).
+func orgsAsOf(ctx context.Context, st Store, orgs []*orglife.Org, asOf time.Time, loc *time.Location) ([]*orglife.Org, error) {
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	changes, err := st.OrgChanges(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byOrg := map[string][]*orglife.OrgChange{}
+	for _, c := range changes {
+		byOrg[c.OrgID] = append(byOrg[c.OrgID], c)
+	}
+	day := asOf.In(loc).Format(orglife.DateLayout)
+	out := make([]*orglife.Org, len(orgs))
+	for i, o := range orgs {
+		out[i] = o.AsOf(byOrg[o.ID], day)
+	}
+	return out, nil
+}

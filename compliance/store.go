@@ -25,6 +25,9 @@ type Store interface {
 	OrgPath(ctx context.Context, id string) ([]string, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
+	// OrgChanges returns the histories (parent and term) of the given orgs, ordered by org and
+	// seq, in one query.
+	OrgChanges(ctx context.Context, orgIDs []string) ([]*orglife.OrgChange, error)
 	// Members returns the current members of the given orgs, ordered by org and id.
 	Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error)
 	// OrgMemberChanges returns the whole histories of every member who ever belonged to one of

@@ -97,6 +97,9 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err
 		}
+		if err := s.recordOrgChange(ctx, tx, actor, o, nil); err != nil {
+			return err
+		}
 		return s.enqueueOrg(ctx, tx, o.ID)
 	})
 	if err != nil {
@@ -118,12 +121,17 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	if err := orglife.InvalidInput(orglife.CheckID("id", id), parent); err != nil {
 		return nil, err
 	}
+	if !validDate(p.EffectiveOn) {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid org: effective_on must be a date YYYY-MM-DD",
+			Details: []orglife.Detail{{Field: "effective_on", Message: "effective_on must be a date YYYY-MM-DD"}}}
+	}
 	var out *orglife.Org
 	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		o, err := tx.Org(ctx, id)
 		if err != nil {
 			return err
 		}
+		before := *o
 		if p.Name != nil {
 			o.Name = *p.Name
 		}
@@ -167,6 +175,20 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		if err := tx.UpdateOrg(ctx, o); err != nil {
 			return err
 		}
+		termChanged := !sameDate(before.TermStartedOn, o.TermStartedOn) || before.TermYears != o.TermYears
+		if termChanged || !sameDate(before.ParentID, o.ParentID) {
+			on := p.EffectiveOn
+			if on == nil && termChanged && o.TermStartedOn != nil {
+				on = o.TermStartedOn
+			}
+			if on == nil {
+				today := s.instant().In(s.loc).Format(orglife.DateLayout)
+				on = &today
+			}
+			if err := s.recordOrgChange(ctx, tx, actor, o, on); err != nil {
+				return err
+			}
+		}
 		return s.enqueueOrg(ctx, tx, o.ID)
 	})
 	if err != nil {
@@ -174,6 +196,21 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	}
 	s.committed(nil)
 	return out, nil
+}
+
+// recordOrgChange appends the org's parent and term, effective from on (nil: the beginning), to
+// its history in tx.
+func (s *Service) recordOrgChange(ctx context.Context, tx Store, actor orglife.Actor, o *orglife.Org, on *string) error {
+	return tx.AppendOrgChange(ctx, &orglife.OrgChange{OrgID: o.ID, On: on, ParentID: o.ParentID,
+		TermStartedOn: o.TermStartedOn, TermYears: o.TermYears, Actor: actor.Name, At: s.instant()})
+}
+
+// OrgHistory returns an org's history of parent and term, oldest first (in the caller's scope).
+func (s *Service) OrgHistory(ctx context.Context, actor orglife.Actor, id string) ([]*orglife.OrgChange, error) {
+	if err := s.mayReadOrg(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.OrgChanges(ctx, []string{id})
 }
 
 func nilIfEmpty(v string) *string {

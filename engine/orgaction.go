@@ -60,6 +60,10 @@ func (s *Service) updateOrg(ctx context.Context, tx Store, a *workflows.Action, 
 	if err := tx.UpdateOrg(ctx, o); err != nil {
 		return err
 	}
+	termDay := on
+	if err := s.recordOrgChange(ctx, tx, actor, o, &termDay); err != nil {
+		return err
+	}
 	detail := map[string]any{"instance_id": in.ID, "term_years": o.TermYears}
 	if o.TermStartedOn != nil {
 		detail["term_started_on"] = *o.TermStartedOn

@@ -34,6 +34,10 @@ type Store interface {
 	OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
+	// AppendOrgChange appends one entry to an org's history (parent and term), setting its seq.
+	AppendOrgChange(ctx context.Context, c *orglife.OrgChange) error
+	// OrgChanges returns the histories of the given orgs, ordered by org and seq.
+	OrgChanges(ctx context.Context, orgIDs []string) ([]*orglife.OrgChange, error)
 
 	// Setting returns a deployment-wide setting; not_found when it is unset.
 	Setting(ctx context.Context, key string) (string, error)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/url"
 	"testing"
 
 	"github.com/orglife/orglife/storage/storagetest"
@@ -80,6 +81,19 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 	}
 	if due := rows[0]["due"]; due != "2028-09-15T16:00:00Z" && due != "2028-09-16T00:00:00+08:00" {
 		t.Fatalf("term_renewed due %v, want 2028-09-16T00:00+08:00", due)
+	}
+	hist = items(t, s.must(t, 200, "GET", "/v1/orgs/b/history", sup, nil))
+	if len(hist) != 2 || hist[1]["on"] != "2025-09-15" || hist[1]["term_started_on"] != "2025-09-15" || hist[1]["actor"] != "branch-b" {
+		t.Fatalf("org history: %v", hist)
+	}
+
+	// As of 2025-09-10 the old term (ended 2025-09-01) was running and no election was known.
+	old := items(t, s.must(t, 200, "GET", "/v1/compliance?rule=term_renewed&org_id=b&as_of="+url.QueryEscape("2025-09-10T12:00:00+08:00"), sup, nil))
+	if len(old) != 1 || old[0]["status"] != "overdue" {
+		t.Fatalf("term_renewed as of 2025-09-10: %v", old)
+	}
+	if due := old[0]["due"]; due != "2025-09-01T16:00:00Z" && due != "2025-09-02T00:00:00+08:00" {
+		t.Fatalf("term_renewed due as of 2025-09-10: %v, want 2025-09-02T00:00+08:00", due)
 	}
 }
 
