@@ -160,6 +160,14 @@ func (s *Service) changeMember(ctx context.Context, actor orglife.Actor, orgID, 
 		if err := orglife.InvalidInput(orglife.CheckText("reason", reason, orglife.MaxTextLength)); err != nil {
 			return err
 		}
+		if kind == orglife.ChangeTransfer || kind == orglife.ChangeLeave {
+			if last, err := lastMove(ctx, tx, id); err != nil {
+				return err
+			} else if last != "" && *on < last {
+				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "the " + kind + " would take effect on " + *on + ", before the member joined their org (" + last + ")",
+					Details: []orglife.Detail{{Field: "on", Message: "must not be before " + last}}}
+			}
+		}
 		if kind == orglife.ChangeLeave {
 			m.LeftOn, m.LeftReason = on, reason
 		}
@@ -180,6 +188,23 @@ func (s *Service) changeMember(ctx context.Context, actor orglife.Actor, orgID, 
 	}
 	s.committed(nil)
 	return out, nil
+}
+
+// lastMove returns the latest effective day of a join or transfer in a member's history (""
+// when none has one): a transfer or a leave may not take effect before the member came to their
+// org. Other changes (转正, posts, corrections) may be dated back freely.
+func lastMove(ctx context.Context, tx Store, id string) (string, error) {
+	h, err := tx.MemberChanges(ctx, []string{id})
+	if err != nil {
+		return "", err
+	}
+	last := ""
+	for _, c := range h {
+		if (c.Kind == orglife.ChangeJoin || c.Kind == orglife.ChangeTransfer) && c.On != nil && *c.On > last {
+			last = *c.On
+		}
+	}
+	return last, nil
 }
 
 // MemberPatch changes a member's own data; nil fields stay. An empty date clears it.
