@@ -51,7 +51,8 @@ type EvalParams struct {
 // expression giving a midnight in the deployment time zone is a date (the whole day counts); a
 // due expression giving no time (unset date) makes the row status error; an instance is covered
 // when its due is at or after From or cannot be computed; member-scope rules cover every member
-// given. `period` is nil in deadline rules.
+// given, for the periods the org owns of them when in.Tenures is set (rules/tenure.go). `period`
+// is nil in deadline rules.
 func (rs *RuleSet) EvaluateOrg(in *OrgInput, p EvalParams) []orglife.LedgerRow {
 	if rs == nil || in == nil || in.Org == nil {
 		return nil

@@ -90,3 +90,24 @@ func TestOrgHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkLoadHistories: orgs and members loaded in bulk start their histories, so evaluations
+// (which read the roster from the histories) see them.
+func TestBulkLoadHistories(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		o := newOrg("g1", nil)
+		m := &orglife.Member{ID: "m9", OrgID: "g1", Name: "王五", Status: orglife.MemberFull, Roles: []string{"secretary"}, Since: ptr("2024-09-01"), CreatedAt: t0}
+		must(t, db.BulkLoad(ctx, &storage.Bulk{Orgs: []*orglife.Org{o}, Members: []*orglife.Member{m}}))
+		h, err := db.OrgMemberChanges(ctx, []string{"g1"})
+		must(t, err)
+		if len(h) != 1 || h[0].Kind != orglife.ChangeJoin || *h[0].On != "2024-09-01" || h[0].Roles[0] != "secretary" {
+			t.Fatalf("bulk member history: %s", js(h))
+		}
+		oh, err := db.OrgChanges(ctx, []string{"g1"})
+		must(t, err)
+		if len(oh) != 1 || oh[0].On != nil || oh[0].ParentID != nil {
+			t.Fatalf("bulk org history: %s", js(oh))
+		}
+	})
+}
