@@ -19,7 +19,8 @@ var committeePosts = []string{"secretary", "deputy_secretary", "committee", "org
 // updateOrg runs an update_org action in the transition's transaction: the org's new term (first
 // day and years) and the posts of the elected committee, effective on the term's first day (the
 // transition's day when the action sets no term). Each member whose posts change gets a roles
-// change in their history, by the transition's actor; the org is re-evaluated.
+// change in their history, by the transition's actor; the org is re-evaluated. Entering the state
+// again with the same data changes nothing.
 func (s *Service) updateOrg(ctx context.Context, tx Store, a *workflows.Action, in *orglife.Instance, vars map[string]any, actor orglife.Actor, now time.Time) error {
 	u := a.UpdateOrg
 	fail := func(format string, args ...any) error {
@@ -29,6 +30,7 @@ func (s *Service) updateOrg(ctx context.Context, tx Store, a *workflows.Action, 
 	if err != nil {
 		return err
 	}
+	before := *o
 	on := now.In(s.loc).Format(orglife.DateLayout)
 	if u.TermStartedOn != nil {
 		v, err := u.TermStartedOn.Run(vars)
@@ -56,20 +58,22 @@ func (s *Service) updateOrg(ctx context.Context, tx Store, a *workflows.Action, 
 	if err := validateOrg(o); err != nil {
 		return err
 	}
-	o.UpdatedAt = now
-	if err := tx.UpdateOrg(ctx, o); err != nil {
-		return err
-	}
-	termDay := on
-	if err := s.recordOrgChange(ctx, tx, actor, o, &termDay); err != nil {
-		return err
-	}
-	detail := map[string]any{"instance_id": in.ID, "term_years": o.TermYears}
-	if o.TermStartedOn != nil {
-		detail["term_started_on"] = *o.TermStartedOn
-	}
-	if err := s.audit(ctx, tx, actor, "org.term", o.ID, detail); err != nil {
-		return err
+	if !sameDate(before.TermStartedOn, o.TermStartedOn) || before.TermYears != o.TermYears {
+		o.UpdatedAt = now
+		if err := tx.UpdateOrg(ctx, o); err != nil {
+			return err
+		}
+		termDay := on
+		if err := s.recordOrgChange(ctx, tx, actor, o, &termDay); err != nil {
+			return err
+		}
+		detail := map[string]any{"instance_id": in.ID, "term_years": o.TermYears}
+		if o.TermStartedOn != nil {
+			detail["term_started_on"] = *o.TermStartedOn
+		}
+		if err := s.audit(ctx, tx, actor, "org.term", o.ID, detail); err != nil {
+			return err
+		}
 	}
 	if u.Committee != nil {
 		v, err := u.Committee.Run(vars)

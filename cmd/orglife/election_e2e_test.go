@@ -86,6 +86,15 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 	if len(hist) != 2 || hist[1]["on"] != "2025-09-15" || hist[1]["term_started_on"] != "2025-09-15" || hist[1]["actor"] != "branch-b" {
 		t.Fatalf("org history: %v", hist)
 	}
+	// A refused void brings the election back to reported: the action runs again, writing nothing.
+	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", branch, obj{"event": "request_void", "comment": "误报"})
+	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", sup, obj{"event": "refuse_void", "comment": "结果无误"})
+	if h := items(t, s.must(t, 200, "GET", "/v1/orgs/b/history", sup, nil)); len(h) != 2 {
+		t.Fatalf("org history after re-entering reported: %v", h)
+	}
+	if h := items(t, s.must(t, 200, "GET", "/v1/orgs/b/members/m2/history", sup, nil)); len(h) != 2 {
+		t.Fatalf("m2's history after re-entering reported: %v", h)
+	}
 
 	// As of 2025-09-10 the old term (ended 2025-09-01) was running and no election was known.
 	old := items(t, s.must(t, 200, "GET", "/v1/compliance?rule=term_renewed&org_id=b&as_of="+url.QueryEscape("2025-09-10T12:00:00+08:00"), sup, nil))
