@@ -54,19 +54,28 @@ const (
 	MemberFull         = "full"
 )
 
-// MemberRoles lists the valid member roles.
-var MemberRoles = []string{"secretary", "deputy_secretary", "committee", "group_leader"}
+// MemberRoles lists the valid member roles: 书记, 副书记, 委员, 党小组长, and the committee posts
+// 组织委员, 宣传委员 and 纪检委员.
+var MemberRoles = []string{"secretary", "deputy_secretary", "committee", "group_leader",
+	"organization_member", "publicity_member", "discipline_member"}
 
 // Member is a Party member of an org.
 type Member struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"org_id"`
-	Name      string    `json:"name"`
-	Status    string    `json:"status"`
-	Roles     []string  `json:"roles"`
-	Leader    bool      `json:"leader"`
-	JoinedOn  *string   `json:"joined_on"`
-	CreatedAt time.Time `json:"created_at"`
+	ID       string   `json:"id"`
+	OrgID    string   `json:"org_id"`
+	Name     string   `json:"name"`
+	Status   string   `json:"status"`
+	Roles    []string `json:"roles"`
+	Leader   bool     `json:"leader"`
+	JoinedOn *string  `json:"joined_on"`
+	// Since is the day the member joined this org (组织关系转入); nil: from the beginning.
+	Since *string `json:"since"`
+	// ConfirmedOn is the day a probationary member became a full member (转正).
+	ConfirmedOn *string `json:"confirmed_on"`
+	// LeftOn is the day the member left (nil while a member); LeftReason says why.
+	LeftOn     *string   `json:"left_on"`
+	LeftReason string    `json:"left_reason,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // DateLayout is the layout of a calendar date.

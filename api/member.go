@@ -18,12 +18,23 @@ type memberRequest struct {
 	Roles    []string `json:"roles"`
 	Leader   bool     `json:"leader"`
 	JoinedOn *string  `json:"joined_on"`
+	Since    *string  `json:"since"`
 }
 
-// memberRoutes registers POST/GET /v1/orgs/:id/members.
+// memberRoutes registers the members of an org and their changes: POST/GET /v1/orgs/:id/members,
+// GET/PATCH/DELETE /v1/orgs/:id/members/:member, POST …/transfer, …/leave, …/confirm, …/roles
+// and GET …/history.
 func (s *server) memberRoutes(g *gin.RouterGroup) {
 	g.POST("/orgs/:id/members", s.createMember)
 	g.GET("/orgs/:id/members", s.listMembers)
+	g.GET("/orgs/:id/members/:member", s.getMember)
+	g.PATCH("/orgs/:id/members/:member", s.updateMember)
+	g.DELETE("/orgs/:id/members/:member", s.deleteMember)
+	g.POST("/orgs/:id/members/:member/transfer", s.transferMember)
+	g.POST("/orgs/:id/members/:member/leave", s.leaveMember)
+	g.POST("/orgs/:id/members/:member/confirm", s.confirmMember)
+	g.POST("/orgs/:id/members/:member/roles", s.memberRoles)
+	g.GET("/orgs/:id/members/:member/history", s.memberHistory)
 }
 
 func (s *server) createMember(c *gin.Context) {
@@ -42,7 +53,7 @@ func (s *server) createMember(c *gin.Context) {
 	}
 	m, err := s.svc.CreateMember(c.Request.Context(), actorOf(c), orgID, &orglife.Member{
 		ID: req.ID, OrgID: orgID, Name: req.Name, Status: req.Status, Roles: req.Roles,
-		Leader: req.Leader, JoinedOn: req.JoinedOn,
+		Leader: req.Leader, JoinedOn: req.JoinedOn, Since: req.Since,
 	})
 	if err != nil {
 		s.fail(c, err)

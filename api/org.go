@@ -45,6 +45,7 @@ func (s *server) orgRoutes(g *gin.RouterGroup) {
 	g.GET("/orgs", s.listOrgs)
 	g.GET("/orgs/:id", s.getOrg)
 	g.PATCH("/orgs/:id", s.updateOrg)
+	g.GET("/orgs/:id/history", s.orgHistory)
 }
 
 func (s *server) createOrg(c *gin.Context) {
@@ -100,4 +101,14 @@ func (s *server) updateOrg(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, orgJSON(o))
+}
+
+// orgHistory answers GET /v1/orgs/:id/history: the org's parent and term over time.
+func (s *server) orgHistory(c *gin.Context) {
+	h, err := s.svc.OrgHistory(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": h})
 }

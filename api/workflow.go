@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/workflows"
 )
 
@@ -53,6 +54,8 @@ type actionResponse struct {
 	Start         string            `json:"start"`
 	ForEach       string            `json:"for_each,omitempty"`
 	Data          map[string]string `json:"data"`
+	// UpdateOrg holds the expressions of an update_org action (see docs/workflow-format.md).
+	UpdateOrg map[string]string `json:"update_org,omitempty"`
 }
 
 func orEmpty(v []string) []string {
@@ -92,6 +95,14 @@ func workflowJSON(d *workflows.Definition) workflowResponse {
 		for _, ad := range a.Data {
 			if ad.Expr != nil {
 				ar.Data[ad.Field] = ad.Expr.Source
+			}
+		}
+		if u := a.UpdateOrg; u != nil {
+			ar.UpdateOrg = map[string]string{}
+			for k, p := range map[string]*rules.Program{"term_started_on": u.TermStartedOn, "term_years": u.TermYears, "committee": u.Committee} {
+				if p != nil {
+					ar.UpdateOrg[k] = p.Source
+				}
 			}
 		}
 		r.Actions = append(r.Actions, ar)

@@ -308,7 +308,10 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err != nil {
 		return nil, err
 	}
-	members, err := st.Members(ctx, batch)
+	if orgs, err = orgsAsOf(ctx, st, orgs, sp.asOf, s.loc); err != nil {
+		return nil, err
+	}
+	members, tenures, err := rosters(ctx, st, batch, sp.asOf, sp.from, s.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -323,11 +326,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err := attachParents(ctx, st, orgs, inputs); err != nil {
 		return nil, err
 	}
-	for _, m := range members {
-		if in := inputs[m.OrgID]; in != nil {
-			in.Members = append(in.Members, m)
-		}
-	}
+	applyRosters(inputs, members, tenures)
 	for _, inst := range insts {
 		in := inputs[inst.OrgID]
 		def, ok := s.defs.Get(inst.Workflow)

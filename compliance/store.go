@@ -25,8 +25,14 @@ type Store interface {
 	OrgPath(ctx context.Context, id string) ([]string, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
-	// Members returns the members of the given orgs, ordered by org and id.
+	// OrgChanges returns the histories (parent and term) of the given orgs, ordered by org and
+	// seq, in one query.
+	OrgChanges(ctx context.Context, orgIDs []string) ([]*orglife.OrgChange, error)
+	// Members returns the current members of the given orgs, ordered by org and id.
 	Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error)
+	// OrgMemberChanges returns the whole histories of every member who ever belonged to one of
+	// the orgs, ordered by member and seq, in one query (the roster as of a date).
+	OrgMemberChanges(ctx context.Context, orgIDs []string) ([]*orglife.MemberChange, error)
 	// Setting returns a deployment-wide setting; not_found when it is unset.
 	Setting(ctx context.Context, key string) (string, error)
 	// SetSetting stores a deployment-wide setting.

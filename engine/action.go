@@ -38,9 +38,16 @@ func (s *Service) readsMemberCount(def *workflows.Definition, ev *workflows.Even
 func (s *Service) runActions(ctx context.Context, tx Store, def *workflows.Definition, in *orglife.Instance, vars map[string]any, actor orglife.Actor, now time.Time) error {
 	var todo []*workflows.Action
 	for _, a := range def.Actions {
-		if a.Runs(in.State) {
-			todo = append(todo, a)
+		if !a.Runs(in.State) {
+			continue
 		}
+		if a.UpdateOrg != nil {
+			if err := s.updateOrg(ctx, tx, a, in, vars, actor, now); err != nil {
+				return err
+			}
+			continue
+		}
+		todo = append(todo, a)
 	}
 	if len(todo) == 0 {
 		return nil

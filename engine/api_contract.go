@@ -25,6 +25,9 @@ type OrgPatch struct {
 	DissolvedOn   *string            `json:"dissolved_on"`
 	TermStartedOn *string            `json:"term_started_on"`
 	TermYears     *int               `json:"term_years"`
+	// EffectiveOn is the day from which a new parent or term holds, for evaluations as of a
+	// date (default: the new term's first day when the term changes, else today).
+	EffectiveOn *string `json:"effective_on"`
 }
 
 // StartParams are the inputs of Start.

@@ -8,7 +8,8 @@ import (
 
 // AuditActions lists the actions the audit log records (the values of GET /v1/audit?action=).
 var AuditActions = []string{"rules.init", "rules.put", "rules.activate", "rules.reload",
-	"token.create", "token.revoke", "violation.acknowledge", "violation.waive", "violation.resolve"}
+	"token.create", "token.revoke", "violation.acknowledge", "violation.waive", "violation.resolve",
+	"org.term", "member.join", "member.update", "member.transfer", "member.leave", "member.confirm", "member.roles"}
 
 // AuditParams page the audit log.
 type AuditParams struct {

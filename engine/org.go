@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,6 +97,9 @@ func (s *Service) CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err
 		}
+		if err := s.recordOrgChange(ctx, tx, actor, o, nil); err != nil {
+			return err
+		}
 		return s.enqueueOrg(ctx, tx, o.ID)
 	})
 	if err != nil {
@@ -119,12 +121,17 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	if err := orglife.InvalidInput(orglife.CheckID("id", id), parent); err != nil {
 		return nil, err
 	}
+	if !validDate(p.EffectiveOn) {
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid org: effective_on must be a date YYYY-MM-DD",
+			Details: []orglife.Detail{{Field: "effective_on", Message: "effective_on must be a date YYYY-MM-DD"}}}
+	}
 	var out *orglife.Org
 	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
 		o, err := tx.Org(ctx, id)
 		if err != nil {
 			return err
 		}
+		before := *o
 		if p.Name != nil {
 			o.Name = *p.Name
 		}
@@ -168,6 +175,20 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 		if err := tx.UpdateOrg(ctx, o); err != nil {
 			return err
 		}
+		termChanged := !sameDate(before.TermStartedOn, o.TermStartedOn) || before.TermYears != o.TermYears
+		if termChanged || !sameDate(before.ParentID, o.ParentID) {
+			on := p.EffectiveOn
+			if on == nil && termChanged && o.TermStartedOn != nil {
+				on = o.TermStartedOn
+			}
+			if on == nil {
+				today := s.instant().In(s.loc).Format(orglife.DateLayout)
+				on = &today
+			}
+			if err := s.recordOrgChange(ctx, tx, actor, o, on); err != nil {
+				return err
+			}
+		}
 		return s.enqueueOrg(ctx, tx, o.ID)
 	})
 	if err != nil {
@@ -175,6 +196,21 @@ func (s *Service) UpdateOrg(ctx context.Context, actor orglife.Actor, id string,
 	}
 	s.committed(nil)
 	return out, nil
+}
+
+// recordOrgChange appends the org's parent and term, effective from on (nil: the beginning), to
+// its history in tx.
+func (s *Service) recordOrgChange(ctx context.Context, tx Store, actor orglife.Actor, o *orglife.Org, on *string) error {
+	return tx.AppendOrgChange(ctx, &orglife.OrgChange{OrgID: o.ID, On: on, ParentID: o.ParentID,
+		TermStartedOn: o.TermStartedOn, TermYears: o.TermYears, Actor: actor.Name, At: s.instant()})
+}
+
+// OrgHistory returns an org's history of parent and term, oldest first (in the caller's scope).
+func (s *Service) OrgHistory(ctx context.Context, actor orglife.Actor, id string) ([]*orglife.OrgChange, error) {
+	if err := s.mayReadOrg(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.OrgChanges(ctx, []string{id})
 }
 
 func nilIfEmpty(v string) *string {
@@ -247,83 +283,6 @@ func pageOf[T any](items []T, p orglife.ListParams, key func(T) string) orglife.
 		out.Items = []T{}
 	}
 	return out
-}
-
-// CreateMember adds a member to an org (admin only).
-func (s *Service) CreateMember(ctx context.Context, actor orglife.Actor, orgID string, m *orglife.Member) (*orglife.Member, error) {
-	if !actor.IsAdmin() {
-		return nil, orglife.Errorf(orglife.EFORBIDDEN, "only an admin may add members")
-	}
-	if err := orglife.InvalidInput(orglife.CheckID("org_id", orgID)); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.Org(ctx, orgID); err != nil {
-		return nil, err
-	}
-	m.OrgID = orgID
-	var d []orglife.Detail
-	if m.ID == "" {
-		m.ID = orglife.NewID(s.instant())
-	} else if !orglife.OrgIDPattern.MatchString(m.ID) {
-		d = append(d, orglife.Detail{Field: "id", Message: "id must match " + orglife.OrgIDPattern.String()})
-	}
-	d = append(d, orglife.CheckID("id", m.ID)...)
-	if strings.TrimSpace(m.Name) == "" {
-		d = append(d, orglife.Detail{Field: "name", Message: "name is required"})
-	}
-	d = append(d, orglife.CheckText("name", m.Name, orglife.MaxNameLength)...)
-	if m.Status == "" {
-		m.Status = orglife.MemberFull
-	}
-	if m.Status != orglife.MemberFull && m.Status != orglife.MemberProbationary {
-		d = append(d, orglife.Detail{Field: "status", Message: "status must be probationary or full"})
-	}
-	for _, r := range m.Roles {
-		if !slices.Contains(orglife.MemberRoles, r) {
-			d = append(d, orglife.Detail{Field: "roles", Message: "unknown role " + strconv.QuoteToASCII(r)})
-		}
-	}
-	if !validDate(m.JoinedOn) {
-		d = append(d, orglife.Detail{Field: "joined_on", Message: "joined_on must be a date YYYY-MM-DD"})
-	}
-	if len(d) > 0 {
-		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "invalid member: " + d[0].Message, Details: d}
-	}
-	if m.Roles == nil {
-		m.Roles = []string{}
-	}
-	m.CreatedAt = s.instant()
-	err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
-		if err := tx.CreateMember(ctx, m); err != nil {
-			return err
-		}
-		return s.enqueueOrg(ctx, tx, orgID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.committed(nil)
-	return m, nil
-}
-
-// ListMembers lists an org's members (in orglife.Scope), ordered by id.
-func (s *Service) ListMembers(ctx context.Context, actor orglife.Actor, orgID string, p orglife.ListParams) (orglife.Page[*orglife.Member], error) {
-	if err := orglife.InvalidInput(orglife.CheckID("id", orgID)); err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	sc, err := s.orgScope(ctx, actor, orgID)
-	if err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	if !sc.Read {
-		return orglife.Page[*orglife.Member]{}, orglife.OutOfScope("org " + orgID)
-	}
-	ms, err := s.store.Members(ctx, []string{orgID})
-	if err != nil {
-		return orglife.Page[*orglife.Member]{}, err
-	}
-	slices.SortFunc(ms, func(a, b *orglife.Member) int { return strings.Compare(a.ID, b.ID) })
-	return pageOf(ms, p, func(m *orglife.Member) string { return m.ID }), nil
 }
 
 // OrgNames returns the names of the orgs among ids that the actor may read, in one query (for

@@ -34,6 +34,10 @@ type Store interface {
 	OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
 	Subtree(ctx context.Context, id string) ([]string, error)
+	// AppendOrgChange appends one entry to an org's history (parent and term), setting its seq.
+	AppendOrgChange(ctx context.Context, c *orglife.OrgChange) error
+	// OrgChanges returns the histories of the given orgs, ordered by org and seq.
+	OrgChanges(ctx context.Context, orgIDs []string) ([]*orglife.OrgChange, error)
 
 	// Setting returns a deployment-wide setting; not_found when it is unset.
 	Setting(ctx context.Context, key string) (string, error)
@@ -57,8 +61,17 @@ type Store interface {
 
 	// CreateMember inserts a member; conflict when the id exists.
 	CreateMember(ctx context.Context, m *orglife.Member) error
-	// Members returns the members of the given orgs, ordered by org and id.
+	// Members returns the current members of the given orgs (left ones excluded), ordered by org
+	// and id.
 	Members(ctx context.Context, orgIDs []string) ([]*orglife.Member, error)
+	// Member returns one member, left or not; forUpdate locks its row until the transaction ends.
+	Member(ctx context.Context, id string, forUpdate bool) (*orglife.Member, error)
+	// UpdateMember replaces the mutable columns of a member.
+	UpdateMember(ctx context.Context, m *orglife.Member) error
+	// AppendMemberChange appends one entry to a member's history, setting its seq.
+	AppendMemberChange(ctx context.Context, c *orglife.MemberChange) error
+	// MemberChanges returns the histories of the given members, ordered by member and seq.
+	MemberChanges(ctx context.Context, memberIDs []string) ([]*orglife.MemberChange, error)
 
 	// CreateToken inserts a token (its hash only).
 	CreateToken(ctx context.Context, t *orglife.Token) error

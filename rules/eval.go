@@ -18,6 +18,11 @@ type OrgInput struct {
 	// see its kind as org.parent_kind.
 	Parent  *orglife.Org
 	Members []*orglife.Member
+	// Tenures, when not nil, holds by member id the stretches in which each of Members belonged
+	// to the org (see rules/tenure.go): org rules see, per period, the roster on the period's
+	// last day (or the as_of day, if earlier); member rules judge a member only for the periods
+	// within their stretches. Nil: every member belongs throughout (tests, pack fixtures).
+	Tenures map[string][]orglife.Tenure
 	// Records are by workflow id: every non-cancelled instance of the org created by as_of,
 	// complete or not, as known at as_of.
 	Records map[string][]*Record
@@ -49,7 +54,8 @@ type EvalParams struct {
 // expression giving a midnight in the deployment time zone is a date (the whole day counts); a
 // due expression giving no time (unset date) makes the row status error; an instance is covered
 // when its due is at or after From or cannot be computed; member-scope rules cover every member
-// given. `period` is nil in deadline rules.
+// given, for the periods the org owns of them when in.Tenures is set (rules/tenure.go). `period`
+// is nil in deadline rules.
 func (rs *RuleSet) EvaluateOrg(in *OrgInput, p EvalParams) []orglife.LedgerRow {
 	if rs == nil || in == nil || in.Org == nil {
 		return nil
@@ -98,11 +104,15 @@ type orgEval struct {
 	loc     *time.Location
 	now     time.Time
 	org     OrgView
-	members []MemberView
-	colls   []*collData
-	frames  map[reflect.Type]*frame
-	periods map[string][]Period
-	period  PeriodView
+	members []MemberView // the roster on the as_of day
+	// subjectViews are every member of in.Members (the subjects of member rules); rosters caches
+	// the roster by day.
+	subjectViews []MemberView
+	rosters      map[string][]MemberView
+	colls        []*collData
+	frames       map[reflect.Type]*frame
+	periods      map[string][]Period
+	period       PeriodView
 
 	// the row being judged
 	f       *frame
@@ -126,14 +136,16 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 	ev := &orgEval{rs: rs, in: in, p: p, loc: loc, now: p.AsOf.In(loc),
 		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{},
 		blown: map[string]string{}}
-	ev.org = NewOrgView(in.Org, len(in.Members), loc)
+	ev.subjectViews = make([]MemberView, len(in.Members))
+	for i, m := range in.Members {
+		ev.subjectViews[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
+			JoinedOn: parseDatePtr(m.JoinedOn, loc)}
+	}
+	ev.rosters = map[string][]MemberView{}
+	ev.members = ev.rosterOn(ev.now.Format(orglife.DateLayout))
+	ev.org = NewOrgView(in.Org, len(ev.members), loc)
 	if in.Parent != nil {
 		ev.org.ParentKind = in.Parent.Kind
-	}
-	ev.members = make([]MemberView, len(in.Members))
-	for i, m := range in.Members {
-		ev.members[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
-			JoinedOn: parseDatePtr(m.JoinedOn, loc)}
 	}
 	return ev
 }
@@ -317,9 +329,9 @@ func (ev *orgEval) subjects(r *Rule) []*MemberView {
 	if r.Scope != ScopeMember {
 		return []*MemberView{nil}
 	}
-	out := make([]*MemberView, len(ev.members))
-	for i := range ev.members {
-		out[i] = &ev.members[i]
+	out := make([]*MemberView, len(ev.subjectViews))
+	for i := range ev.subjectViews {
+		out[i] = &ev.subjectViews[i]
 	}
 	return out
 }
@@ -334,13 +346,18 @@ func (ev *orgEval) periodic(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerR
 		}
 		for i := range ev.periodsOf(r.Every) {
 			per := &ev.periods[r.Every][i]
+			if m != nil && !ev.owns(subject, per) {
+				continue
+			}
 			ev.start, ev.end = per.Start, per.Next().Start
 			ev.period = PeriodView{Label: per.Label, Start: per.Start, End: per.End, Due: per.Due(r.Grace)}
 			vars.Period = &ev.period
+			ev.setRoster(vars, per)
 			rows = append(rows, ev.evaluate(subject, per))
 		}
 	}
 	vars.Period = nil
+	vars.Members, vars.Org.MemberCount = ev.members, len(ev.members)
 	return rows
 }
 
@@ -353,6 +370,9 @@ func (ev *orgEval) deadline(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerR
 		subject := ev.in.Org.ID
 		if m != nil {
 			vars.Member, subject = *m, m.ID
+			if !ev.owns(subject, nil) {
+				continue
+			}
 		}
 		rows = append(rows, ev.evaluate(subject, nil))
 	}
@@ -419,6 +439,9 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		if reason := ev.outsideLife(per); reason != "" {
 			return fail(orglife.StatusNotApplicable, reason)
 		}
+		if reason := ev.outsideTenure(subject, per); reason != "" {
+			return fail(orglife.StatusNotApplicable, reason)
+		}
 	}
 	if reason, ok := ev.blown[r.ID]; ok { // one blown budget per rule and org is enough
 		return fail(orglife.StatusError, reason)
@@ -451,6 +474,9 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	}
 	if per == nil {
 		if reason := ev.dueOutsideLife(ev.inLoc(due.In(ev.loc).AddDate(0, 0, -1))); reason != "" {
+			return fail(orglife.StatusNotApplicable, reason)
+		}
+		if reason := ev.dueOutsideTenure(subject, ev.inLoc(due.In(ev.loc).AddDate(0, 0, -1))); reason != "" {
 			return fail(orglife.StatusNotApplicable, reason)
 		}
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// Bulk is a set of rows to load as they are: orgs, members, instances (with their derived
+// Bulk is a set of rows to load as they are: orgs and members (each with the first entry of its
+// history), instances (with their derived
 // columns and creation hash already set) and transitions (hash-chained already). BulkLoad sets
 // each instance's chain head (LastSeq, LastHash) from its transitions.
 type Bulk struct {
@@ -33,21 +34,25 @@ func (b *Bulk) Len() int {
 func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 	d = d.bound(ctx)
 	orgs := make([][]any, len(b.Orgs))
+	orgChanges := make([][]any, len(b.Orgs)) // each org's history starts "from the beginning"
 	for i, o := range b.Orgs {
 		r, err := newOrgRow(o)
 		if err != nil {
 			return err
 		}
 		orgs[i] = []any{r.ID, r.Name, r.Kind, r.ParentID, r.Attributes, r.EstablishedOn, r.DissolvedOn, r.TermStartedOn, r.TermYears, r.CreatedAt, r.UpdatedAt}
+		orgChanges[i] = []any{r.ID, 1, nil, r.ParentID, r.TermStartedOn, r.TermYears, "bulk", r.CreatedAt}
 	}
 	members := make([][]any, len(b.Members))
+	memberChanges := make([][]any, len(b.Members)) // so does each member's: a join
 	for i, m := range b.Members {
 		m.CreatedAt = utc(m.CreatedAt)
 		roles, err := toJSON(m.Roles)
 		if err != nil {
 			return err
 		}
-		members[i] = []any{m.ID, m.OrgID, m.Name, m.Status, roles, m.Leader, m.JoinedOn, m.CreatedAt}
+		members[i] = []any{m.ID, m.OrgID, m.Name, m.Status, roles, m.Leader, m.JoinedOn, m.Since, m.CreatedAt}
+		memberChanges[i] = []any{m.ID, 1, orglife.ChangeJoin, m.Since, m.OrgID, m.Name, m.Status, roles, m.Leader, m.JoinedOn, "bulk", m.CreatedAt}
 	}
 	heads := make(map[string]*orglife.Transition, len(b.Instances)) // the chain head of each instance
 	for _, t := range b.Transitions {
@@ -83,7 +88,9 @@ func (d *DB) BulkLoad(ctx context.Context, b *Bulk) error {
 		rows [][]any
 	}{
 		{"orgs", []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "dissolved_on", "term_started_on", "term_years", "created_at", "updated_at"}, orgs},
-		{"members", []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "created_at"}, members},
+		{"org_changes", []string{"org_id", "seq", "on_date", "parent_id", "term_started_on", "term_years", "actor", "at"}, orgChanges},
+		{"members", []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "since", "created_at"}, members},
+		{"member_changes", []string{"member_id", "seq", "kind", "on_date", "org_id", "name", "status", "roles", "leader", "joined_on", "actor", "at"}, memberChanges},
 		{"instances", []string{"id", "workflow", "workflow_version", "org_id", "state", "complete", "version", "data", "created_data",
 			"occurs_on", "created_at", "updated_at", "recorded_at", "created_by", "parent_id", "parent_action", "parent_key", "unique_key", "creation_hash",
 			"last_seq", "last_hash"}, insts},

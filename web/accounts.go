@@ -84,6 +84,12 @@ func memberRoleLabel(r string) string {
 		return "委员"
 	case "group_leader":
 		return "党小组长"
+	case "organization_member":
+		return "组织委员"
+	case "publicity_member":
+		return "宣传委员"
+	case "discipline_member":
+		return "纪检委员"
 	}
 	return r
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,14 +29,16 @@ const (
 // branchPage is the data of 支部详情.
 type branchPage struct {
 	ID, Name, Kind, Secretary, TermEnds string
-	Members                             string
-	Year                                int
-	Years                               []int
-	Months                              []string
-	Rules                               []branchRule
-	Selected                            *branchCell
-	Timeline                            []timelineEntry
-	MatrixHref                          string
+	// Committee lists the members who hold posts, each with their posts (书记、委员、组织委员 …).
+	Committee  string
+	Members    string
+	Year       int
+	Years      []int
+	Months     []string
+	Rules      []branchRule
+	Selected   *branchCell
+	Timeline   []timelineEntry
+	MatrixHref string
 }
 
 // branchRule is one row of the compact matrix: a rule over the year's periods (cells spanning
@@ -94,13 +97,17 @@ func (s *server) branch(c *gin.Context) {
 	if members.NextCursor != nil {
 		bp.Members = "500人以上"
 	}
+	var committee []string
 	for _, m := range members.Items {
-		if slices.Contains(m.Roles, "secretary") {
+		if slices.Contains(m.Roles, "secretary") && bp.Secretary == "" {
 			bp.Secretary = m.Name
-			break
+		}
+		if len(m.Roles) > 0 {
+			committee = append(committee, m.Name+"（"+rolesLabel(m.Roles)+"）")
 		}
 	}
 	bp.Secretary = cmp.Or(bp.Secretary, "未设置")
+	bp.Committee = cmp.Or(strings.Join(committee, "、"), "未设置")
 
 	m, err := s.chk.Matrix(ctx, actor, compliance.MatrixParams{OrgID: id, Year: year, Explain: true})
 	if err != nil {

@@ -82,7 +82,7 @@ func (s *server) createMember(c *gin.Context) {
 		}
 	}
 	m := &orglife.Member{ID: strings.TrimSpace(c.PostForm("id")), Name: strings.TrimSpace(c.PostForm("name")), Status: c.PostForm("status"),
-		Roles: roles, Leader: c.PostForm("leader") == "true", JoinedOn: optional(c, "joined_on")}
+		Roles: roles, Leader: c.PostForm("leader") == "true", JoinedOn: optional(c, "joined_on"), Since: optional(c, "since")}
 	if _, err := s.svc.CreateMember(c.Request.Context(), actorOf(c), c.Param("id"), m); err != nil {
 		s.refused(c, err, func(c *gin.Context, msg string) { s.orgPageWith(c, http.StatusUnprocessableEntity, msg) })
 		return

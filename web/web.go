@@ -75,6 +75,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 		s.ruleRoutes,
 		s.accountRoutes,
 		s.orgFormRoutes,
+		s.memberRoutes,
 	} {
 		routes(logged)
 	}

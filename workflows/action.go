@@ -18,7 +18,11 @@ func (dec *decoder) actions(d *Definition, n *yamlfile.Node) {
 		}
 		a := &Action{Index: i}
 		dec.Required(v, "on_enter", what)
-		dec.Required(v, "start", what)
+		if v.Present("update_org") == nil {
+			dec.Required(v, "start", what)
+		} else if st := v.Present("start"); st != nil {
+			dec.Addf(st, what, "an action either starts instances (start) or updates the org (update_org), not both")
+		}
 		if on := v.Present("on_enter"); on != nil {
 			states, nodes := dec.list(on, what+": on_enter", nil)
 			for j, s := range states {
@@ -39,6 +43,9 @@ func (dec *decoder) actions(d *Definition, n *yamlfile.Node) {
 			a.start = st
 		}
 		env := rules.GuardEnv(d.Schema)
+		if uo := v.Present("update_org"); uo != nil {
+			a.UpdateOrg = dec.updateOrg(uo, env, what+": update_org")
+		}
 		if fe := v.Present("for_each"); fe != nil {
 			if src, ok := dec.Text(fe, what+": for_each"); ok {
 				a.ForEach = dec.compile(fe, src, env, rules.KindList, what+": for_each")
@@ -61,4 +68,27 @@ func (dec *decoder) actions(d *Definition, n *yamlfile.Node) {
 		}
 		d.Actions = append(d.Actions, a)
 	}
+}
+
+// updateOrg decodes an action's update_org: expressions for the org's new term and committee.
+func (dec *decoder) updateOrg(n *yamlfile.Node, env rules.Env, what string) *OrgUpdate {
+	if !dec.Map(n, what, updateOrgKeys) {
+		return nil
+	}
+	u := &OrgUpdate{}
+	for key, dst := range map[string]**rules.Program{"term_started_on": &u.TermStartedOn, "term_years": &u.TermYears, "committee": &u.Committee} {
+		if e := n.Present(key); e != nil {
+			if src, ok := dec.Text(e, what+": "+key); ok {
+				kind := rules.KindAny
+				if key == "committee" {
+					kind = rules.KindList
+				}
+				*dst = dec.compile(e, src, env, kind, what+": "+key)
+			}
+		}
+	}
+	if n.Present("term_started_on") == nil && n.Present("committee") == nil {
+		dec.Addf(n, what, "term_started_on or committee is needed")
+	}
+	return u
 }

@@ -21,7 +21,9 @@ var (
 	topKeys    = []string{"id", "title", "description", "source", "collection", "applies_to", "started_by", "occurs_on", "unique", "fields", "states", "initial", "events", "actions"}
 	stateKeys  = []string{"title", "description", "complete", "final"}
 	eventKeys  = []string{"name", "title", "description", "from", "to", "by", "require", "guard", "message", "comment", "sets"}
-	actionKeys = []string{"on_enter", "start", "for_each", "data"}
+	actionKeys = []string{"on_enter", "start", "for_each", "data", "update_org"}
+	// updateOrgKeys are the keys of an action's update_org.
+	updateOrgKeys = []string{"term_started_on", "term_years", "committee"}
 )
 
 // Parse parses and validates one workflow file on its own (references to other workflows are

@@ -72,15 +72,27 @@ type Event struct {
 	SetsDeclared bool
 }
 
-// Action starts child instances of another workflow when an instance enters a state.
+// Action starts child instances of another workflow when an instance enters a state, or (with
+// UpdateOrg) updates the instance's org.
 type Action struct {
 	Index   int      // position in the file's actions list; children remember it
 	OnEnter []string // the states whose entry runs the action (one or more)
-	Start   string
-	ForEach *rules.Program // yields a list; nil starts exactly one child
-	Data    []ActionData
+	Start   string   // "" when UpdateOrg is set
+	// UpdateOrg sets the org's term and committee from the instance (an approved election).
+	UpdateOrg *OrgUpdate
+	ForEach   *rules.Program // yields a list; nil starts exactly one child
+	Data      []ActionData
 
 	start *yamlfile.Node
+}
+
+// OrgUpdate is what an update_org action sets on the instance's org, each an expression over the
+// instance (nil: left as it is): the new term's first day and length in years, and the elected
+// committee, a list of objects with `name` (a member of the org) and `post` (a member role).
+type OrgUpdate struct {
+	TermStartedOn *rules.Program
+	TermYears     *rules.Program
+	Committee     *rules.Program
 }
 
 // ActionData is one field of a child's data and the expression that computes it.

@@ -116,6 +116,9 @@ func (s *Set) checkActions(d *Definition) orglife.Problems {
 	var ps orglife.Problems
 	for _, a := range d.Actions {
 		what := fmt.Sprintf("action %d", a.Index+1)
+		if a.UpdateOrg != nil {
+			continue
+		}
 		child := s.byID[a.Start]
 		if child == nil {
 			if a.start != nil {

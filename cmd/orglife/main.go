@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"migrate":  cmdMigrate,
 		"token":    cmdToken,
 		"org":      cmdOrg,
+		"member":   cmdMember,
 		"user":     cmdUser,
 		"graph":    cmdGraph,
 		"verify":   cmdVerify,
