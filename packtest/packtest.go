@@ -292,6 +292,13 @@ func runCase(c *testCase, rs *rules.RuleSet) []Failure {
 				f.Reasons = append(f.Reasons, fmt.Sprintf("want checks [%s], got [%s]", strings.Join(e.Checks, ", "), strings.Join(got, ", ")))
 			}
 		}
+		if e.HasEvidence {
+			got := slices.Clone(row.Evidence)
+			slices.Sort(got)
+			if !slices.Equal(got, e.Evidence) {
+				f.Reasons = append(f.Reasons, fmt.Sprintf("want evidence [%s], got [%s]", strings.Join(e.Evidence, ", "), strings.Join(got, ", ")))
+			}
+		}
 		if e.Explanation != "" && !strings.Contains(row.Explanation.Text, e.Explanation) {
 			f.Reasons = append(f.Reasons, fmt.Sprintf("the explanation does not contain %q", e.Explanation))
 		}

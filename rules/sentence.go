@@ -103,15 +103,25 @@ func lateText(title string, tx texts, due *time.Time, loc *time.Location) string
 		}
 		return title + "：" + done + "才完成，晚于截止日期" + dueStr + "（逾期完成）"
 	}
+	year := 0
+	if due != nil {
+		year = DueDate(*due, loc).Year()
+	}
+	day := func(t time.Time) string { // the month and day, with the year when it is not the due's
+		if t.In(loc).Year() == year {
+			return MonthDayText(t, loc)
+		}
+		return DateText(t, loc)
+	}
 	var parts []string
 	for i, lr := range tx.lateRecords {
 		if i == 3 {
 			parts = append(parts, "等")
 			break
 		}
-		p := MonthDayText(lr.recorded, loc) + "才录入"
-		if !lr.occurs.IsZero() {
-			p = MonthDayText(lr.occurs, loc) + "的记录" + p
+		p := day(lr.recorded) + "才录入"
+		if !lr.occurs.IsZero() && DateText(lr.occurs, loc) != DateText(lr.recorded, loc) {
+			p = day(lr.occurs) + "的记录" + p
 		}
 		parts = append(parts, p)
 	}
