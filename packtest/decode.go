@@ -379,7 +379,7 @@ func (d *decoder) data(n, rec *yamlfile.Node, def *workflows.Definition, loc *ti
 	}
 	for _, det := range details {
 		target := at
-		if det.Message != "is required" {
+		if !strings.HasSuffix(det.Message, workflows.RequiredSuffix) {
 			target = at.At(det.Field)
 		}
 		d.Add(target, "data.%s: %s (workflow %s)", det.Field, det.Message, def.ID)

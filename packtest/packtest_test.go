@@ -143,7 +143,7 @@ func TestBrokenFile(t *testing.T) {
 	set, rs := loadPack(t)
 	res := RunFiles(map[string][]byte{"t.yaml": []byte(broken), "u.yaml": []byte("- name: [x\n")}, set, rs, Options{})
 	want := []string{
-		`t.yaml:8:72: data.present: must be an integer (workflow meeting)`,
+		`t.yaml:8:72: data.present: 「实到人数」须为整数 (workflow meeting)`,
 		`t.yaml:11:20: recorded_at: state "held" of workflow "meeting" is not complete; only a record in a complete state has recorded_at`,
 		`t.yaml:14:78: checks: rule "theme_day_monthly" has no shallow check "nope"`,
 		`t.yaml:15:7: expectation: missing "subject" (rule "rectification_on_time" is per instance of rectification: a record id)`,
