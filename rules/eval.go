@@ -412,6 +412,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		ev.setView(ev.now, false)
 		tx.subject, tx.message = ev.subjectText(), r.message.text(ev.f, ev.loc)
 		row.Explanation.Text = sentence(r, tx, st, row.Due, ev.loc, 0, nil, reason)
+		row.Explanation.DueOn = ev.dueOn(row.Due)
 		row.Evidence = []string{}
 		if st == orglife.StatusError {
 			row.Evidence = ev.errorEvidence()
@@ -483,6 +484,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		tx.lateRecords = ev.lateRecords(row.Evidence, due)
 	}
 	row.Explanation.Text = sentence(r, tx, out.status, row.Due, ev.loc, n, out.checks, "")
+	row.Explanation.DueOn = ev.dueOn(row.Due)
 	return row
 }
 
@@ -599,6 +601,14 @@ func (ev *orgEval) lateRecords(ids []string, due time.Time) []lateRecord {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].recorded.Before(out[j].recorded) })
 	return out
+}
+
+// dueOn is the due date people read (Explanation.DueOn): YYYY-MM-DD of the last day that counts.
+func (ev *orgEval) dueOn(due *time.Time) string {
+	if due == nil {
+		return ""
+	}
+	return DueDate(*due, ev.loc).Format(orglife.DateLayout)
 }
 
 // subjectText names the row's subject for the texts people read: the rule's subject template,
