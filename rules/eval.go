@@ -131,9 +131,17 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 		ev.org.ParentKind = in.Parent.Kind
 	}
 	ev.members = make([]MemberView, len(in.Members))
+	names := make(map[string]int, len(in.Members))
+	for _, m := range in.Members {
+		names[m.Name]++
+	}
 	for i, m := range in.Members {
 		ev.members[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
 			JoinedOn: parseDatePtr(m.JoinedOn, loc)}
+		ev.members[i].Label = m.Name
+		if names[m.Name] > 1 {
+			ev.members[i].Label = m.Name + "（" + m.ID + "）"
+		}
 	}
 	return ev
 }
@@ -618,7 +626,7 @@ func (ev *orgEval) subjectText() string {
 		return ev.r.subject.text(ev.f, ev.loc)
 	}
 	if ev.r.Scope == ScopeMember {
-		return ev.f.vars().Member.Name
+		return ev.f.vars().Member.Label
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -79,13 +80,14 @@ var helperOptions = []expr.Option{
 		new(func(time.Time, string, ...string) time.Time)),
 }
 
-// NameOf returns the name of the member with the id among members, or the id itself when no
-// member has it (a person who left the roster is still named by something): name_of(members,
+// NameOf returns how people read the member with the id among members — the name, with the id
+// when another member has the same name (the member's Label) — or the id itself when no member
+// has it (a person who left the roster is still named by something): name_of(members,
 // data.member).
 func NameOf(members []MemberView, id string) string {
 	for i := range members {
 		if members[i].ID == id {
-			return members[i].Name
+			return cmp.Or(members[i].Label, members[i].Name)
 		}
 	}
 	return id

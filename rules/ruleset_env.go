@@ -31,6 +31,9 @@ type MemberView struct {
 	Roles    []string  `expr:"roles"`
 	Leader   bool      `expr:"leader"`
 	JoinedOn time.Time `expr:"joined_on"`
+	// Label names the member for people: the name, followed by the id when another member of
+	// the org has the same name (张伟（m-zhang2）), so two 张伟 are told apart in messages.
+	Label string `expr:"label"`
 }
 
 // scopeVars are the fixed variables of the org and member scope environments; the environment

@@ -89,7 +89,7 @@ const explainRules = `rules:
     every: half_year
     grace: 15d
     require: "any(talks, member.id in .participants)"
-    message: "{{ period.title }}未与{{ member.name }}开展谈心谈话"
+    message: "{{ period.title }}未与{{ member.label }}开展谈心谈话"
   - id: rectification_on_time
     title: 整改事项按期完成
     scope: instance
@@ -149,10 +149,10 @@ func TestExplanationTexts(t *testing.T) {
 	}
 	// two members called 张伟: the one not talked to is named, and told apart by id in the row
 	z2 := find(rows, "talk_half_yearly", "m-zhang2", "2025-H1")
-	if want := "2025年上半年 2025年上半年未与张伟开展谈心谈话（截止2025年7月15日）"; z2.Status != orglife.StatusOverdue || z2.Explanation.Text != want {
+	if want := "2025年上半年 2025年上半年未与张伟（m-zhang2）开展谈心谈话（截止2025年7月15日）"; z2.Status != orglife.StatusOverdue || z2.Explanation.Text != want {
 		t.Errorf("张伟 (m-zhang2): %s %q, want %q", z2.Status, z2.Explanation.Text, want)
 	}
-	if z := find(rows, "talk_half_yearly", "m-zhang", "2025-H1"); z.Explanation.Text != "2025年上半年 每半年谈心谈话（张伟）：已满足（1 条记录）" {
+	if z := find(rows, "talk_half_yearly", "m-zhang", "2025-H1"); z.Explanation.Text != "2025年上半年 每半年谈心谈话（张伟（m-zhang））：已满足（1 条记录）" {
 		t.Errorf("张伟 (m-zhang): %q", z.Explanation.Text)
 	}
 	late := find(rows, "rectification_on_time", "rect-late", "")
@@ -162,6 +162,13 @@ func TestExplanationTexts(t *testing.T) {
 	open := find(rows, "rectification_on_time", "rect-open", "")
 	if want := "整改事项“志愿服务参与率低”逾期未完成（责任人：李娜）（截止2025年6月10日）"; open.Explanation.Text != want {
 		t.Errorf("open rectification: %q, want %q", open.Explanation.Text, want)
+	}
+	// a message naming the member by name alone is preceded by the subject, which tells the two
+	// 张伟 apart
+	rs2 := ruleSet(t, strings.Replace(explainRules, "member.label", "member.name", 1))
+	rows = rs2.EvaluateOrg(in, EvalParams{AsOf: asOf, From: time.Date(2025, 2, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 3, 31, 0, 0, 0, 0, loc), Loc: loc})
+	if got, want := find(rows, "talk_half_yearly", "m-zhang2", "2025-H1").Explanation.Text, "2025年上半年 张伟（m-zhang2）：2025年上半年未与张伟开展谈心谈话（截止2025年7月15日）"; got != want {
+		t.Errorf("name only: %q, want %q", got, want)
 	}
 	for _, r := range rows {
 		if strings.Contains(r.Explanation.Text, "2025-") || strings.Contains(r.Explanation.Text, "T16:00") {
