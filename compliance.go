@@ -49,6 +49,10 @@ type Explanation struct {
 	Clauses []Clause `json:"clauses"`
 	// Checks lists the shallow checks that fired.
 	Checks []Finding `json:"checks,omitempty"`
+	// DueOn is the last day that counts of the row's due instant, YYYY-MM-DD in the deployment
+	// time zone (a due at the start of a day is the day before; any other instant its own day);
+	// "" when the row has no due. People read it; Due stays the RFC 3339 instant.
+	DueOn string `json:"due_on,omitempty"`
 }
 
 // Finding is one shallow check that fired.

@@ -62,9 +62,12 @@ func (s *server) asOfQuery(c *gin.Context) (*time.Time, bool) {
 
 // ledgerRowJSON is a stored ledger row as GET /v1/compliance shows it: updating is true while a
 // change of its org waits in the outbox (the row is being brought up to date).
+// due_on is the last day that counts of due, in the deployment time zone (people read it; due
+// stays the RFC 3339 instant).
 type ledgerRowJSON struct {
 	*orglife.LedgerRow
-	Updating bool `json:"updating,omitempty"`
+	DueOn    string `json:"due_on,omitempty"`
+	Updating bool   `json:"updating,omitempty"`
 }
 
 func (s *server) compliance(c *gin.Context) {
@@ -88,7 +91,11 @@ func (s *server) compliance(c *gin.Context) {
 		return
 	}
 	if asOf != nil { // computed: as up to date as the data
-		c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
+		rows := make([]ledgerRowJSON, len(p.Items))
+		for i, r := range p.Items {
+			rows[i] = ledgerRowJSON{LedgerRow: r, DueOn: r.Explanation.DueOn}
+		}
+		c.JSON(http.StatusOK, newPage(rows, p.NextCursor))
 		return
 	}
 	updating, err := s.chk.Updating(c.Request.Context(), p.Items)
@@ -98,7 +105,7 @@ func (s *server) compliance(c *gin.Context) {
 	}
 	rows := make([]ledgerRowJSON, len(p.Items))
 	for i, r := range p.Items {
-		rows[i] = ledgerRowJSON{LedgerRow: r, Updating: updating[r.OrgID]}
+		rows[i] = ledgerRowJSON{LedgerRow: r, DueOn: r.Explanation.DueOn, Updating: updating[r.OrgID]}
 	}
 	c.JSON(http.StatusOK, newPage(rows, p.NextCursor))
 }

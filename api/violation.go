@@ -41,7 +41,22 @@ func (s *server) listViolations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newPage(p.Items, p.NextCursor))
+	items := make([]violationJSON, len(p.Items))
+	for i, v := range p.Items {
+		items[i] = newViolationJSON(v)
+	}
+	c.JSON(http.StatusOK, newPage(items, p.NextCursor))
+}
+
+// violationJSON is a violation as the API shows it: with due_on, the local due date people read
+// (from its explanation; the ledger row keeps the RFC 3339 due).
+type violationJSON struct {
+	*orglife.Violation
+	DueOn string `json:"due_on,omitempty"`
+}
+
+func newViolationJSON(v *orglife.Violation) violationJSON {
+	return violationJSON{Violation: v, DueOn: v.Explanation.DueOn}
 }
 
 func (s *server) getViolation(c *gin.Context) {
@@ -50,7 +65,7 @@ func (s *server) getViolation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, newViolationJSON(v))
 }
 
 // decide answers POST /v1/violations/:id/{acknowledge,waive,resolve} with body {note} (waive:
@@ -70,6 +85,6 @@ func (s *server) decide(decision string) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, v)
+		c.JSON(http.StatusOK, newViolationJSON(v))
 	}
 }

@@ -84,10 +84,10 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 				t.Fatalf("returned as %s, want acknowledged (%q)", v.Status, historyPath(v))
 			}
 			checkHistory(t, v, []step{
-				{"", "open", "orglife", "opened", "2025-02-21T10:00:00+08:00"},
+				{"", "open", "orglife", "评估发现问题，已开启", "2025-02-21T10:00:00+08:00"},
 				{"open", "acknowledged", supG.Name, "已提醒支部补充记录", "2025-02-21T10:30:00+08:00"},
-				{"acknowledged", "resolved", "orglife", "condition no longer holds", "2025-02-21T11:00:00+08:00"},
-				{"resolved", "acknowledged", "orglife", "condition returned", "2025-02-21T12:00:00+08:00"},
+				{"acknowledged", "resolved", "orglife", "问题已不存在，自动解决", "2025-02-21T11:00:00+08:00"},
+				{"resolved", "acknowledged", "orglife", "问题再次出现，仍为已知悉", "2025-02-21T12:00:00+08:00"},
 			})
 			// Still a decision a supervisor can build on: it can be waived or resolved.
 			if _, err := w.chk.Decide(w.ctx, supG, v.ID, compliance.DecideResolve, compliance.DecideParams{Note: "已整改"}); err != nil {
@@ -109,10 +109,10 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 				t.Fatalf("returned as %s (%q), waiver %+v; want waived", v.Status, historyPath(v), v.Waiver)
 			}
 			checkHistory(t, v, []step{
-				{"", "open", "orglife", "opened", "2025-02-21T10:00:00+08:00"},
+				{"", "open", "orglife", "评估发现问题，已开启", "2025-02-21T10:00:00+08:00"},
 				{"open", "waived", supG.Name, "书记外出学习", "2025-02-21T10:00:00+08:00"},
-				{"waived", "resolved", "orglife", "condition no longer holds", "2025-02-21T11:00:00+08:00"},
-				{"resolved", "waived", "orglife", "still waived", "2025-02-21T12:00:00+08:00"},
+				{"waived", "resolved", "orglife", "问题已不存在，自动解决", "2025-02-21T11:00:00+08:00"},
+				{"resolved", "waived", "orglife", "问题再次出现，豁免有效至2025年2月28日，仍为已豁免", "2025-02-21T12:00:00+08:00"},
 			})
 			// When the waiver runs out, the next evaluation opens it as for any waiver.
 			w.clock.set(t, "2025-03-02T09:00:00+08:00")
@@ -135,10 +135,10 @@ func TestDecisionsSurviveClearing(t *testing.T) {
 				t.Fatalf("returned as %s (%q), want open", v.Status, historyPath(v))
 			}
 			checkHistory(t, v, []step{
-				{"", "open", "orglife", "opened", "2025-02-21T10:00:00+08:00"},
+				{"", "open", "orglife", "评估发现问题，已开启", "2025-02-21T10:00:00+08:00"},
 				{"open", "waived", supG.Name, "当日补充", "2025-02-21T10:00:00+08:00"},
-				{"waived", "resolved", "orglife", "condition no longer holds", "2025-02-21T11:00:00+08:00"},
-				{"resolved", "open", "orglife", "waiver expired", "2025-02-22T09:00:00+08:00"},
+				{"waived", "resolved", "orglife", "问题已不存在，自动解决", "2025-02-21T11:00:00+08:00"},
+				{"resolved", "open", "orglife", "问题再次出现，豁免已于2025年2月21日 18:00期满，重新开启", "2025-02-22T09:00:00+08:00"},
 			})
 		})
 	})

@@ -77,7 +77,7 @@ func (s *Checker) diffBatch(ctx context.Context, st Store, batch []string, rows 
 			scoped = append(scoped, v)
 		}
 	}
-	d.violations, d.vchanges, d.counts = reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(),
+	d.violations, d.vchanges, d.counts = reconcile(scoped, wanted(rows, sp.rules.Version), sp.asOf, s.instant(), s.loc,
 		func() string { return orglife.NewID(s.instant()) })
 	return d, nil
 }

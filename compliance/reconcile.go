@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/rules"
 )
 
 // evaluatorActor names the evaluation in violation histories.
@@ -45,7 +46,7 @@ type reconcileCounts struct{ opened, cleared, reopened int }
 // condition returns, in the status a person left them in (see returning); waived ones reopen once the waiver has expired at asOf; manually resolved
 // ones stay resolved; open, acknowledged and waived ones whose condition is gone resolve as
 // cleared. It returns the violations to save and the history entries to append.
-func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation, asOf, now time.Time, newID func() string) ([]*orglife.Violation, []orglife.ViolationChangeRecord, reconcileCounts) {
+func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation, asOf, now time.Time, loc *time.Location, newID func() string) ([]*orglife.Violation, []orglife.ViolationChangeRecord, reconcileCounts) {
 	var save []*orglife.Violation
 	var changes []orglife.ViolationChangeRecord
 	var n reconcileCounts
@@ -64,7 +65,7 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 		v := byIdentity[id]
 		if v == nil {
 			w.ID, w.Status, w.OpenedAt, w.UpdatedAt = newID(), "", now, now
-			change(w, orglife.ViolationOpen, "opened by evaluation")
+			change(w, orglife.ViolationOpen, "评估发现问题，已开启")
 			n.opened++
 			continue
 		}
@@ -72,12 +73,12 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 		v.Message, v.Explanation, v.Evidence, v.RuleVersion, v.Severity = w.Message, w.Explanation, w.Evidence, w.RuleVersion, w.Severity
 		switch {
 		case v.Status == orglife.ViolationResolved && v.Resolution != nil && *v.Resolution == orglife.ResolutionCleared:
-			to, note := returning(v, asOf)
+			to, note := returning(v, asOf, loc)
 			v.Resolution, v.ClearedFrom = nil, ""
 			change(v, to, note)
 			n.reopened++
 		case v.Status == orglife.ViolationWaived && v.Waiver != nil && !asOf.Before(v.Waiver.ExpiresAt):
-			change(v, orglife.ViolationOpen, "waiver expired on "+v.Waiver.ExpiresAt.Format(time.RFC3339))
+			change(v, orglife.ViolationOpen, "豁免已于"+rules.DueText(v.Waiver.ExpiresAt, loc)+"期满，问题仍然存在，重新开启")
 			n.reopened++
 		case refreshed && v.Status != orglife.ViolationResolved:
 			v.UpdatedAt = now
@@ -92,7 +93,7 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 		case orglife.ViolationOpen, orglife.ViolationAcknowledged, orglife.ViolationWaived:
 			cleared := orglife.ResolutionCleared
 			v.Resolution, v.ClearedFrom = &cleared, v.Status
-			change(v, orglife.ViolationResolved, "condition no longer holds")
+			change(v, orglife.ViolationResolved, "问题已不存在，自动解决")
 			n.cleared++
 		}
 	}
@@ -104,14 +105,16 @@ func reconcile(existing []*orglife.Violation, want map[string]*orglife.Violation
 // round trip. Acknowledged stays acknowledged; waived stays waived while the waiver runs at asOf
 // and is open after it expired; anything else (and violations cleared before the status was
 // remembered) is open.
-func returning(v *orglife.Violation, asOf time.Time) (status, note string) {
+//
+// Notes are Chinese, with instants as local dates and times in loc: people read the history.
+func returning(v *orglife.Violation, asOf time.Time, loc *time.Location) (status, note string) {
 	switch {
 	case v.ClearedFrom == orglife.ViolationAcknowledged:
-		return orglife.ViolationAcknowledged, "condition returned; still acknowledged"
+		return orglife.ViolationAcknowledged, "问题再次出现，仍为已知悉"
 	case v.ClearedFrom == orglife.ViolationWaived && v.Waiver != nil && asOf.Before(v.Waiver.ExpiresAt):
-		return orglife.ViolationWaived, "condition returned; still waived until " + v.Waiver.ExpiresAt.Format(time.RFC3339)
+		return orglife.ViolationWaived, "问题再次出现，豁免有效至" + rules.DueText(v.Waiver.ExpiresAt, loc) + "，仍为已豁免"
 	case v.ClearedFrom == orglife.ViolationWaived && v.Waiver != nil:
-		return orglife.ViolationOpen, "condition returned; the waiver expired on " + v.Waiver.ExpiresAt.Format(time.RFC3339)
+		return orglife.ViolationOpen, "问题再次出现，豁免已于" + rules.DueText(v.Waiver.ExpiresAt, loc) + "期满，重新开启"
 	}
-	return orglife.ViolationOpen, "condition returned"
+	return orglife.ViolationOpen, "问题再次出现，重新开启"
 }

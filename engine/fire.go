@@ -135,14 +135,14 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if ev.Guard != nil {
 		okGuard, err := ev.Guard.Bool(vars)
 		if err != nil {
-			return nil, orglife.Errorf(orglife.EUNPROCESSABLE, "guard of %s failed: %v", ev.Name, err)
+			msg := "无法核对本步骤的填报条件，请联系管理员"
+			if actor.IsAdmin() {
+				msg += fmt.Sprintf("（事件 %s 的 guard 运行出错：%v）", ev.Name, err)
+			}
+			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg}
 		}
 		if !okGuard {
-			msg := ev.Message
-			if msg == "" {
-				msg = "guard is false: " + ev.Guard.Source
-			}
-			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg, Details: guardFields(ev.Guard.Source)}
+			return nil, guardFailure(ev, actor)
 		}
 	}
 	lastSeq, prevHash := in.ChainHead()
@@ -190,14 +190,33 @@ func (s *Service) vars(def *workflows.Definition, in *orglife.Instance, org *org
 
 var dataRef = regexp.MustCompile(`\bdata\.([a-z_][a-z0-9_]*)`)
 
+// guardFailure is the error of a false guard: the event's message (the pack writes it in
+// Chinese) or a Chinese sentence, with a detail for each data field the guard reads. The guard's
+// expression is shown to administrators only: a secretary reads what to fix, not the code.
+func guardFailure(ev *workflows.Event, actor orglife.Actor) *orglife.Error {
+	src := ev.Guard.Source
+	msg := ev.Message
+	if msg == "" {
+		msg = "填写的内容不满足本步骤的要求，请检查标出的栏目"
+	}
+	detail := "请检查此项"
+	if actor.IsAdmin() {
+		detail += "（条件：" + src + "）"
+		if ev.Message == "" {
+			msg += "（条件：" + src + "）"
+		}
+	}
+	return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg, Details: guardFields(src, detail)}
+}
+
 // guardFields lists the data fields a guard reads, as the details of a false guard.
-func guardFields(src string) []orglife.Detail {
+func guardFields(src, message string) []orglife.Detail {
 	var out []orglife.Detail
 	seen := map[string]bool{}
 	for _, m := range dataRef.FindAllStringSubmatch(src, -1) {
 		if !seen[m[1]] {
 			seen[m[1]] = true
-			out = append(out, orglife.Detail{Field: m[1], Message: "checked by the guard: " + src})
+			out = append(out, orglife.Detail{Field: m[1], Message: message})
 		}
 	}
 	return out

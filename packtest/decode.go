@@ -38,6 +38,10 @@ type expectation struct {
 	Explanation string
 	Checks      []string
 	HasChecks   bool
+	// Evidence are the record ids the row's evidence must list, exactly (HasEvidence: the key
+	// was given; evidence: [] asserts an empty list).
+	Evidence    []string
+	HasEvidence bool
 }
 
 var (
@@ -45,7 +49,7 @@ var (
 	orgKeys    = []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "term_started_on", "term_years"}
 	memberKeys = []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on"}
 	recordKeys = []string{"workflow", "org_id", "id", "state", "data", "recorded_at", "created_at"}
-	expectKeys = []string{"rule", "org", "subject", "period", "status", "explanation", "checks"}
+	expectKeys = []string{"rule", "org", "subject", "period", "status", "explanation", "checks", "evidence"}
 )
 
 // decoder decodes one test file. Problems of a case are collected per case: a case with
@@ -375,7 +379,7 @@ func (d *decoder) data(n, rec *yamlfile.Node, def *workflows.Definition, loc *ti
 	}
 	for _, det := range details {
 		target := at
-		if det.Message != "is required" {
+		if !strings.HasSuffix(det.Message, workflows.RequiredSuffix) {
 			target = at.At(det.Field)
 		}
 		d.Add(target, "data.%s: %s (workflow %s)", det.Field, det.Message, def.ID)
@@ -417,6 +421,11 @@ func (d *decoder) expectation(n *yamlfile.Node, c *testCase, orgs map[string]*or
 		}
 		e.HasChecks, e.Checks = true, append([]string{}, checks...)
 		slices.Sort(e.Checks)
+	}
+	if n.Get("evidence") != nil {
+		ids, _ := d.Texts(n.Present("evidence"), "evidence", nil)
+		e.HasEvidence, e.Evidence = true, append([]string{}, ids...)
+		slices.Sort(e.Evidence)
 	}
 	if e.Rule == nil {
 		return nil

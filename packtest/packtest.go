@@ -81,7 +81,7 @@ type Failure struct {
 
 // String formats the failure on one line:
 //
-//	FAIL tests/meetings.yaml:12:7: case "一月按时开展主题党日": rule theme_day_monthly, subject b1, period 2025-01: want compliant, got overdue; explanation: 2025-01 本月未开展主题党日（截止 2025-02-10）
+//	FAIL tests/meetings.yaml:12:7: case "一月按时开展主题党日": rule theme_day_monthly, subject b1, period 2025-01: want compliant, got overdue; explanation: 2025年1月 本月未开展主题党日（截止2025年2月10日）
 func (f Failure) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "FAIL %s:%d:%d: case %q: rule %s, subject %s", f.File, f.Line, f.Column, f.Case, f.Rule, f.Subject)
@@ -290,6 +290,13 @@ func runCase(c *testCase, rs *rules.RuleSet) []Failure {
 			slices.Sort(got)
 			if !slices.Equal(got, e.Checks) {
 				f.Reasons = append(f.Reasons, fmt.Sprintf("want checks [%s], got [%s]", strings.Join(e.Checks, ", "), strings.Join(got, ", ")))
+			}
+		}
+		if e.HasEvidence {
+			got := slices.Clone(row.Evidence)
+			slices.Sort(got)
+			if !slices.Equal(got, e.Evidence) {
+				f.Reasons = append(f.Reasons, fmt.Sprintf("want evidence [%s], got [%s]", strings.Join(e.Evidence, ", "), strings.Join(got, ", ")))
 			}
 		}
 		if e.Explanation != "" && !strings.Contains(row.Explanation.Text, e.Explanation) {

@@ -87,6 +87,7 @@ const wrong = `- name: 一月未开展主题党日
     - {rule: theme_day_monthly, period: 2025-01, status: compliant}
     - {rule: committee_monthly, period: 2025-01, status: not_applicable, explanation: 适用条件不满足}
     - {rule: group_monthly, period: 2025-01, status: not_applicable, explanation: 没有这句话}
+    - {rule: theme_day_monthly, period: 2025-01, status: compliant, evidence: [td-01]}
 `
 
 func TestWrongExpectation(t *testing.T) {
@@ -95,11 +96,11 @@ func TestWrongExpectation(t *testing.T) {
 	if len(res.Problems) > 0 {
 		t.Fatal(res.Problems)
 	}
-	if res.Cases != 1 || res.Expectations != 3 || len(res.Failures) != 2 || res.OK() {
+	if res.Cases != 1 || res.Expectations != 4 || len(res.Failures) != 3 || res.OK() {
 		t.Fatalf("cases %d, expectations %d, failures %v", res.Cases, res.Expectations, res.Failures)
 	}
 	got := res.Failures[0].String()
-	want := `FAIL tests/wrong.yaml:5:7: case "一月未开展主题党日": rule theme_day_monthly, subject b1, period 2025-01: want compliant, got overdue; explanation: 2025-01 本月未开展主题党日（截止 2025-02-10）`
+	want := `FAIL tests/wrong.yaml:5:7: case "一月未开展主题党日": rule theme_day_monthly, subject b1, period 2025-01: want compliant, got overdue; explanation: 2025年1月 本月未开展主题党日（截止2025年2月10日）`
 	if got != want {
 		t.Errorf("failure:\n got %s\nwant %s", got, want)
 	}
@@ -108,7 +109,10 @@ func TestWrongExpectation(t *testing.T) {
 		!strings.Contains(got, "适用条件不满足") {
 		t.Errorf("failure: %s", got)
 	}
-	if cr := res.CaseResults; len(cr) != 1 || cr[0].Failed != 2 {
+	if got := res.Failures[2].String(); !strings.Contains(got, "want evidence [td-01], got []") {
+		t.Errorf("failure: %s", got)
+	}
+	if cr := res.CaseResults; len(cr) != 1 || cr[0].Failed != 3 {
 		t.Errorf("case results: %+v", cr)
 	}
 }
@@ -139,7 +143,7 @@ func TestBrokenFile(t *testing.T) {
 	set, rs := loadPack(t)
 	res := RunFiles(map[string][]byte{"t.yaml": []byte(broken), "u.yaml": []byte("- name: [x\n")}, set, rs, Options{})
 	want := []string{
-		`t.yaml:8:72: data.present: must be an integer (workflow meeting)`,
+		`t.yaml:8:72: data.present: 「实到人数」须为整数 (workflow meeting)`,
 		`t.yaml:11:20: recorded_at: state "held" of workflow "meeting" is not complete; only a record in a complete state has recorded_at`,
 		`t.yaml:14:78: checks: rule "theme_day_monthly" has no shallow check "nope"`,
 		`t.yaml:15:7: expectation: missing "subject" (rule "rectification_on_time" is per instance of rectification: a record id)`,
@@ -200,7 +204,7 @@ func TestTimeZone(t *testing.T) {
       recorded_at: 2025-01-31T16:30:00Z
       data: {year: 2025, content: 全年召开支部党员大会4次、支委会12次、党小组会12次。}
   expect:
-    - {rule: annual_plan_filed, period: "2025", status: late, explanation: 截止 2025-01-31}
+    - {rule: annual_plan_filed, period: "2025", status: late, explanation: 2月1日才报送，晚于截止日期2025年1月31日}
 - name: UTC
   tz: UTC
   as_of: 2025-02-10T10:00:00+08:00

@@ -137,9 +137,16 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{},
 		blown: map[string]string{}}
 	ev.subjectViews = make([]MemberView, len(in.Members))
+	names := make(map[string]int, len(in.Members))
+	for _, m := range in.Members {
+		names[m.Name]++
+	}
 	for i, m := range in.Members {
 		ev.subjectViews[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
-			JoinedOn: parseDatePtr(m.JoinedOn, loc)}
+			JoinedOn: parseDatePtr(m.JoinedOn, loc), Label: m.Name}
+		if names[m.Name] > 1 { // two members of one name: the label tells them apart
+			ev.subjectViews[i].Label = m.Name + "（" + m.ID + "）"
+		}
 	}
 	ev.rosters = map[string][]MemberView{}
 	ev.members = ev.rosterOn(ev.now.Format(orglife.DateLayout))
@@ -175,7 +182,7 @@ func (ev *orgEval) frame(r *Rule) *frame {
 	if r.Scope == ScopeInstance {
 		f = newFrame(t, nil)
 		v := f.instVars()
-		v.Org, v.Now = ev.org, ev.now
+		v.Org, v.Now, v.Members = ev.org, ev.now, ev.members
 	} else {
 		f = newFrame(t, es.collOff)
 		v := f.vars()
@@ -273,7 +280,11 @@ func (ev *orgEval) judge(due time.Time) outcome {
 			return outcome{status: orglife.StatusError, err: err}
 		}
 		if fires {
-			out.checks = append(out.checks, orglife.Finding{ID: c.ID, Message: c.Message, Severity: c.Severity})
+			msg := c.Message
+			if c.message != nil {
+				msg = c.message.text(ev.f, ev.loc)
+			}
+			out.checks = append(out.checks, orglife.Finding{ID: c.ID, Message: msg, Severity: c.Severity})
 		}
 	}
 	if len(out.checks) > 0 && st == orglife.StatusCompliant {
@@ -350,7 +361,7 @@ func (ev *orgEval) periodic(r *Rule, rows []orglife.LedgerRow) []orglife.LedgerR
 				continue
 			}
 			ev.start, ev.end = per.Start, per.Next().Start
-			ev.period = PeriodView{Label: per.Label, Start: per.Start, End: per.End, Due: per.Due(r.Grace)}
+			ev.period = PeriodView{Label: per.Label, Start: per.Start, End: per.End, Due: per.Due(r.Grace), Title: per.Title()}
 			vars.Period = &ev.period
 			ev.setRoster(vars, per)
 			rows = append(rows, ev.evaluate(subject, per))
@@ -417,18 +428,21 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	if r.Mode == ModeShadow {
 		row.Mode = ModeShadow
 	}
-	label := ""
+	tx := texts{instance: r.Scope == ScopeInstance}
 	if per != nil {
-		label = per.Label
+		tx.period = per.Title()
 		s, e := per.Start.Format(orglife.DateLayout), per.End.Format(orglife.DateLayout)
 		row.Period, row.PeriodStart, row.PeriodEnd = &per.Label, &s, &e
 	}
 	fail := func(st orglife.Status, reason string) orglife.LedgerRow {
 		row.Status = st
-		row.Explanation.Text = sentence(r, label, st, row.Due, ev.loc, 0, nil, reason)
+		ev.setView(ev.now, false)
+		tx.subject, tx.message = ev.subjectText(), r.message.text(ev.f, ev.loc)
+		row.Explanation.Text = sentence(r, tx, st, row.Due, ev.loc, 0, nil, reason)
+		row.Explanation.DueOn = ev.dueOn(row.Due)
 		row.Evidence = []string{}
 		if st == orglife.StatusError {
-			row.Evidence = ev.evidence()
+			row.Evidence = ev.errorEvidence()
 		}
 		return row
 	}
@@ -483,10 +497,11 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 	out := ev.judge(due)
 	row.Status = out.status
 	row.NextChange = ev.nextChange(out.status, due)
-	row.Evidence = ev.evidence()
 	if out.err != nil {
+		row.Evidence = ev.errorEvidence()
 		return errorRow(out.err.Error())
 	}
+	row.Evidence = ev.evidence()
 	row.Explanation.Checks = out.checks
 	row.Explanation.Clauses = explainClauses(r.clauses, ev.f, ev.loc)
 	n := len(row.Evidence)
@@ -496,17 +511,94 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 			break
 		}
 	}
-	row.Explanation.Text = sentence(r, label, out.status, row.Due, ev.loc, n, out.checks, "")
+	tx.subject, tx.message = ev.subjectText(), r.message.text(ev.f, ev.loc)
+	if out.status == orglife.StatusLate {
+		tx.late = r.lateMessage.text(ev.f, ev.loc)
+		tx.lateRecords = ev.lateRecords(row.Evidence, due)
+	}
+	row.Explanation.Text = sentence(r, tx, out.status, row.Due, ev.loc, n, out.checks, "")
+	row.Explanation.DueOn = ev.dueOn(row.Due)
 	return row
 }
 
-// evidence returns the ids of the records the rule reads in the frame's as_of view (the instance
-// itself in instance scope), sorted, at most 50.
+// evidence returns the ids of the records the rule looked at in the frame's as_of view, sorted,
+// at most 50: the records that the collection predicates of the failing clauses matched (of
+// every clause when none fails), so an overdue 主题党日 lists no unrelated meetings; every record
+// of the collections the rule reads when a clause has no such predicate; the instance itself in
+// instance scope.
 func (ev *orgEval) evidence() []string {
 	const most = 50
 	if ev.r.Scope == ScopeInstance {
 		return []string{ev.inst.ID}
 	}
+	out, ok := ev.clauseEvidence()
+	if !ok {
+		out = ev.readEvidence()
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > most {
+		out = out[:most]
+	}
+	return out
+}
+
+// clauseEvidence returns the ids the collection predicates of the failing clauses (every clause
+// when none fails) matched; ok is false when one of them reads records without such a predicate
+// or fails to run.
+func (ev *orgEval) clauseEvidence() (out []string, ok bool) {
+	cs := ev.r.clauses
+	if len(cs) == 0 {
+		return nil, false
+	}
+	var failing []*clauseProgs
+	for _, c := range cs {
+		if holds, err := c.holds.boolFrame(ev.f); err != nil {
+			return nil, false
+		} else if !holds {
+			failing = append(failing, c)
+		}
+	}
+	if len(failing) == 0 {
+		failing = cs
+	}
+	out = []string{}
+	for _, c := range failing {
+		if c.ids == nil {
+			if c.reads {
+				return nil, false
+			}
+			continue
+		}
+		v, err := c.ids.runFrame(ev.f)
+		if err != nil {
+			return nil, false
+		}
+		list, _ := v.([]any)
+		for _, x := range list {
+			if id, isStr := x.(string); isStr {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, true
+}
+
+// errorEvidence is the evidence of an error row: every record the rule reads (the clauses are not
+// run again: they may be what failed).
+func (ev *orgEval) errorEvidence() []string {
+	if ev.r.Scope == ScopeInstance {
+		return []string{ev.inst.ID}
+	}
+	out := ev.readEvidence()
+	slices.Sort(out)
+	out = slices.Compact(out)
+	return out[:min(len(out), 50)]
+}
+
+// readEvidence returns the ids of every record of the collections the rule reads (the period's
+// records for a period collection).
+func (ev *orgEval) readEvidence() []string {
 	out := []string{}
 	for _, k := range ev.r.reads {
 		cd := ev.coll(k / 2)
@@ -516,12 +608,52 @@ func (ev *orgEval) evidence() []string {
 		}
 		out = append(out, cd.ids[lo:hi]...)
 	}
-	slices.Sort(out)
-	out = slices.Compact(out)
-	if len(out) > most {
-		out = out[:most]
-	}
 	return out
+}
+
+// lateRecords returns, of the records with the given ids, those recorded at or after due
+// (earliest recorded first); for an instance row, the instance when it was.
+func (ev *orgEval) lateRecords(ids []string, due time.Time) []lateRecord {
+	if ev.r.Scope == ScopeInstance {
+		if ev.inst.Complete && !ev.inst.RecordedAt.Before(due) {
+			return []lateRecord{{recorded: ev.inst.RecordedAt}}
+		}
+		return nil
+	}
+	var out []lateRecord
+	seen := map[string]bool{}
+	for _, k := range ev.r.reads {
+		cd := ev.coll(k / 2)
+		for i, id := range cd.ids {
+			if seen[id] || !slices.Contains(ids, id) || cd.rec[i].Before(due) {
+				continue
+			}
+			seen[id] = true
+			out = append(out, lateRecord{occurs: cd.occ[i], recorded: cd.rec[i]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].recorded.Before(out[j].recorded) })
+	return out
+}
+
+// dueOn is the due date people read (Explanation.DueOn): YYYY-MM-DD of the last day that counts.
+func (ev *orgEval) dueOn(due *time.Time) string {
+	if due == nil {
+		return ""
+	}
+	return DueDate(*due, ev.loc).Format(orglife.DateLayout)
+}
+
+// subjectText names the row's subject for the texts people read: the rule's subject template,
+// else the member's name in member scope; "" for the org itself.
+func (ev *orgEval) subjectText() string {
+	if ev.r.subject != nil {
+		return ev.r.subject.text(ev.f, ev.loc)
+	}
+	if ev.r.Scope == ScopeMember {
+		return ev.f.vars().Member.Label
+	}
+	return ""
 }
 
 // nextChange returns when a row of the status, due at due, changes by time alone: a pending row

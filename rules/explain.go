@@ -22,6 +22,12 @@ type clauseProgs struct {
 	holds       *Program
 	left, right *Program
 	matched     *Program
+	// ids lists the ids of the elements a collection predicate matched (the records the clause
+	// looked at), nil when the clause has no such predicate (or it is all, which looks at every
+	// element).
+	ids *Program
+	// reads reports whether the clause reads a collection.
+	reads bool
 }
 
 var comparisons = []string{"==", "!=", "<", ">", "<=", ">="}
@@ -43,6 +49,10 @@ func (dec *decoder) clauses(src string, env reflect.Type) []*clauseProgs {
 			continue
 		}
 		out = append(out, c)
+		probe := &Rule{}
+		node := c.holds.program.Node()
+		ast.Walk(&node, readsVisitor{r: probe, names: dec.envs.byName})
+		c.reads = len(probe.reads) > 0
 		tree, err := parser.Parse(part)
 		if err != nil {
 			continue
@@ -63,6 +73,9 @@ func (dec *decoder) clauses(src string, env reflect.Type) []*clauseProgs {
 			if ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "(") && strings.HasSuffix(rest, ")") {
 				if p, err := dec.compileIn("count"+rest, env, KindAny); err == nil && p.program.Node().Type() == intType {
 					c.matched = p
+					if name != "all" {
+						c.ids, _ = dec.compileIn("map(filter"+rest+", .id)", env, KindList)
+					}
 				}
 				break
 			}
@@ -201,59 +214,6 @@ func clauseValue(v any, loc *time.Location) any {
 		return x.Hours() / 24
 	}
 	return nil
-}
-
-// dueText shows a due instant: the last day that counts when it is a midnight, else the instant.
-func dueText(due time.Time, loc *time.Location) string {
-	d := due.In(loc)
-	if d.Hour() == 0 && d.Minute() == 0 && d.Second() == 0 && d.Nanosecond() == 0 {
-		return d.AddDate(0, 0, -1).Format(orglife.DateLayout)
-	}
-	return d.Format("2006-01-02 15:04")
-}
-
-// sentence builds the Chinese text of a row: the period label (if any), then what was found.
-func sentence(r *Rule, label string, status orglife.Status, due *time.Time, loc *time.Location, n int, checks []orglife.Finding, reason string) string {
-	var b strings.Builder
-	if label != "" {
-		b.WriteString(label)
-		b.WriteString(" ")
-	}
-	title := r.Title
-	if title == "" {
-		title = r.Message
-	}
-	dueStr := ""
-	if due != nil {
-		dueStr = dueText(*due, loc)
-	}
-	switch status {
-	case orglife.StatusCompliant, orglife.StatusShallow:
-		b.WriteString(title + "：已满足")
-		if n > 0 {
-			b.WriteString("（" + itoa(n) + " 条记录）")
-		}
-	case orglife.StatusLate:
-		b.WriteString(r.Message + "（截止 " + dueStr + "），已于截止后补记")
-	case orglife.StatusPending:
-		b.WriteString(title + "：尚未完成（截止 " + dueStr + "）")
-	case orglife.StatusAtRisk:
-		b.WriteString(title + "：即将到期，尚未完成（截止 " + dueStr + "）")
-	case orglife.StatusOverdue:
-		b.WriteString(r.Message + "（截止 " + dueStr + "）")
-	case orglife.StatusNotApplicable:
-		b.WriteString(title + "：不适用（" + reason + "）")
-	case orglife.StatusError:
-		b.WriteString(title + "：规则计算出错：" + reason)
-	}
-	if len(checks) > 0 {
-		msgs := make([]string, len(checks))
-		for i, c := range checks {
-			msgs[i] = c.Message
-		}
-		b.WriteString("；但" + strings.Join(msgs, "；"))
-	}
-	return b.String()
 }
 
 func itoa(n int) string {

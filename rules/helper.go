@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -44,6 +45,30 @@ var helperOptions = []expr.Option{
 			return periodLabel(p[1].(time.Time), p[2].(string), p[0].(time.Time).Location())
 		},
 		new(func(time.Time, time.Time, string) string)),
+	expr.Function("date_text",
+		func(p ...any) (any, error) { t := p[0].(time.Time); return DateText(t, t.Location()), nil },
+		new(func(time.Time) string)),
+	expr.Function(zonedPrefix+"date_text",
+		func(p ...any) (any, error) { return DateText(p[1].(time.Time), p[0].(time.Time).Location()), nil },
+		new(func(time.Time, time.Time) string)),
+	expr.Function("month_day",
+		func(p ...any) (any, error) { t := p[0].(time.Time); return MonthDayText(t, t.Location()), nil },
+		new(func(time.Time) string)),
+	expr.Function(zonedPrefix+"month_day",
+		func(p ...any) (any, error) { return MonthDayText(p[1].(time.Time), p[0].(time.Time).Location()), nil },
+		new(func(time.Time, time.Time) string)),
+	expr.Function("due_date",
+		func(p ...any) (any, error) { t := p[0].(time.Time); return DueDate(t, t.Location()), nil },
+		new(func(time.Time) time.Time)),
+	expr.Function(zonedPrefix+"due_date",
+		func(p ...any) (any, error) { return DueDate(p[1].(time.Time), p[0].(time.Time).Location()), nil },
+		new(func(time.Time, time.Time) time.Time)),
+	expr.Function("period_title",
+		func(p ...any) (any, error) { return PeriodTitle(p[0].(string)), nil },
+		new(func(string) string)),
+	expr.Function("name_of",
+		func(p ...any) (any, error) { return NameOf(p[0].([]MemberView), p[1].(string)), nil },
+		new(func([]MemberView, string) string)),
 	expr.Function(zonedPrefix+"date",
 		func(p ...any) (any, error) {
 			args := make([]string, len(p)-1)
@@ -55,7 +80,21 @@ var helperOptions = []expr.Option{
 		new(func(time.Time, string, ...string) time.Time)),
 }
 
-// zonedPrefix names the variants of date, period_of and working_days that calls become when the
+// NameOf returns how people read the member with the id among members — the name, with the id
+// when another member has the same name (the member's Label) — or the id itself when no member
+// has it (a person who left the roster is still named by something): name_of(members,
+// data.member).
+func NameOf(members []MemberView, id string) string {
+	for i := range members {
+		if members[i].ID == id {
+			return cmp.Or(members[i].Label, members[i].Name)
+		}
+	}
+	return id
+}
+
+// zonedPrefix names the variants of date, period_of, working_days, date_text, month_day and
+// due_date that calls become when the
 // environment has `now`: they take `now` first and work in its location, the deployment time
 // zone, whatever the location of their other arguments.
 const zonedPrefix = "zoned_"

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"time"
-
-	"github.com/orglife/orglife"
 )
 
 // lifetime is the span in which an org's duties count: from the later of the go-live date and
@@ -30,7 +28,7 @@ func (ev *orgEval) outsideLife(per *Period) string {
 	from, until := day(l.from), day(l.until)
 	switch {
 	case !l.until.IsZero() && per.Start.After(l.until):
-		return "组织已于 " + until + " 撤销，本期不适用"
+		return "组织已于" + until + "撤销，本期不适用"
 	case !l.from.IsZero() && per.End.Before(l.from) && l.sinceWins:
 		return "系统启用日期（" + from + "）之前的周期不适用"
 	case !l.from.IsZero() && per.End.Before(l.from):
@@ -53,7 +51,7 @@ func (ev *orgEval) dueOutsideLife(d time.Time) string {
 	l := ev.life()
 	switch {
 	case !l.until.IsZero() && d.After(l.until):
-		return "组织已于 " + day(l.until) + " 撤销，不适用"
+		return "组织已于" + day(l.until) + "撤销，不适用"
 	case !l.from.IsZero() && d.Before(l.from) && l.sinceWins:
 		return "截止日期早于系统启用日期（" + day(l.from) + "），不适用"
 	case !l.from.IsZero() && d.Before(l.from):
@@ -62,9 +60,5 @@ func (ev *orgEval) dueOutsideLife(d time.Time) string {
 	return ""
 }
 
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(orglife.DateLayout)
-}
+// day shows a lifetime bound as people read it: 2025年9月15日.
+func day(t time.Time) string { return DateText(t, t.Location()) }

@@ -57,7 +57,7 @@ func TestLifetime(t *testing.T) {
 	}
 	founded := &orglife.Org{ID: "b", Kind: orglife.KindBranch, EstablishedOn: p("2025-09-15")}
 	rows := eval(founded, "")
-	check(rows, "monthly", "2025-03", orglife.StatusNotApplicable, "组织成立（2025-09-15）之前")
+	check(rows, "monthly", "2025-03", orglife.StatusNotApplicable, "组织成立（2025年9月15日）之前")
 	check(rows, "yearly", "2025", orglife.StatusNotApplicable, "不完整的周期不计")
 	check(rows, "monthly", "2025-09", orglife.StatusNotApplicable, "不完整的周期不计")
 	check(rows, "monthly_partial", "2025-09", orglife.StatusOverdue, "")
@@ -70,13 +70,13 @@ func TestLifetime(t *testing.T) {
 	check(rows, "monthly", "2025-06", orglife.StatusOverdue, "")
 	check(rows, "monthly", "2025-07", orglife.StatusNotApplicable, "撤销")
 	check(rows, "monthly_partial", "2025-07", orglife.StatusOverdue, "")
-	check(rows, "monthly", "2025-08", orglife.StatusNotApplicable, "组织已于 2025-07-10 撤销")
+	check(rows, "monthly", "2025-08", orglife.StatusNotApplicable, "组织已于2025年7月10日撤销")
 	check(rows, "monthly_partial", "2025-08", orglife.StatusNotApplicable, "撤销")
 	check(rows, "deadline", "", orglife.StatusOverdue, "")
 
 	live := &orglife.Org{ID: "b", Kind: orglife.KindBranch, EstablishedOn: p("2015-09-01")}
 	rows = eval(live, "2026-09-01")
-	check(rows, "monthly", "2026-08", orglife.StatusNotApplicable, "系统启用日期（2026-09-01）之前")
+	check(rows, "monthly", "2026-08", orglife.StatusNotApplicable, "系统启用日期（2026年9月1日）之前")
 	check(rows, "monthly", "2026-09", orglife.StatusOverdue, "")
 	check(rows, "yearly", "2026", orglife.StatusNotApplicable, "系统于本期内")
 	check(rows, "deadline", "", orglife.StatusNotApplicable, "早于系统启用日期")

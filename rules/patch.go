@@ -40,6 +40,11 @@ func (clockPatch) Visit(node *ast.Node) {
 			now.SetLocation(n.Location())
 			ast.Patch(&n.Callee, &ast.IdentifierNode{Value: zonedPrefix + id.Value})
 			n.Arguments = append([]ast.Node{now}, n.Arguments...)
+		case (id.Value == "date_text" || id.Value == "month_day" || id.Value == "due_date") && len(n.Arguments) == 1:
+			now := &ast.IdentifierNode{Value: VarNow}
+			now.SetLocation(n.Location())
+			ast.Patch(&n.Callee, &ast.IdentifierNode{Value: zonedPrefix + id.Value})
+			n.Arguments = append([]ast.Node{now}, n.Arguments...)
 		}
 	}
 }
@@ -80,7 +85,7 @@ func (v *constArgs) Visit(node *ast.Node) {
 // print as "object", and "type X has no field f" reads "unknown field f".
 func cleanMessage(msg string) string {
 	msg = strings.TrimSpace(shortStructs(msg))
-	for _, name := range []string{"date", "period_of", "working_days"} {
+	for _, name := range []string{"date_text", "date", "period_of", "working_days", "month_day", "due_date"} {
 		msg = strings.ReplaceAll(msg, zonedPrefix+name, name)
 	}
 	if rest, ok := strings.CutPrefix(msg, "type "); ok {

@@ -80,6 +80,10 @@ type Rule struct {
 	// Partial is PartialSkip or PartialCount (periodic rules).
 	Partial     string
 	Description string
+	// LateMessage is the text of a late row (补记, 逾期完成), Subject names the row's subject in the
+	// texts that do not come from a message (member scope: the member's name by default); both
+	// are templates like Message, "" when absent.
+	LateMessage, Subject string
 	// Where, Due and Require are the expression sources ("" when absent).
 	Where, Due, Require string
 	// Grace and Warn are whole days.
@@ -92,17 +96,19 @@ type Rule struct {
 	File string
 	Line int
 
-	where, due, require *Program
-	clauses             []*clauseProgs
-	reads               []int
-	col                 int // instance scope: index of the workflow's collection
+	where, due, require           *Program
+	message, lateMessage, subject *Template
+	clauses                       []*clauseProgs
+	reads                         []int
+	col                           int // instance scope: index of the workflow's collection
 }
 
 // Check is one shallow check of a rule: when its `when` holds, the row carries a finding.
 type Check struct {
 	ID, When, Message, Severity string
 
-	when *Program
+	when    *Program
+	message *Template
 }
 
 // Timing returns "periodic" (every is set), "instance" (instance scope) or "deadline".

@@ -17,7 +17,8 @@ import (
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 var ruleKeys = []string{"id", "title", "source", "strength", "severity", "scope", "where", "every", "grace", "warn",
-	"due", "require", "message", "shallow", "effective_from", "effective_until", "workflow", "mode", "description", "partial"}
+	"due", "require", "message", "shallow", "effective_from", "effective_until", "workflow", "mode", "description", "partial",
+	"late_message", "subject"}
 
 var checkKeys = []string{"id", "when", "message", "severity"}
 
@@ -178,7 +179,10 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 		dec.Addf(wfNode, "workflow", "only an instance-scope rule names a workflow")
 	}
 	dec.Required(item, "message", "")
-	r.Message, _ = dec.text(item, "message")
+	var msgNode, lateNode, subjectNode *yamlfile.Node
+	r.Message, msgNode = dec.text(item, "message")
+	r.LateMessage, lateNode = dec.text(item, "late_message")
+	r.Subject, subjectNode = dec.text(item, "subject")
 
 	// Expressions, compiled against the scope's environment.
 	var env reflect.Type
@@ -212,6 +216,9 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 			r.clauses = dec.clauses(r.Require, env)
 		}
 	}
+	r.message = dec.template(r, msgNode, r.Message, env, "message")
+	r.lateMessage = dec.template(r, lateNode, r.LateMessage, env, "late_message")
+	r.subject = dec.template(r, subjectNode, r.Subject, env, "subject")
 	dec.shallow(r, item.Present("shallow"), env)
 	if r.ID != "" {
 		dec.idNode[r] = idNode
@@ -238,7 +245,11 @@ func (dec *decoder) shallow(r *Rule, list *yamlfile.Node, env reflect.Type) {
 		}
 		seen[c.ID] = true
 		what := strings.TrimSpace("shallow " + c.ID)
-		c.Message, _ = dec.Text(dec.Required(item, "message", what), what+": message")
+		msgNode := dec.Required(item, "message", what)
+		var ok bool
+		if c.Message, ok = dec.Text(msgNode, what+": message"); ok {
+			c.message = dec.template(r, msgNode, c.Message, env, what+": message")
+		}
 		c.Severity = "minor"
 		if s, ok := dec.OneOf(item.Present("severity"), what+": severity", orglife.Severities); ok {
 			c.Severity = s
@@ -269,12 +280,18 @@ func (dec *decoder) compile(r *Rule, n *yamlfile.Node, src string, env reflect.T
 		dec.Problems = append(dec.Problems, orglife.Problem{File: n.File, Line: line, Column: col, Message: what + ": " + msg})
 		return nil
 	}
+	dec.noteReads(r, n, p, what)
+	return p
+}
+
+// noteReads records the collections a program of rule r (written in node n) reads, and whether
+// it needs the working-day calendar.
+func (dec *decoder) noteReads(r *Rule, n *yamlfile.Node, p *Program, what string) {
 	node := p.program.Node()
 	ast.Walk(&node, readsVisitor{r: r, names: dec.envs.byName})
 	if usesWorkingDays(node) {
 		dec.calUses = append(dec.calUses, orglife.Problem{File: n.File, Line: n.Line, Column: n.Column, Message: what + ": "})
 	}
-	return p
 }
 
 type readsVisitor struct {

@@ -18,6 +18,8 @@ type PeriodView struct {
 	Start time.Time `expr:"start"`
 	End   time.Time `expr:"end"`
 	Due   time.Time `expr:"due"`
+	// Title is the Chinese name of the period (2025年第三季度), for messages.
+	Title string `expr:"title"`
 }
 
 // MemberView is what rule expressions see as `member` and as an element of `members`. An unset
@@ -29,6 +31,9 @@ type MemberView struct {
 	Roles    []string  `expr:"roles"`
 	Leader   bool      `expr:"leader"`
 	JoinedOn time.Time `expr:"joined_on"`
+	// Label names the member for people: the name, followed by the id when another member of
+	// the org has the same name (张伟（m-zhang2）), so two 张伟 are told apart in messages.
+	Label string `expr:"label"`
 }
 
 // scopeVars are the fixed variables of the org and member scope environments; the environment
@@ -47,6 +52,8 @@ type instanceVars struct {
 	Instance InstanceView `expr:"instance"`
 	Org      OrgView      `expr:"org"`
 	Now      time.Time    `expr:"now"`
+	// Members are the org's members, so a message can name a person by id (name_of).
+	Members []MemberView `expr:"members"`
 }
 
 // envSet holds the environment types of a rule set: one for org scope, one for member scope

@@ -174,20 +174,4 @@ func (s *server) bulkDecide(c *gin.Context) {
 }
 
 // decideFailure says in Chinese why a decision failed.
-func decideFailure(err error) string {
-	switch orglife.ErrorCode(err) {
-	case orglife.ECONFLICT:
-		return "当前状态不允许此操作（" + orglife.ErrorMessage(err) + "）"
-	case orglife.EFORBIDDEN:
-		return "无权办理"
-	case orglife.ENOTFOUND:
-		return "问题不存在"
-	case orglife.EUNPROCESSABLE, orglife.EINVALID:
-		msg := orglife.ErrorMessage(err)
-		for _, d := range chineseDetails(orglife.ErrorDetails(err)) {
-			msg += "；" + d.Field + "：" + d.Message
-		}
-		return msg
-	}
-	return "服务器出错，请稍后重试"
-}
+func decideFailure(err error) string { return decisionError(err) }

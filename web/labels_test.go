@@ -45,3 +45,18 @@ func TestFilterError(t *testing.T) {
 		t.Errorf("filterError = %q", got)
 	}
 }
+
+// TestDecisionError: a refused decision reads Chinese, without the checker's English or field keys.
+func TestDecisionError(t *testing.T) {
+	waiver := &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "invalid waiver: a waiver needs a reason",
+		Details: []orglife.Detail{{Field: "reason", Message: "a waiver needs a reason"}, {Field: "expires_at", Message: "expires_at must be in the future, not 2020-01-01"}}}
+	for err, want := range map[error]string{
+		waiver: "豁免须写明原因；豁免有效期须为将来的日期（如 2026-03-01，含当天）或时刻，且不超过规定的最长期限",
+		orglife.Errorf(orglife.ECONFLICT, "only an open violation can be acknowledged (it is waived)"):                                                   "该问题的当前状态不允许此操作（可能已被他人办理），请刷新后重试",
+		&orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "resolving needs a note", Details: []orglife.Detail{{Field: "note", Message: "required"}}}: "须填写办理说明",
+	} {
+		if got := decisionError(err); got != want {
+			t.Errorf("decisionError(%v) = %q, want %q", err, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"regexp"
+	"strings"
 
 	"github.com/orglife/orglife"
 )
@@ -89,4 +90,43 @@ func filterError(err error) string {
 		}
 	}
 	return "筛选条件有误，请检查后重试"
+}
+
+// decisionFields say in Chinese what a refused decision on a violation needs, by the field the
+// checker named (its own messages are English, for API clients).
+var decisionFields = map[string]string{
+	"reason":     "豁免须写明原因",
+	"expires_at": "豁免有效期须为将来的日期（如 2026-03-01，含当天）或时刻，且不超过规定的最长期限",
+	"note":       "须填写办理说明",
+}
+
+// decisionError is the Chinese sentence for a refused decision on a violation: no English of the
+// checker, no field keys.
+func decisionError(err error) string {
+	switch orglife.ErrorCode(err) {
+	case orglife.ECONFLICT:
+		return "该问题的当前状态不允许此操作（可能已被他人办理），请刷新后重试"
+	case orglife.EFORBIDDEN:
+		return "无权办理"
+	case orglife.ENOTFOUND:
+		return "问题不存在"
+	case orglife.EUNPROCESSABLE, orglife.EINVALID:
+		var msgs []string
+		seen := map[string]bool{}
+		for _, d := range orglife.ErrorDetails(err) {
+			m, ok := decisionFields[d.Field]
+			if !ok {
+				m = "请检查填写的内容"
+			}
+			if !seen[m] {
+				seen[m] = true
+				msgs = append(msgs, m)
+			}
+		}
+		if len(msgs) == 0 {
+			return "请检查填写的内容"
+		}
+		return strings.Join(msgs, "；")
+	}
+	return "服务器出错，请稍后重试"
 }

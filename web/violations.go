@@ -160,11 +160,7 @@ func (s *server) decideViolation(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, back)
 	case errors.As(err, &oe) && (oe.Code == orglife.EINVALID || oe.Code == orglife.EUNPROCESSABLE || oe.Code == orglife.ECONFLICT):
 		c.Request.URL.RawQuery = ""
-		msg := oe.Message
-		for _, d := range chineseDetails(oe.Details) {
-			msg += "；" + d.Field + "：" + d.Message
-		}
-		s.showViolations(c, http.StatusUnprocessableEntity, "未能办理："+msg)
+		s.showViolations(c, http.StatusUnprocessableEntity, "未能办理："+decisionError(oe))
 	default:
 		s.failPage(c, err)
 	}

@@ -20,13 +20,14 @@ import (
 // time.Time is accepted for both), enums checked, lists as []any and objects as map[string]any.
 // A null value is kept (it clears the field). Unknown keys are rejected. Each detail carries a
 // field path such as absentees[0].name. Required fields are checked separately
-// (MissingRequired), on the merged data.
+// (MissingRequired), on the merged data. Messages are Chinese and name the field by its title
+// (「日期」须为日期……): a secretary reads them next to the form and in import reports.
 func (d *Definition) NormalizeData(data map[string]any, loc *time.Location) (map[string]any, []orglife.Detail) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	n := &normalizer{loc: loc}
-	out := n.object(d.Fields, data, "")
+	out := n.object(d.Fields, data, "", "")
 	return out, n.details
 }
 
@@ -35,8 +36,29 @@ type normalizer struct {
 	details []orglife.Detail
 }
 
-func (n *normalizer) fail(path, format string, args ...any) {
-	n.details = append(n.details, orglife.Detail{Field: path, Message: fmt.Sprintf(format, args...)})
+func (n *normalizer) fail(path, label, format string, args ...any) {
+	n.details = append(n.details, orglife.Detail{Field: path, Message: "「" + label + "」" + fmt.Sprintf(format, args...)})
+}
+
+// titleOf is the name people read for a field: its title, else its key.
+func titleOf(f *orglife.Field) string {
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.Name
+}
+
+// joinLabel is the label of a sub-field: 缺席人员第2项的姓名.
+func joinLabel(label, name string) string {
+	if label == "" {
+		return name
+	}
+	return label + "的" + name
+}
+
+// itemLabel is the label of a list element (i from 0): 缺席人员第2项.
+func itemLabel(label string, i int) string {
+	return fmt.Sprintf("%s第%d项", label, i+1)
 }
 
 func join(path, name string) string {
@@ -46,7 +68,7 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func (n *normalizer) object(fields []*orglife.Field, data map[string]any, path string) map[string]any {
+func (n *normalizer) object(fields []*orglife.Field, data map[string]any, path, label string) map[string]any {
 	out := make(map[string]any, len(data))
 	keys := make([]string, 0, len(data))
 	for k := range data {
@@ -56,10 +78,10 @@ func (n *normalizer) object(fields []*orglife.Field, data map[string]any, path s
 	for _, k := range keys {
 		i := slices.IndexFunc(fields, func(f *orglife.Field) bool { return f.Name == k })
 		if i < 0 {
-			n.fail(join(path, k), "unknown field")
+			n.fail(join(path, k), joinLabel(label, k), "不是本表的栏目")
 			continue
 		}
-		if v, ok := n.value(fields[i], data[k], join(path, k)); ok {
+		if v, ok := n.value(fields[i], data[k], join(path, k), joinLabel(label, titleOf(fields[i]))); ok {
 			out[k] = v
 		}
 	}
@@ -67,7 +89,7 @@ func (n *normalizer) object(fields []*orglife.Field, data map[string]any, path s
 }
 
 // value normalizes one value; ok is false when it is invalid (a detail was added).
-func (n *normalizer) value(f *orglife.Field, x any, path string) (any, bool) {
+func (n *normalizer) value(f *orglife.Field, x any, path, label string) (any, bool) {
 	if x == nil {
 		return nil, true
 	}
@@ -75,60 +97,67 @@ func (n *normalizer) value(f *orglife.Field, x any, path string) (any, bool) {
 	case orglife.TypeString, orglife.TypeText, orglife.TypeEnum:
 		s, ok := x.(string)
 		if !ok {
-			n.fail(path, "must be a string")
+			n.fail(path, label, "须为文字")
 			return nil, false
 		}
 		if f.Type == orglife.TypeEnum && !slices.Contains(f.Values, s) {
-			n.fail(path, "must be one of: %s", strings.Join(f.Values, ", "))
+			names := make([]string, len(f.Values))
+			for i, v := range f.Values {
+				names[i] = v
+				if l := f.Labels[v]; l != "" {
+					names[i] = l + "（" + v + "）"
+				}
+			}
+			n.fail(path, label, "须为以下之一：%s", strings.Join(names, "、"))
 			return nil, false
 		}
-		return s, n.length(f, utf8.RuneCountInString(s), path, "characters")
+		return s, n.length(f, utf8.RuneCountInString(s), path, label, "个字")
 	case orglife.TypeInt:
 		v, ok := rules.Number(x)
 		if !ok || v != math.Trunc(v) || math.Abs(v) > 1<<53 {
-			n.fail(path, "must be an integer")
+			n.fail(path, label, "须为整数")
 			return nil, false
 		}
-		return int(v), n.bounds(f, v, path)
+		return int(v), n.bounds(f, v, path, label)
 	case orglife.TypeNumber:
 		v, ok := rules.Number(x)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			n.fail(path, "must be a number")
+			n.fail(path, label, "须为数字")
 			return nil, false
 		}
-		return v, n.bounds(f, v, path)
+		return v, n.bounds(f, v, path, label)
 	case orglife.TypeBool:
 		b, ok := x.(bool)
 		if !ok {
-			n.fail(path, "must be true or false")
+			n.fail(path, label, "须选择是或否")
 		}
 		return b, ok
 	case orglife.TypeDate:
-		return n.date(x, path)
+		return n.date(x, path, label)
 	case orglife.TypeDatetime:
-		return n.datetime(x, path)
+		return n.datetime(x, path, label)
 	case orglife.TypeList:
-		return n.list(f, x, path)
+		return n.list(f, x, path, label)
 	case orglife.TypeObject:
 		m, ok := x.(map[string]any)
 		if !ok {
-			n.fail(path, "must be an object")
+			n.fail(path, label, "格式不对（须为一组栏目）")
 			return nil, false
 		}
 		before := len(n.details)
-		out := n.object(f.Fields, m, path)
+		out := n.object(f.Fields, m, path, label)
 		return out, len(n.details) == before
 	}
 	return x, true
 }
 
-func (n *normalizer) bounds(f *orglife.Field, v float64, path string) bool {
+func (n *normalizer) bounds(f *orglife.Field, v float64, path, label string) bool {
 	if f.Min != nil && v < *f.Min {
-		n.fail(path, "must be at least %s", fmtNum(*f.Min))
+		n.fail(path, label, "不能小于%s", fmtNum(*f.Min))
 		return false
 	}
 	if f.Max != nil && v > *f.Max {
-		n.fail(path, "must be at most %s", fmtNum(*f.Max))
+		n.fail(path, label, "不能大于%s", fmtNum(*f.Max))
 		return false
 	}
 	return true
@@ -136,9 +165,9 @@ func (n *normalizer) bounds(f *orglife.Field, v float64, path string) bool {
 
 func fmtNum(v float64) string { return fmt.Sprint(v) }
 
-func (n *normalizer) length(f *orglife.Field, l int, path, unit string) bool {
+func (n *normalizer) length(f *orglife.Field, l int, path, label, unit string) bool {
 	if f.MinLength != nil && l < *f.MinLength {
-		n.fail(path, "must have at least %d %s", *f.MinLength, unit)
+		n.fail(path, label, "至少%d%s", *f.MinLength, unit)
 		return false
 	}
 	if limit, def := maxLength(f); l > limit {
@@ -147,16 +176,16 @@ func (n *normalizer) length(f *orglife.Field, l int, path, unit string) bool {
 			if f.Type == orglife.TypeList {
 				key = "max_items"
 			}
-			n.fail(path, "must have at most %d %s (the default limit of a %s field; the workflow may set %s)", limit, unit, f.Type, key)
+			n.fail(path, label, "至多%d%s（系统默认上限，工作流可用 %s 调整）", limit, unit, key)
 		} else {
-			n.fail(path, "must have at most %d %s", limit, unit)
+			n.fail(path, label, "至多%d%s", limit, unit)
 		}
 		return false
 	}
 	return true
 }
 
-func (n *normalizer) date(x any, path string) (any, bool) {
+func (n *normalizer) date(x any, path, label string) (any, bool) {
 	switch v := x.(type) {
 	case time.Time:
 		return v.In(n.loc).Format(orglife.DateLayout), true
@@ -165,11 +194,11 @@ func (n *normalizer) date(x any, path string) (any, bool) {
 			return t.Format(orglife.DateLayout), true
 		}
 	}
-	n.fail(path, "must be a date (YYYY-MM-DD)")
+	n.fail(path, label, "须为日期，格式为 YYYY-MM-DD（如 2025-03-10）")
 	return nil, false
 }
 
-func (n *normalizer) datetime(x any, path string) (any, bool) {
+func (n *normalizer) datetime(x any, path, label string) (any, bool) {
 	switch v := x.(type) {
 	case time.Time:
 		return v.In(n.loc).Format(time.RFC3339Nano), true
@@ -178,17 +207,17 @@ func (n *normalizer) datetime(x any, path string) (any, bool) {
 			return t.In(n.loc).Format(time.RFC3339Nano), true
 		}
 	}
-	n.fail(path, "must be a date and time (RFC 3339)")
+	n.fail(path, label, "须为日期和时间（如 2025-03-10T14:30:00+08:00）")
 	return nil, false
 }
 
-func (n *normalizer) list(f *orglife.Field, x any, path string) (any, bool) {
+func (n *normalizer) list(f *orglife.Field, x any, path, label string) (any, bool) {
 	rv := reflect.ValueOf(x)
 	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
-		n.fail(path, "must be a list")
+		n.fail(path, label, "须为列表")
 		return nil, false
 	}
-	if !n.length(f, rv.Len(), path, "items") {
+	if !n.length(f, rv.Len(), path, label, "项") {
 		return nil, false
 	}
 	out := make([]any, rv.Len())
@@ -197,47 +226,51 @@ func (n *normalizer) list(f *orglife.Field, x any, path string) (any, bool) {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		e := rv.Index(i).Interface()
 		if e == nil {
-			n.fail(p, "must not be null")
+			n.fail(p, itemLabel(label, i), "不能为空")
 			ok = false
 			continue
 		}
-		v, good := n.value(f.Items, e, p)
+		v, good := n.value(f.Items, e, p, itemLabel(label, i))
 		out[i] = v
 		ok = ok && good
 	}
 	return out, ok
 }
 
-// MissingRequired returns a detail ("is required") for every required field, and every field
+// MissingRequired returns a detail (「日期」为必填项) for every required field, and every field
 // named in extra (an event's require list), that is absent, null or an empty string in data
 // (the merged data), and for required sub-fields of the objects present in data, recursively
 // (paths such as absentees[0].name). Details follow the order of the fields.
 func (d *Definition) MissingRequired(data map[string]any, extra []string) []orglife.Detail {
 	var out []orglife.Detail
-	missing(d.Fields, data, extra, "", &out)
+	missing(d.Fields, data, extra, "", "", &out)
 	return out
 }
 
-func missing(fields []*orglife.Field, data map[string]any, extra []string, path string, out *[]orglife.Detail) {
+// RequiredSuffix ends the message of every detail of MissingRequired (「日期」为必填项), so callers
+// can tell a missing field from an invalid one.
+const RequiredSuffix = "为必填项"
+
+func missing(fields []*orglife.Field, data map[string]any, extra []string, path, label string, out *[]orglife.Detail) {
 	for _, f := range fields {
-		p := join(path, f.Name)
+		p, l := join(path, f.Name), joinLabel(label, titleOf(f))
 		x := data[f.Name]
 		if empty(x) {
 			if f.Required || slices.Contains(extra, f.Name) {
-				*out = append(*out, orglife.Detail{Field: p, Message: "is required"})
+				*out = append(*out, orglife.Detail{Field: p, Message: "「" + l + "」" + RequiredSuffix})
 			}
 			continue
 		}
-		nested(f, x, p, out)
+		nested(f, x, p, l, out)
 	}
 }
 
 // nested checks the required sub-fields of a present value.
-func nested(f *orglife.Field, x any, path string, out *[]orglife.Detail) {
+func nested(f *orglife.Field, x any, path, label string, out *[]orglife.Detail) {
 	switch f.Type {
 	case orglife.TypeObject:
 		if m, ok := x.(map[string]any); ok {
-			missing(f.Fields, m, nil, path, out)
+			missing(f.Fields, m, nil, path, label, out)
 		}
 	case orglife.TypeList:
 		rv := reflect.ValueOf(x)
@@ -246,7 +279,7 @@ func nested(f *orglife.Field, x any, path string, out *[]orglife.Detail) {
 		}
 		for i := 0; i < rv.Len(); i++ {
 			if e := rv.Index(i).Interface(); !empty(e) {
-				nested(f.Items, e, fmt.Sprintf("%s[%d]", path, i), out)
+				nested(f.Items, e, fmt.Sprintf("%s[%d]", path, i), itemLabel(label, i), out)
 			}
 		}
 	}

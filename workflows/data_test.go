@@ -53,20 +53,20 @@ func TestNormalizeData(t *testing.T) {
 			`{"absentees":[{"name":"张三","reason":"出差"},{"name":"李四"}],"problems":["a","b"]}`, nil},
 		{"bad values", `{"type":"party","held_on":"2025-3-10","topic":"x","expected":1.5,"present":-1,"minutes":7,"nope":1}`,
 			`{}`, []orglife.Detail{
-				{Field: "expected", Message: "must be an integer"},
-				{Field: "held_on", Message: "must be a date (YYYY-MM-DD)"},
-				{Field: "minutes", Message: "must be a string"},
-				{Field: "nope", Message: "unknown field"},
-				{Field: "present", Message: "must be at least 0"},
-				{Field: "topic", Message: "must have at least 2 characters"},
-				{Field: "type", Message: "must be one of: branch_assembly, committee, group, lecture, theme_day, org_life"},
+				{Field: "expected", Message: "「expected」须为整数"},
+				{Field: "held_on", Message: "「日期」须为日期，格式为 YYYY-MM-DD（如 2025-03-10）"},
+				{Field: "minutes", Message: "「minutes」须为文字"},
+				{Field: "nope", Message: "「nope」不是本表的栏目"},
+				{Field: "present", Message: "「present」不能小于0"},
+				{Field: "topic", Message: "「topic」至少2个字"},
+				{Field: "type", Message: "「类型」须为以下之一：branch_assembly、committee、group、lecture、theme_day、org_life"},
 			}},
 		{"nested", `{"absentees":[{"name":"张三"},{"reason":1,"age":3},"x"],"problems":"a"}`,
 			`{}`, []orglife.Detail{
-				{Field: "absentees[1].age", Message: "unknown field"},
-				{Field: "absentees[1].reason", Message: "must be a string"},
-				{Field: "absentees[2]", Message: "must be an object"},
-				{Field: "problems", Message: "must be a list"},
+				{Field: "absentees[1].age", Message: "「absentees第2项的age」不是本表的栏目"},
+				{Field: "absentees[1].reason", Message: "「absentees第2项的reason」须为文字"},
+				{Field: "absentees[2]", Message: "「absentees第3项」格式不对（须为一组栏目）"},
+				{Field: "problems", Message: "「problems」须为列表"},
 			}},
 	}
 	for _, tt := range tests {
@@ -116,12 +116,12 @@ func TestMissingRequired(t *testing.T) {
 	data := jsonData(t, `{"type":"theme_day","held_on":"","expected":3,"absentees":[{"reason":"病假"},{"name":"李四"},{"name":""}]}`)
 	got := m.MissingRequired(data, []string{"minutes", "expected", "present"})
 	want := []orglife.Detail{
-		{Field: "held_on", Message: "is required"},
-		{Field: "topic", Message: "is required"},
-		{Field: "present", Message: "is required"},
-		{Field: "absentees[0].name", Message: "is required"},
-		{Field: "absentees[2].name", Message: "is required"},
-		{Field: "minutes", Message: "is required"},
+		{Field: "held_on", Message: "「日期」为必填项"},
+		{Field: "topic", Message: "「topic」为必填项"},
+		{Field: "present", Message: "「present」为必填项"},
+		{Field: "absentees[0].name", Message: "「absentees第1项的name」为必填项"},
+		{Field: "absentees[2].name", Message: "「absentees第3项的name」为必填项"},
+		{Field: "minutes", Message: "「minutes」为必填项"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -162,8 +162,8 @@ func TestNormalizeDataDefaultBudgets(t *testing.T) {
 	}
 	_, details := m.NormalizeData(map[string]any{"problems": problems, "topic": string(long)}, nil)
 	want := []orglife.Detail{
-		{Field: "problems", Message: "must have at most 100 items (the default limit of a list field; the workflow may set max_items)"},
-		{Field: "topic", Message: "must have at most 2000 characters (the default limit of a string field; the workflow may set max_length)"},
+		{Field: "problems", Message: "「problems」至多100项（系统默认上限，工作流可用 max_items 调整）"},
+		{Field: "topic", Message: "「topic」至多2000个字（系统默认上限，工作流可用 max_length 调整）"},
 	}
 	if !reflect.DeepEqual(details, want) {
 		t.Fatalf("details = %#v, want %#v", details, want)
@@ -197,7 +197,7 @@ events: [{name: go, from: [a], to: b, by: [branch]}]
 		t.Fatal(problems)
 	}
 	_, details := d.NormalizeData(map[string]any{"items": []any{"a", "b", "c", "d"}}, nil)
-	if len(details) != 1 || details[0].Message != "must have at most 3 items" {
+	if len(details) != 1 || details[0].Message != "「items」至多3项" {
 		t.Fatalf("details = %v", details)
 	}
 }

@@ -88,7 +88,7 @@ func budgets(t *testing.T, dsn string) {
 		{"PUT of one file of six", "PUT", "/v1/rules", admin, oneRule, 409, "allow_removal"},
 		{"PUT of a GBK file", "PUT", "/v1/rules?allow_removal=true", admin, gbk, 422, "GBK"},
 		{"a meeting with 40 000 problems", "POST", "/v1/instances", branch, obj{"workflow": "meeting", "org_id": "b",
-			"data": obj{"type": "committee", "held_on": "2025-01-10", "topic": "支委会", "problems": problems}}, 422, "at most 100 items"},
+			"data": obj{"type": "committee", "held_on": "2025-01-10", "topic": "支委会", "problems": problems}}, 422, "「查找的问题」至多100项"},
 		{"an evaluation of 2029", "POST", "/v1/evaluations", admin, obj{"as_of": "2029-06-01T00:00:00Z", "from": "2029-01-01", "to": "2029-05-31"}, 200, "persisted:false"},
 	}
 	a.settle(t) // the outbox workers have evaluated the setup

@@ -41,7 +41,7 @@ func TestTestWrongExpectation(t *testing.T) {
     - {rule: theme_day_monthly, period: 2025-02, status: compliant}
 `)
 	code, out, _ := runCmd(t, "test", dir)
-	want := `FAIL ` + dir + `/tests/zz_wrong.yaml:5:7: case "故意写错的期望": rule theme_day_monthly, subject b1, period 2025-02: want compliant, got overdue; explanation: 2025-02 本月未开展主题党日（截止 2025-03-10）`
+	want := `FAIL ` + dir + `/tests/zz_wrong.yaml:5:7: case "故意写错的期望": rule theme_day_monthly, subject b1, period 2025-02: want compliant, got overdue; explanation: 2025年2月 本月未开展主题党日（截止2025年3月10日）`
 	if code != 1 || !strings.Contains(out, want+"\n") || !regexp.MustCompile(`(?m)^\d+ cases, \d+ expectations, 1 failed$`).MatchString(out) {
 		t.Errorf("exit %d\n%s\nwant line:\n%s", code, out, want)
 	}

@@ -1,0 +1,99 @@
+package rules
+
+import (
+	"strconv"
+	"time"
+)
+
+// The texts people read name periods and days the way a 支部书记 writes them: 2025年2月,
+// 2025年第三季度, 2025年上半年, 2025年度, 2025年3月10日. Labels such as 2025-Q3 stay the
+// identifiers of the API and the ledger; these are only for reading.
+
+var quarterNames = [...]string{"第一季度", "第二季度", "第三季度", "第四季度"}
+
+// PeriodTitle returns the Chinese name of a period label: "2025-03" → "2025年3月",
+// "2025-Q3" → "2025年第三季度", "2025-H1" → "2025年上半年", "2025" → "2025年度". A label that does
+// not parse is returned as it is.
+func PeriodTitle(label string) string {
+	p, err := ParsePeriod(label, time.UTC)
+	if err != nil {
+		return label
+	}
+	return p.Title()
+}
+
+// Title returns the Chinese name of the period (see PeriodTitle).
+func (p Period) Title() string {
+	y := strconv.Itoa(p.Start.Year()) + "年"
+	m := int(p.Start.Month())
+	switch p.Kind {
+	case PeriodMonth:
+		return y + strconv.Itoa(m) + "月"
+	case PeriodQuarter:
+		return y + quarterNames[(m-1)/3]
+	case PeriodHalfYear:
+		if m <= 6 {
+			return y + "上半年"
+		}
+		return y + "下半年"
+	case PeriodYear:
+		return y + "度"
+	}
+	return p.Label
+}
+
+// DateText returns the calendar date of t in loc as people write it: 2025年3月10日. The zero time
+// is "".
+func DateText(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	y, m, d := t.In(loc).Date()
+	return strconv.Itoa(y) + "年" + strconv.Itoa(int(m)) + "月" + strconv.Itoa(d) + "日"
+}
+
+// MonthDayText returns the month and day of t in loc: 3月20日 (for dates within a sentence whose
+// year is plain). The zero time is "".
+func MonthDayText(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	_, m, d := t.In(loc).Date()
+	return strconv.Itoa(int(m)) + "月" + strconv.Itoa(d) + "日"
+}
+
+// InstantText returns an instant in loc as people read it: the date, and the time of day unless
+// it is midnight (2025年3月10日 14:30).
+func InstantText(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	l := t.In(loc)
+	s := DateText(l, loc)
+	if l.Hour() != 0 || l.Minute() != 0 || l.Second() != 0 {
+		s += " " + l.Format("15:04")
+	}
+	return s
+}
+
+// DueDate returns the last day that counts of a due instant, at midnight in loc: a due at the
+// start of a day (a date whose whole day counted) is the day before; any other instant is its
+// own day.
+func DueDate(due time.Time, loc *time.Location) time.Time {
+	d := due.In(loc)
+	y, m, day := d.Date()
+	if d.Hour() == 0 && d.Minute() == 0 && d.Second() == 0 && d.Nanosecond() == 0 {
+		return time.Date(y, m, day-1, 0, 0, 0, 0, loc)
+	}
+	return time.Date(y, m, day, 0, 0, 0, 0, loc)
+}
+
+// DueText shows a due instant as people read it: the last day that counts (截止2025年3月10日
+// reads "2025年3月10日") when the due is a midnight, else the date and time.
+func DueText(due time.Time, loc *time.Location) string {
+	d := due.In(loc)
+	if d.Hour() == 0 && d.Minute() == 0 && d.Second() == 0 && d.Nanosecond() == 0 {
+		return DateText(DueDate(due, loc), loc)
+	}
+	return InstantText(d, loc)
+}
