@@ -60,4 +60,3 @@ func loadRules(fsys fs.FS, prefix string, set *workflows.Set) (*rules.RuleSet, o
 	}
 	return rules.LoadRules(fsys, "rules", prefix, set.Collections())
 }
-
