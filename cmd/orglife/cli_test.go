@@ -284,3 +284,49 @@ func TestCompletion(t *testing.T) {
 		t.Fatalf("completion zsh: exit %d\n%s", code, zsh)
 	}
 }
+
+// TestOperationsDocMatchesTheModel: docs/operations.md's table of serve's flags has one row per
+// flag serve accepts, with its environment variable and default, and its command reference names
+// every command.
+func TestOperationsDocMatchesTheModel(t *testing.T) {
+	b, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	rowRE := regexp.MustCompile("(?m)^\\| `--([a-z0-9-]+)` \\| `([A-Z0-9_]+)` \\| ([^|]*) \\|")
+	rows := map[string][]string{}
+	table := doc[strings.Index(doc, "| flag | env | default | meaning |"):]
+	table = table[:strings.Index(table, "\n\n")]
+	for _, m := range rowRE.FindAllStringSubmatch(table, -1) {
+		rows[m[1]] = m[2:]
+	}
+	leaves := leafCommands(t)
+	var names []string
+	for _, group := range leaves["serve"].AllFlags(true) {
+		for _, f := range group {
+			if f.Name == "help" {
+				continue
+			}
+			names = append(names, f.Name)
+			row, ok := rows[f.Name]
+			switch {
+			case !ok:
+				t.Errorf("docs/operations.md: no row for serve --%s", f.Name)
+			case row[0] != f.Envs[0]:
+				t.Errorf("docs/operations.md: --%s has env %s, the command %s", f.Name, row[0], f.Envs[0])
+			case f.HasDefault && !strings.Contains(row[1], "`"+f.Default+"`"):
+				t.Errorf("docs/operations.md: --%s has default %q, the command %s", f.Name, row[1], f.Default)
+			}
+		}
+	}
+	if len(rows) != len(names) {
+		t.Errorf("docs/operations.md lists %d serve flags, serve accepts %d: %v", len(rows), len(names), names)
+	}
+	ref := doc[strings.Index(doc, "### Command reference"):]
+	for path := range leaves {
+		if !regexp.MustCompile(`\norglife +` + path + `[ \n]`).MatchString(ref) {
+			t.Errorf("docs/operations.md: the command reference lacks orglife %s", path)
+		}
+	}
+}
