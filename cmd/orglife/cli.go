@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ func newParser(c *cli, e env) (*kong.Kong, error) {
 		kong.Description(description),
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: false}),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.ValueFormatter(helpValue),
 		kong.Resolvers(envResolver(e.getenv)),
 		kong.Vars{ // defaults that the engine owns
@@ -84,13 +85,20 @@ func detachEnv(k *kong.Kong) error {
 }
 
 // envResolver gives a flag not set on the command line the value of the first of its
-// environment variables that is set and not empty.
+// environment variables that is set and not empty; a value that does not parse is an error that
+// names the variable.
 func envResolver(getenv func(string) string) kong.Resolver {
 	return kong.ResolverFunc(func(_ *kong.Context, _ *kong.Path, f *kong.Flag) (any, error) {
 		for _, name := range f.Envs {
-			if v := getenv(name); v != "" {
-				return v, nil
+			v := getenv(name)
+			if v == "" {
+				continue
 			}
+			probe := reflect.New(f.Target.Type()).Elem()
+			if err := f.Value.Parse(kong.ScanFromTokens(kong.Token{Type: kong.FlagValueToken, Value: v}), probe); err != nil {
+				return nil, fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+			return v, nil
 		}
 		return nil, nil
 	})

@@ -330,3 +330,19 @@ func TestOperationsDocMatchesTheModel(t *testing.T) {
 		}
 	}
 }
+
+// TestBadEnvironmentValue: a variable that does not parse is a usage error naming it.
+func TestBadEnvironmentValue(t *testing.T) {
+	var out, errb bytes.Buffer
+	e := testEnv(&out, &errb)
+	e.getenv = func(k string) string {
+		if k == "ORGLIFE_MAX_WAIVER_DAYS" {
+			return "abc"
+		}
+		return ""
+	}
+	if code := run(context.Background(), []string{"serve", "--db", "sqlite:" + t.TempDir() + "/x.db"}, e); code != 2 ||
+		!strings.Contains(errb.String(), `ORGLIFE_MAX_WAIVER_DAYS="abc"`) {
+		t.Fatalf("exit %d\n%s", code, errb.String())
+	}
+}
