@@ -2,46 +2,39 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
 )
 
-// cmdCheck evaluates the rules over every period overlapping --from..--to as of --as-of, prints
-// the ledger (table or JSON) and exits 1 when an open or acknowledged violation at or above
-// --fail-on exists in scope. By default it only reports, on a read-only connection (--fail-on
-// counts the violations its rows call for); with --persist a run of the present persists the
-// ledger and violations like a scheduled run, while a run as of a past or future instant still
-// leaves the stored present alone.
-func cmdCheck(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("check", e)
-	var c common
-	c.register(fs, e)
-	c.registerBudgets(fs, e)
-	asOf := fs.String("as-of", "", "evaluate as of this RFC 3339 instant or date (default now); a past instant is reported, not stored")
-	now := fs.String("now", "", "pin the clock at this RFC 3339 instant (the present of the run, as with serve --now)")
-	from := fs.String("from", "", "first date (YYYY-MM-DD) of the range; default as-of minus the lookback")
-	to := fs.String("to", "", "last date (YYYY-MM-DD) of the range; default the as-of date")
-	org := fs.String("org", "", "only this org and its subtree")
-	format := fs.String("format", "table", "table or json")
-	persist := fs.Bool("persist", false, "store the ledger and reconcile violations, as a scheduled run of the present does (default: only report)")
-	failOn := fs.String("fail-on", "", "exit 1 when an open violation of this severity or above exists (info|minor|major|critical)")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife check: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	if *format != "table" && *format != "json" {
+// checkCmd is "orglife check": it evaluates the rules over every period overlapping
+// --from..--to as of --as-of, prints the ledger (table or JSON) and exits 1 when an open or
+// acknowledged violation at or above --fail-on exists in scope. By default it only reports, on a
+// read-only connection (--fail-on counts the violations its rows call for); with --persist a run
+// of the present persists the ledger and violations like a scheduled run, while a run as of a
+// past or future instant still leaves the stored present alone.
+type checkCmd struct {
+	commonFlags
+	budgetFlags
+	AsOf    string `name:"as-of" env:"ORGLIFE_AS_OF" placeholder:"T" help:"evaluate as of this RFC 3339 instant or date (default now); a past instant is reported, not stored"`
+	Now     string `name:"now" env:"ORGLIFE_NOW" placeholder:"RFC3339" help:"pin the clock at this RFC 3339 instant (the present of the run, as with serve --now)"`
+	From    string `name:"from" env:"ORGLIFE_FROM" placeholder:"YYYY-MM-DD" help:"first date of the range; default as-of minus the lookback"`
+	To      string `name:"to" env:"ORGLIFE_TO" placeholder:"YYYY-MM-DD" help:"last date of the range; default the as-of date"`
+	Org     string `name:"org" env:"ORGLIFE_ORG" placeholder:"ID" help:"only this org and its subtree"`
+	Format  string `name:"format" env:"ORGLIFE_FORMAT" default:"table" placeholder:"table|json" help:"output format: table or json"`
+	Persist bool   `name:"persist" env:"ORGLIFE_PERSIST" help:"store the ledger and reconcile violations, as a scheduled run of the present does (default: only report)"`
+	FailOn  string `name:"fail-on" env:"ORGLIFE_FAIL_ON" placeholder:"SEVERITY" help:"exit 1 when an open violation of this severity or above exists (info|minor|major|critical)"`
+}
+
+func (c *checkCmd) run(ctx context.Context, e env) int {
+	if c.Format != "table" && c.Format != "json" {
 		fmt.Fprintln(e.stderr, "orglife check: --format must be table or json")
 		return 2
 	}
-	if *failOn != "" && orglife.SeverityRank(*failOn) < 0 {
+	if c.FailOn != "" && orglife.SeverityRank(c.FailOn) < 0 {
 		fmt.Fprintln(e.stderr, "orglife check: --fail-on must be one of", strings.Join(orglife.Severities, ", "))
 		return 2
 	}
@@ -50,11 +43,11 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 2
 	}
-	p := compliance.EvaluateParams{From: *from, To: *to, OrgID: *org}
-	if *asOf != "" {
-		t, err := time.Parse(time.RFC3339, *asOf)
+	p := compliance.EvaluateParams{From: c.From, To: c.To, OrgID: c.Org}
+	if c.AsOf != "" {
+		t, err := time.Parse(time.RFC3339, c.AsOf)
 		if err != nil {
-			d, derr := time.ParseInLocation(orglife.DateLayout, *asOf, loc)
+			d, derr := time.ParseInLocation(orglife.DateLayout, c.AsOf, loc)
 			if derr != nil {
 				fmt.Fprintln(e.stderr, "orglife check: --as-of must be an RFC 3339 instant or a date")
 				return 2
@@ -63,77 +56,49 @@ func cmdCheck(ctx context.Context, args []string, e env) int {
 		}
 		p.AsOf = &t
 	}
-	clock, err := pinnedClock(*now)
+	clock, err := pinnedClock(c.Now)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 2
 	}
-	log := newLogger(e.stderr)
-	mode := reading
-	if *persist {
-		mode = writing
+	o := serviceOptions{Log: newLogger(e.stderr), Now: clock, Budgets: c.budgetFlags}
+	open := c.openReading
+	if c.Persist {
+		open = c.openWriting
 	}
-	p.DryRun = !*persist
-	_, chk, db, err := openServiceFor(ctx, c, e, log, clock, mode)
+	p.DryRun = !c.Persist
+	s, err := open(ctx, e, o)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", err)
 		return 1
 	}
-	defer db.Close()
+	defer s.Close()
+	chk := s.chk
 	res, rows, err := chk.Check(ctx, cliActor, p)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife check:", orglife.ErrorMessage(err))
 		return 1
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if rows == nil {
-			rows = []orglife.LedgerRow{}
-		}
-		_ = enc.Encode(map[string]any{"result": res, "rows": rows})
-	} else {
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ORG\tRULE\tSUBJECT\tPERIOD\tDUE\tSTATUS\tEXPLANATION")
-		for _, r := range rows {
-			due := "-"
-			if r.Due != nil {
-				due = r.Due.In(loc).Format("2006-01-02 15:04")
-			}
-			period := r.PeriodKey()
-			if period == "" {
-				period = "-"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.OrgID, r.Rule, r.SubjectID, period, due, r.Status, r.Explanation.Text)
-		}
-		tw.Flush()
-		if res.Persisted {
-			fmt.Fprintf(e.stdout, "as of %s, %s..%s: %d rows; violations opened %d, cleared %d, reopened %d\n",
-				res.AsOf.In(loc).Format(time.RFC3339), res.From, res.To, res.Rows, res.Opened, res.Cleared, res.Reopened)
-		} else {
-			fmt.Fprintf(e.stdout, "as of %s (not stored), %s..%s: %d rows\n",
-				res.AsOf.In(loc).Format(time.RFC3339), res.From, res.To, res.Rows)
-		}
-	}
-	if *failOn == "" {
+	printLedger(e.stdout, c.Format, res, rows, loc)
+	if c.FailOn == "" {
 		return 0
 	}
 	n := 0
 	if res.Persisted {
-		if n, err = openViolationsAtLeast(ctx, chk, *org, *failOn); err != nil {
+		if n, err = openViolationsAtLeast(ctx, chk, c.Org, c.FailOn); err != nil {
 			fmt.Fprintln(e.stderr, "orglife check:", orglife.ErrorMessage(err))
 			return 1
 		}
 	} else {
 		// as of a past instant nothing is stored: count the violations the rows call for
 		for sev, k := range res.Violations {
-			if orglife.SeverityRank(sev) >= orglife.SeverityRank(*failOn) {
+			if orglife.SeverityRank(sev) >= orglife.SeverityRank(c.FailOn) {
 				n += k
 			}
 		}
 	}
 	if n > 0 {
-		fmt.Fprintf(e.stderr, "orglife check: %d open violation(s) at or above %s\n", n, *failOn)
+		fmt.Fprintf(e.stderr, "orglife check: %d open violation(s) at or above %s\n", n, c.FailOn)
 		return 1
 	}
 	return 0

@@ -11,26 +11,21 @@ import (
 	"github.com/orglife/orglife/storage"
 )
 
-// cmdDemo generates a deterministic org tree with three (--years) years of records per branch
-// and planted outcomes into an empty database (bulk load, not Fire), and writes the planted
-// violation set as JSON lines to --planted. It prints the counts and the evaluation range that
-// reproduces the planted set ("orglife check --now … --from … --to …").
-func cmdDemo(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("demo", e)
-	var c common
-	c.register(fs, e)
-	branches := fs.Int("branches", 100, "number of branches")
-	years := fs.Int("years", 3, "years of records per branch, ending in the year before --as-of")
-	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same data")
-	asOf := fs.String("as-of", "", "the evaluation instant the data is made for (RFC 3339; default 1 March of this year)")
-	planted := fs.String("planted", "", "write the planted violations to this file as JSON lines")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife demo: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	if *branches < 0 || *years < 1 {
+// demoCmd is "orglife demo": it generates a deterministic org tree with --years years of records
+// per branch and planted outcomes into an empty database (bulk load, not Fire), and writes the
+// planted violation set as JSON lines to --planted. It prints the counts and the evaluation
+// range that reproduces the planted set ("orglife check --now … --from … --to …").
+type demoCmd struct {
+	commonFlags
+	Branches int    `name:"branches" env:"ORGLIFE_BRANCHES" default:"100" placeholder:"N" help:"number of branches"`
+	Years    int    `name:"years" env:"ORGLIFE_YEARS" default:"3" placeholder:"Y" help:"years of records per branch, ending in the year before --as-of"`
+	Seed     int64  `name:"seed" env:"ORGLIFE_SEED" default:"1" placeholder:"S" help:"random seed; the same seed gives the same data"`
+	AsOf     string `name:"as-of" env:"ORGLIFE_AS_OF" placeholder:"RFC3339" help:"the evaluation instant the data is made for (default 1 March of this year)"`
+	Planted  string `name:"planted" env:"ORGLIFE_PLANTED" placeholder:"FILE" help:"write the planted violations to this file as JSON lines"`
+}
+
+func (c *demoCmd) run(ctx context.Context, e env) int {
+	if c.Branches < 0 || c.Years < 1 {
 		fmt.Fprintln(e.stderr, "orglife demo: --branches must be ≥ 0 and --years ≥ 1")
 		return 2
 	}
@@ -39,19 +34,19 @@ func cmdDemo(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife demo:", err)
 		return 2
 	}
-	cfg := bench.Config{Branches: *branches, Years: *years, Seed: *seed, Loc: loc}
-	if *asOf != "" {
-		if cfg.AsOf, err = time.Parse(time.RFC3339, *asOf); err != nil {
-			fmt.Fprintf(e.stderr, "orglife demo: --as-of %q: want an RFC 3339 instant\n", *asOf)
+	cfg := bench.Config{Branches: c.Branches, Years: c.Years, Seed: c.Seed, Loc: loc}
+	if c.AsOf != "" {
+		if cfg.AsOf, err = time.Parse(time.RFC3339, c.AsOf); err != nil {
+			fmt.Fprintf(e.stderr, "orglife demo: --as-of %q: want an RFC 3339 instant\n", c.AsOf)
 			return 2
 		}
 	}
-	set, err := loadWorkflows(c.pack, e.stderr)
+	set, err := loadWorkflows(c.Pack, e.stderr)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife demo:", err)
 		return 1
 	}
-	db, err := openStore(ctx, c.db, newLogger(e.stderr))
+	db, err := openMigrated(ctx, c.DB, newLogger(e.stderr))
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife demo:", err)
 		return 1
@@ -64,8 +59,8 @@ func cmdDemo(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	took := time.Since(start)
-	if *planted != "" {
-		f, err := os.Create(*planted)
+	if c.Planted != "" {
+		f, err := os.Create(c.Planted)
 		if err == nil {
 			w := bufio.NewWriter(f)
 			err = bench.WritePlanted(w, ps)

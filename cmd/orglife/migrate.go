@@ -7,18 +7,14 @@ import (
 	"github.com/orglife/orglife/storage"
 )
 
-// cmdMigrate applies the pending migrations of --db and prints their names.
-func cmdMigrate(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("migrate", e)
-	var c common
-	c.register(fs, e)
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife migrate: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	db, err := storage.Open(ctx, c.db, newLogger(e.stderr))
+// migrateCmd is "orglife migrate": it applies the pending migrations of --db and prints their
+// names.
+type migrateCmd struct {
+	commonFlags
+}
+
+func (c *migrateCmd) run(ctx context.Context, e env) int {
+	db, err := storage.Open(ctx, c.DB, newLogger(e.stderr))
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife migrate:", err)
 		return 1

@@ -2,50 +2,37 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
 
 	"github.com/orglife/orglife/engine"
 )
 
-// orgUsage is printed on a usage error of "orglife org".
-const orgUsage = `usage:
-  orglife org dissolve ID --on YYYY-MM-DD   (--on "" undoes a dissolution)`
-
-// cmdOrg dispatches "org dissolve".
-func cmdOrg(ctx context.Context, args []string, e env) int {
-	if len(args) > 0 && args[0] == "dissolve" {
-		return cmdOrgDissolve(ctx, args[1:], e)
-	}
-	fmt.Fprintln(e.stderr, orgUsage)
-	return 2
+// orgCmd is "orglife org": the administration of orgs that has no web form.
+type orgCmd struct {
+	Dissolve orgDissolveCmd `cmd:"" help:"Record the day an org was dissolved (撤销); --on \"\" undoes it."`
 }
 
-// cmdOrgDissolve records the day an org was dissolved (撤销): its periods after that day are
-// not_applicable for every rule from the next evaluation on.
-func cmdOrgDissolve(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("org dissolve", e)
-	var c common
-	c.register(fs, e)
-	on := fs.String("on", "", "the day the org was dissolved, YYYY-MM-DD (\"\" undoes it)")
-	pos, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
-	}
-	onSet := false
-	fs.Visit(func(f *flag.Flag) { onSet = onSet || f.Name == "on" })
-	if len(pos) != 1 || !onSet {
-		fmt.Fprintln(e.stderr, orgUsage)
+// orgDissolveCmd is "orglife org dissolve ID --on YYYY-MM-DD": the org's periods after that day
+// are not_applicable for every rule from the next evaluation on.
+type orgDissolveCmd struct {
+	commonFlags
+	ID string  `arg:"" name:"id" help:"the org's id"`
+	On *string `name:"on" env:"ORGLIFE_ON" placeholder:"YYYY-MM-DD" help:"the day the org was dissolved (\"\" undoes it); required"`
+}
+
+func (c *orgDissolveCmd) run(ctx context.Context, e env) int {
+	if c.On == nil {
+		fmt.Fprintln(e.stderr, `usage: orglife org dissolve ID --on YYYY-MM-DD   (--on "" undoes a dissolution)`)
 		return 2
 	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife org dissolve:", err)
 		return 1
 	}
-	defer db.Close()
-	o, err := svc.UpdateOrg(ctx, cliActor, pos[0], engine.OrgPatch{DissolvedOn: on})
+	defer s.Close()
+	o, err := s.svc.UpdateOrg(ctx, cliActor, c.ID, engine.OrgPatch{DissolvedOn: c.On})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife org dissolve:", describe(err))
 		return 1

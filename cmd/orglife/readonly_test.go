@@ -91,12 +91,12 @@ func TestReadOnlyCommandsReadOnly(t *testing.T) {
 				t.Fatalf("migrate: %s", errs)
 			}
 			// the built-in pack's rules become active as serve would make them
-			_, chk, db, err := openService(context.Background(), common{db: dsn, tz: defaultTZ}, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, newLogger(os.Stderr), nil, nil)
+			s, err := commonFlags{DB: dsn, TZ: "Asia/Shanghai"}.openServing(context.Background(), env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, serviceOptions{Log: newLogger(os.Stderr)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			active := chk.RuleSet().Version
-			db.Close()
+			active := s.chk.RuleSet().Version
+			s.Close()
 			before := stateOf(t, dsn)
 			if before.active != active || before.versions != 1 {
 				t.Fatalf("before: %+v", before)

@@ -17,63 +17,60 @@ import (
 	"github.com/orglife/orglife/web"
 )
 
-// cmdServe runs the HTTP server until ctx is cancelled (SIGINT or SIGTERM), then shuts down
-// gracefully. On an empty token table it creates an admin token and prints "admin token: SECRET"
-// once on stderr. An invalid pack is reported file:line:column and the server does not start.
-func cmdServe(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("serve", e)
-	var c common
-	c.register(fs, e)
-	c.registerBudgets(fs, e)
-	c.registerWaivers(fs, e)
-	addr := fs.String("addr", envOr(e, "ORGLIFE_ADDR", defaultAddr), "listen address (env ORGLIFE_ADDR)")
-	now := fs.String("now", "", "pin the clock at this RFC 3339 instant; it then advances with real time")
-	since := fs.String("since", e.getenv("ORGLIFE_SINCE"), "go-live date YYYY-MM-DD: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand (env ORGLIFE_SINCE)")
-	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
-	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
-	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
-	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
-	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it")
-	fs.DurationVar(&c.idemRetention, "idempotency-retention", engine.DefaultIdempotencyRetention,
-		"how long the response to an Idempotency-Key is kept before it is pruned")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife serve: unexpected argument %q\n", pos[0])
+// serveCmd is "orglife serve".
+type serveCmd struct {
+	commonFlags
+	budgetFlags
+	Addr                 string        `name:"addr" env:"ORGLIFE_ADDR" default:":8080" placeholder:"ADDR" help:"listen address"`
+	Now                  string        `name:"now" env:"ORGLIFE_NOW" placeholder:"RFC3339" help:"pin the clock at this RFC 3339 instant; it then advances with real time"`
+	Since                string        `name:"since" env:"ORGLIFE_SINCE" placeholder:"YYYY-MM-DD" help:"go-live date: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand"`
+	Demo                 bool          `name:"demo" env:"ORGLIFE_DEMO" help:"create a demo org tree and demo tokens once (later starts say they exist)"`
+	EvalInterval         time.Duration `name:"eval-interval" env:"ORGLIFE_EVAL_INTERVAL" default:"1h" placeholder:"D" help:"interval of the scheduled compliance evaluation (0 turns it off)"`
+	Watch                bool          `name:"watch" env:"ORGLIFE_WATCH" help:"reload the rules of --pack DIR when a file under rules/ changes"`
+	RulesPoll            time.Duration `name:"rules-poll" env:"ORGLIFE_RULES_POLL" default:"2s" placeholder:"D" help:"how often to follow a rule set activated by another server"`
+	Pprof                string        `name:"pprof" env:"ORGLIFE_PPROF" placeholder:"ADDR" help:"serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it"`
+	IdempotencyRetention time.Duration `name:"idempotency-retention" env:"ORGLIFE_IDEMPOTENCY_RETENTION" default:"${idempotency_retention}" placeholder:"D" help:"how long the response to an Idempotency-Key is kept before it is pruned"`
+	MaxWaiverDays        int           `name:"max-waiver-days" env:"ORGLIFE_MAX_WAIVER_DAYS" default:"${max_waiver_days}" placeholder:"N" help:"the most days ahead a waiver may run: expires_at at most the end of the day this many days after today (at least 1)"`
+}
+
+// run serves HTTP until ctx is cancelled (SIGINT or SIGTERM), then shuts down gracefully. On an
+// empty token table it creates an admin token and prints "admin token: SECRET" once on stderr.
+// An invalid pack is reported file:line:column and the server does not start.
+func (c *serveCmd) run(ctx context.Context, e env) int {
+	if c.MaxWaiverDays < 1 {
+		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.MaxWaiverDays)
 		return 2
 	}
-	if c.maxWaiverDays < 1 {
-		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.maxWaiverDays)
-		return 2
-	}
-	if *watch && c.pack == "" {
+	if c.Watch && c.Pack == "" {
 		fmt.Fprintln(e.stderr, "orglife serve: --watch needs --pack DIR (the built-in pack cannot change)")
 		return 2
 	}
 	log := newLogger(e.stderr)
-	clock, err := pinnedClock(*now)
+	clock, err := pinnedClock(c.Now)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 2
 	}
 	metrics := api.NewMetrics()
-	svc, chk, db, err := openService(ctx, c, e, log, clock, metrics)
+	s, err := c.openServing(ctx, e, serviceOptions{Log: log, Now: clock, Budgets: c.budgetFlags,
+		MaxWaiverDays: c.MaxWaiverDays, IdempotencyRetention: c.IdempotencyRetention, Observer: metrics})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
 	}
-	defer db.Close()
+	defer s.Close()
+	svc, chk, db := s.svc, s.chk, s.db
 	metrics.RegisterDBStats(db.Stats)
 	metrics.RegisterOutbox(func() (int, time.Time, error) { return db.OutboxStats(context.Background()) })
 
-	if *since != "" {
-		changed, err := chk.SetSince(ctx, orglife.SystemActor, *since)
+	if c.Since != "" {
+		changed, err := chk.SetSince(ctx, orglife.SystemActor, c.Since)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "orglife serve: --since:", orglife.ErrorMessage(err))
 			return 2
 		}
 		if changed {
-			log.Info("go-live date set", "since", *since)
+			log.Info("go-live date set", "since", c.Since)
 		}
 	}
 	secret, err := svc.Bootstrap(ctx)
@@ -92,14 +89,14 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	if password != "" {
 		fmt.Fprintf(e.stderr, "admin user: admin  password: %s  (log in at http://HOST/login; change it with `orglife user passwd admin`)\n", password)
 	}
-	if *demo {
+	if c.Demo {
 		if err := seedDemo(ctx, svc, e.stderr); err != nil {
 			fmt.Fprintln(e.stderr, "orglife serve: demo:", err)
 			return 1
 		}
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
@@ -112,20 +109,20 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          nil,
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", storage.Redact(c.db), "pack", packName(c.pack), "tz", c.tz,
-		"now", svc.Now().Format(time.RFC3339), "eval_interval", evalInterval.String())
-	if *pprofAddr != "" {
-		go servePprof(*pprofAddr, log)
+	log.Info("listening", "addr", ln.Addr().String(), "db", storage.Redact(c.DB), "pack", packName(c.Pack), "tz", c.TZ,
+		"now", svc.Now().Format(time.RFC3339), "eval_interval", c.EvalInterval.String())
+	if c.Pprof != "" {
+		go servePprof(c.Pprof, log)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
-	go chk.Schedule(schedCtx, *evalInterval)
+	go chk.Schedule(schedCtx, c.EvalInterval)
 	go chk.RunOutbox(schedCtx, compliance.DefaultOutboxPoll)
-	go syncRules(schedCtx, chk, *rulesPoll, log)
-	if *watch {
-		go watchRules(schedCtx, chk, svc.WorkflowSet(), c.pack, time.Second, log)
+	go syncRules(schedCtx, chk, c.RulesPoll, log)
+	if c.Watch {
+		go watchRules(schedCtx, chk, svc.WorkflowSet(), c.Pack, time.Second, log)
 	}
 	select {
 	case err := <-errc:

@@ -89,11 +89,13 @@ func TestMaxWaiverDaysFlag(t *testing.T) {
 			}
 			return ""
 		}
-		fs := newFlagSet("serve", e)
-		var c common
-		c.registerWaivers(fs, e)
-		if err := fs.Parse(tc.args); err != nil || c.maxWaiverDays != tc.want {
-			t.Errorf("env %q args %v: %d %v, want %d", tc.env, tc.args, c.maxWaiverDays, err, tc.want)
+		var c cli
+		k, err := newParser(&c, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.Parse(append([]string{"serve"}, tc.args...)); err != nil || c.Serve.MaxWaiverDays != tc.want {
+			t.Errorf("env %q args %v: %d %v, want %d", tc.env, tc.args, c.Serve.MaxWaiverDays, err, tc.want)
 		}
 	}
 	if code, _, errs := runCmd(t, "serve", "--db", "sqlite:"+t.TempDir()+"/x.db", "--max-waiver-days", "0"); code != 2 || !strings.Contains(errs, "--max-waiver-days") {

@@ -10,33 +10,27 @@ import (
 	"github.com/orglife/orglife/packtest"
 )
 
-// cmdTest runs the tests of a pack (tests/*.yaml, docs/pack-tests.md): DIR, else --pack, else
-// the built-in pack. It prints every file problem as file:line:column: message, one FAIL line per
-// expectation that did not hold, the rules no expectation names, and a summary; it exits 1 on a
-// problem or a failure (and with --require-coverage on an untested rule), 0 otherwise.
-func cmdTest(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("test", e)
-	var c common
-	c.register(fs, e)
-	requireCoverage := fs.Bool("require-coverage", false, "fail when a rule has no expectation in any test case")
-	runPattern := fs.String("run", "", "run only the cases whose name matches this regular expression")
-	verbose := fs.Bool("v", false, "print every case run, with its result")
-	pos, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
-	}
-	dir := c.pack
-	switch len(pos) {
-	case 0:
-	case 1:
-		dir = pos[0]
-	default:
-		fmt.Fprintln(e.stderr, "usage: orglife test [DIR] [--require-coverage] [--run REGEX] [-v]")
-		return 2
+// testCmd is "orglife test [DIR]": it runs the tests of a pack (tests/*.yaml,
+// docs/pack-tests.md): DIR, else --pack, else the built-in pack. It prints every file problem as
+// file:line:column: message, one FAIL line per expectation that did not hold, the rules no
+// expectation names, and a summary; it exits 1 on a problem or a failure (and with
+// --require-coverage on an untested rule), 0 otherwise.
+type testCmd struct {
+	commonFlags
+	Dir             string `arg:"" optional:"" name:"dir" help:"the pack directory (default --pack, else the built-in pack)"`
+	RequireCoverage bool   `name:"require-coverage" env:"ORGLIFE_REQUIRE_COVERAGE" help:"fail when a rule has no expectation in any test case"`
+	RunPattern      string `name:"run" env:"ORGLIFE_RUN" placeholder:"REGEX" help:"run only the cases whose name matches this regular expression"`
+	Verbose         bool   `name:"verbose" short:"v" env:"ORGLIFE_VERBOSE" help:"print every case run, with its result"`
+}
+
+func (c *testCmd) run(ctx context.Context, e env) int {
+	dir := c.Dir
+	if dir == "" {
+		dir = c.Pack
 	}
 	var opt packtest.Options
-	if *runPattern != "" {
-		re, err := regexp.Compile(*runPattern)
+	if c.RunPattern != "" {
+		re, err := regexp.Compile(c.RunPattern)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orglife test: --run: %v\n", err)
 			return 2
@@ -64,7 +58,7 @@ func cmdTest(ctx context.Context, args []string, e env) int {
 	for _, p := range res.Problems {
 		fmt.Fprintln(e.stdout, p.String())
 	}
-	if *verbose {
+	if c.Verbose {
 		for _, cr := range res.CaseResults {
 			word := "ok  "
 			if cr.Failed > 0 {
@@ -84,7 +78,7 @@ func cmdTest(ctx context.Context, args []string, e env) int {
 		summary += fmt.Sprintf(", %d file problems", len(res.Problems))
 	}
 	fmt.Fprintln(e.stdout, summary)
-	if !res.OK() || (*requireCoverage && len(res.Uncovered) > 0) {
+	if !res.OK() || (c.RequireCoverage && len(res.Uncovered) > 0) {
 		return 1
 	}
 	return 0

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -17,64 +15,45 @@ import (
 // cliActor is the actor of administration commands run on the server's machine.
 var cliActor = orglife.Actor{Role: orglife.RoleAdmin, Name: "cli"}
 
-// tokenUsage is printed on a usage error of "orglife token".
-const tokenUsage = `usage:
-  orglife token create --name N --role admin|supervisor|branch [--org X] [--expires-at RFC3339 | --expires-in 90d|720h]
-  orglife token list   [--format table|json]
-  orglife token revoke ID`
-
-// cmdToken dispatches "token create", "token list" and "token revoke".
-func cmdToken(ctx context.Context, args []string, e env) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "create":
-			return cmdTokenCreate(ctx, args[1:], e)
-		case "list":
-			return cmdTokenList(ctx, args[1:], e)
-		case "revoke":
-			return cmdTokenRevoke(ctx, args[1:], e)
-		}
-	}
-	fmt.Fprintln(e.stderr, tokenUsage)
-	return 2
+// tokenCmd is "orglife token": the API tokens.
+type tokenCmd struct {
+	Create tokenCreateCmd `cmd:"" help:"Create a token and print its secret alone on the first line of stdout (shown only once)."`
+	List   tokenListCmd   `cmd:"" help:"List every token (never a secret)."`
+	Revoke tokenRevokeCmd `cmd:"" help:"Revoke a token: it stops working at its next request on every server."`
 }
 
-// cmdTokenCreate handles "token create": it prints the new secret alone on the first line of
+// tokenCreateCmd is "orglife token create": it prints the new secret alone on the first line of
 // stdout (it is shown only this once) and a description on stderr.
-func cmdTokenCreate(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("token create", e)
-	var c common
-	c.register(fs, e)
-	name := fs.String("name", "", "token name (who holds it)")
-	role := fs.String("role", "", "admin, supervisor or branch")
-	org := fs.String("org", "", "org id the token is bound to (supervisor and branch)")
-	expiresAt := fs.String("expires-at", "", "RFC 3339 instant after which the token no longer works (default: never)")
-	expiresIn := fs.String("expires-in", "", "lifetime from now, e.g. 90d or 720h (instead of --expires-at)")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife token create: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	if *expiresIn != "" {
-		if *expiresAt != "" {
+type tokenCreateCmd struct {
+	commonFlags
+	Name      string `name:"name" env:"ORGLIFE_NAME" placeholder:"N" help:"token name (who holds it)"`
+	Role      string `name:"role" env:"ORGLIFE_ROLE" placeholder:"admin|supervisor|branch" help:"admin, supervisor or branch"`
+	Org       string `name:"org" env:"ORGLIFE_ORG" placeholder:"ID" help:"org id the token is bound to (supervisor and branch)"`
+	ExpiresAt string `name:"expires-at" env:"ORGLIFE_EXPIRES_AT" placeholder:"RFC3339" help:"instant after which the token no longer works (default: never)"`
+	ExpiresIn string `name:"expires-in" env:"ORGLIFE_EXPIRES_IN" placeholder:"90d|720h" help:"lifetime from now, e.g. 90d or 720h (instead of --expires-at)"`
+}
+
+func (c *tokenCreateCmd) run(ctx context.Context, e env) int {
+	expiresAt := c.ExpiresAt
+	if c.ExpiresIn != "" {
+		if expiresAt != "" {
 			fmt.Fprintln(e.stderr, "orglife token create: give --expires-at or --expires-in, not both")
 			return 2
 		}
-		d, err := parseLifetime(*expiresIn)
+		d, err := parseLifetime(c.ExpiresIn)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "orglife token create: --expires-in:", err)
 			return 2
 		}
-		*expiresAt = time.Now().Add(d).Format(time.RFC3339)
+		expiresAt = time.Now().Add(d).Format(time.RFC3339)
 	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token create:", err)
 		return 1
 	}
-	defer db.Close()
-	t, secret, err := svc.CreateToken(ctx, cliActor, engine.CreateTokenParams{Name: *name, Role: *role, OrgID: *org, ExpiresAt: *expiresAt})
+	defer s.Close()
+	t, secret, err := s.svc.CreateToken(ctx, cliActor, engine.CreateTokenParams{Name: c.Name, Role: c.Role, OrgID: c.Org, ExpiresAt: expiresAt})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token create:", describe(err))
 		return 1
@@ -110,20 +89,15 @@ func parseLifetime(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// cmdTokenList handles "token list": every token (never a secret), as a table or as JSON (the
-// items of GET /v1/tokens).
-func cmdTokenList(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("token list", e)
-	var c common
-	c.register(fs, e)
-	format := fs.String("format", "table", "table or json")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife token list: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	if *format != "table" && *format != "json" {
+// tokenListCmd is "orglife token list": every token (never a secret), as a table or as JSON
+// (the items of GET /v1/tokens).
+type tokenListCmd struct {
+	commonFlags
+	Format string `name:"format" env:"ORGLIFE_FORMAT" default:"table" placeholder:"table|json" help:"output format: table or json"`
+}
+
+func (c *tokenListCmd) run(ctx context.Context, e env) int {
+	if c.Format != "table" && c.Format != "json" {
 		fmt.Fprintln(e.stderr, "orglife token list: --format must be table or json")
 		return 2
 	}
@@ -132,52 +106,23 @@ func cmdTokenList(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "orglife token list:", err)
 		return 2
 	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token list:", err)
 		return 1
 	}
-	defer db.Close()
-	ts, err := allTokens(ctx, svc)
+	defer s.Close()
+	ts, err := allTokens(ctx, s.svc)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token list:", describe(err))
 		return 1
 	}
-	now := svc.Now()
+	now := s.svc.Now()
 	views := make([]api.TokenView, len(ts))
 	for i, t := range ts {
 		views[i] = api.NewTokenView(t, now)
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(views)
-		return 0
-	}
-	at := func(t *time.Time) string {
-		if t == nil {
-			return "-"
-		}
-		return t.In(loc).Format("2006-01-02 15:04")
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tROLE\tORG\tCREATED\tLAST USED\tEXPIRES\tSTATUS")
-	for _, v := range views {
-		status := "active"
-		switch {
-		case v.Revoked:
-			status = "revoked " + at(v.RevokedAt)
-		case v.Expired:
-			status = "expired"
-		}
-		org := v.OrgID
-		if org == "" {
-			org = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.Name, v.Role, org, at(&v.CreatedAt),
-			at(v.LastUsedAt), at(v.ExpiresAt), status)
-	}
-	tw.Flush()
+	printTokens(e.stdout, c.Format, views, loc)
 	return 0
 }
 
@@ -198,30 +143,25 @@ func allTokens(ctx context.Context, svc *engine.Service) ([]*orglife.Token, erro
 	}
 }
 
-// cmdTokenRevoke handles "token revoke ID": the token stops working at its next request on every
-// server sharing the database.
-func cmdTokenRevoke(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("token revoke", e)
-	var c common
-	c.register(fs, e)
-	pos, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
-	} else if len(pos) != 1 {
-		fmt.Fprintln(e.stderr, "usage: orglife token revoke ID (the ids are listed by orglife token list)")
-		return 2
-	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+// tokenRevokeCmd is "orglife token revoke ID": the token stops working at its next request on
+// every server sharing the database.
+type tokenRevokeCmd struct {
+	commonFlags
+	ID string `arg:"" name:"id" help:"the token's id (orglife token list lists them)"`
+}
+
+func (c *tokenRevokeCmd) run(ctx context.Context, e env) int {
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife token revoke:", err)
 		return 1
 	}
-	defer db.Close()
-	if err := svc.RevokeToken(ctx, cliActor, pos[0]); err != nil {
+	defer s.Close()
+	if err := s.svc.RevokeToken(ctx, cliActor, c.ID); err != nil {
 		fmt.Fprintln(e.stderr, "orglife token revoke:", describe(err))
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "token %s revoked\n", pos[0])
+	fmt.Fprintf(e.stdout, "token %s revoked\n", c.ID)
 	return 0
 }
 

@@ -11,23 +11,10 @@ import (
 	"github.com/orglife/orglife/engine"
 )
 
-// userUsage is printed on a usage error of "orglife user".
-const userUsage = `usage:
-  orglife user create --username U --name N --role admin|supervisor|branch [--org X]   (password on stdin)
-  orglife user passwd USERNAME                                                        (password on stdin)`
-
-// cmdUser dispatches "user create" and "user passwd".
-func cmdUser(ctx context.Context, args []string, e env) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "create":
-			return cmdUserCreate(ctx, args[1:], e)
-		case "passwd":
-			return cmdUserPasswd(ctx, args[1:], e)
-		}
-	}
-	fmt.Fprintln(e.stderr, userUsage)
-	return 2
+// userCmd is "orglife user": the accounts of the web interface.
+type userCmd struct {
+	Create userCreateCmd `cmd:"" help:"Create a user; the password is the first line of stdin."`
+	Passwd userPasswdCmd `cmd:"" help:"Set a user's password (first line of stdin) and end their sessions."`
 }
 
 // readPassword reads the password from the first line of stdin (so it never appears in the
@@ -40,32 +27,28 @@ func readPassword(e env) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-func cmdUserCreate(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("user create", e)
-	var c common
-	c.register(fs, e)
-	username := fs.String("username", "", "login name (e.g. the 学工号)")
-	name := fs.String("name", "", "the person's name, shown in the audit log and the history")
-	role := fs.String("role", "", "admin, supervisor or branch")
-	org := fs.String("org", "", "org id (supervisor and branch users)")
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife user create: unexpected argument %q\n", pos[0])
-		return 2
-	}
+// userCreateCmd is "orglife user create" (password on stdin).
+type userCreateCmd struct {
+	commonFlags
+	Username string `name:"username" env:"ORGLIFE_USERNAME" placeholder:"U" help:"login name (e.g. the 学工号)"`
+	Name     string `name:"name" env:"ORGLIFE_NAME" placeholder:"N" help:"the person's name, shown in the audit log and the history"`
+	Role     string `name:"role" env:"ORGLIFE_ROLE" placeholder:"admin|supervisor|branch" help:"admin, supervisor or branch"`
+	Org      string `name:"org" env:"ORGLIFE_ORG" placeholder:"ID" help:"org id (supervisor and branch users)"`
+}
+
+func (c *userCreateCmd) run(ctx context.Context, e env) int {
 	password, err := readPassword(e)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user create:", err)
 		return 2
 	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user create:", err)
 		return 1
 	}
-	defer db.Close()
-	u, err := svc.CreateUser(ctx, cliActor, engine.UserParams{Username: *username, Name: *name, Role: *role, OrgID: *org, Password: password})
+	defer s.Close()
+	u, err := s.svc.CreateUser(ctx, cliActor, engine.UserParams{Username: c.Username, Name: c.Name, Role: c.Role, OrgID: c.Org, Password: password})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user create:", describe(err))
 		return 1
@@ -74,34 +57,29 @@ func cmdUserCreate(ctx context.Context, args []string, e env) int {
 	return 0
 }
 
-func cmdUserPasswd(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("user passwd", e)
-	var c common
-	c.register(fs, e)
-	pos, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(e.stderr, userUsage)
-		return 2
-	}
+// userPasswdCmd is "orglife user passwd USERNAME" (password on stdin).
+type userPasswdCmd struct {
+	commonFlags
+	Username string `arg:"" name:"username" help:"the user's login name"`
+}
+
+func (c *userPasswdCmd) run(ctx context.Context, e env) int {
 	password, err := readPassword(e)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user passwd:", err)
 		return 2
 	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, writing)
+	s, err := c.openWriting(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife user passwd:", err)
 		return 1
 	}
-	defer db.Close()
-	if _, err := svc.UpdateUser(ctx, cliActor, pos[0], engine.UserPatch{Password: &password}); err != nil {
+	defer s.Close()
+	if _, err := s.svc.UpdateUser(ctx, cliActor, c.Username, engine.UserPatch{Password: &password}); err != nil {
 		fmt.Fprintln(e.stderr, "orglife user passwd:", describe(err))
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "ok: new password for %s; their sessions have ended\n", pos[0])
+	fmt.Fprintf(e.stdout, "ok: new password for %s; their sessions have ended\n", c.Username)
 	return 0
 }
 

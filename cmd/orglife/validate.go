@@ -9,27 +9,20 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-// cmdValidate checks a pack directory: its workflows, then its rules against the workflows'
-// collections. It prints one file:line:column: message line per problem on stdout and exits 1,
-// or prints "ok: N workflows, M rules" and exits 0.
-func cmdValidate(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("validate", e)
-	var c common
-	c.register(fs, e)
-	pos, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
+// validateCmd is "orglife validate DIR": it checks a pack directory, its workflows, then its
+// rules against the workflows' collections. It prints one file:line:column: message line per
+// problem on stdout and exits 1, or prints "ok: N workflows, M rules" and exits 0.
+type validateCmd struct {
+	commonFlags
+	Dir string `arg:"" optional:"" name:"dir" help:"the pack directory (default --pack)"`
+}
+
+func (c *validateCmd) run(ctx context.Context, e env) int {
+	dir := c.Dir
+	if dir == "" {
+		dir = c.Pack
 	}
-	dir := c.pack
-	switch len(pos) {
-	case 0:
-		if dir == "" {
-			fmt.Fprintln(e.stderr, "usage: orglife validate DIR")
-			return 2
-		}
-	case 1:
-		dir = pos[0]
-	default:
+	if dir == "" {
 		fmt.Fprintln(e.stderr, "usage: orglife validate DIR")
 		return 2
 	}

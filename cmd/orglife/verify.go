@@ -6,25 +6,21 @@ import (
 	"time"
 )
 
-// cmdVerify checks the hash chain of every instance's history. It prints the first broken row
-// of each broken instance on stdout and exits 1, or prints a summary and exits 0.
-func cmdVerify(ctx context.Context, args []string, e env) int {
-	fs := newFlagSet("verify", e)
-	var c common
-	c.register(fs, e)
-	if pos, code, ok := parseArgs(fs, args); !ok {
-		return code
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "orglife verify: unexpected argument %q\n", pos[0])
-		return 2
-	}
-	svc, _, db, err := openServiceFor(ctx, c, e, newLogger(e.stderr), time.Now, reading)
+// verifyCmd is "orglife verify": it checks the hash chain of every instance's history, on a
+// read-only connection. It prints the first broken row of each broken instance on stdout and
+// exits 1, or prints a summary and exits 0.
+type verifyCmd struct {
+	commonFlags
+}
+
+func (c *verifyCmd) run(ctx context.Context, e env) int {
+	s, err := c.openReading(ctx, e, serviceOptions{Log: newLogger(e.stderr), Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife verify:", err)
 		return 1
 	}
-	defer db.Close()
-	rep, err := svc.Verify(ctx)
+	defer s.Close()
+	rep, err := s.svc.Verify(ctx)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife verify:", describe(err))
 		return 1
