@@ -128,7 +128,9 @@ func seedDemoUsers(ctx context.Context, svc *engine.Service, admin orglife.Actor
 		_, err := svc.CreateUser(ctx, admin, u)
 		switch {
 		case orglife.ErrorCode(err) == orglife.ECONFLICT:
-			kept = append(kept, u.Username)
+			if u.Username != "admin" { // the first start's admin user: its password was printed above it
+				kept = append(kept, u.Username)
+			}
 		case err != nil:
 			return fmt.Errorf("user %s: %w", u.Username, err)
 		default:
