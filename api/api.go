@@ -89,5 +89,6 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	s.complianceRoutes(v1)
 	s.violationRoutes(v1)
 	s.auditRoutes(v1)
+	s.exportRoutes(v1)
 	return r
 }
