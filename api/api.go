@@ -14,6 +14,7 @@ import (
 
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
 )
 
 // DefaultMaxBodyBytes is the default limit on the size of a request body: 1 MiB.
@@ -32,6 +33,9 @@ type Options struct {
 	AuthFailureWindow time.Duration
 	// Now is the clock of the throttle; nil means time.Now (tests inject one).
 	Now func() time.Time
+	// Reminders is the reminder job whose webhooks and deliveries the API administers (nil: those
+	// routes are absent; GET /v1/todo is always there).
+	Reminders *reminders.Job
 	// Metrics are the collectors served at /metrics; nil means new ones (without evaluation
 	// or pool series: pass the same Metrics as compliance.Config.Observer for those).
 	Metrics *Metrics
@@ -45,6 +49,7 @@ type server struct {
 	maxBody  int64
 	metrics  *Metrics
 	throttle *authThrottle
+	rem      *reminders.Job
 }
 
 // New returns the HTTP handler of the orglife API on svc (the workflow side) and chk (the
@@ -60,7 +65,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics,
+	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics, rem: opts.Reminders,
 		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()
@@ -90,5 +95,6 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	s.violationRoutes(v1)
 	s.auditRoutes(v1)
 	s.exportRoutes(v1)
+	s.reminderRoutes(v1)
 	return r
 }

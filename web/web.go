@@ -18,6 +18,7 @@ import (
 
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
 )
 
 //go:embed templates/*.html
@@ -32,6 +33,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of the login throttle; nil means time.Now.
 	Now func() time.Time
+	// Reminders is the reminder job whose webhooks and deliveries the admin pages show (nil: no
+	// such pages).
+	Reminders *reminders.Job
 }
 
 // server holds what the pages share.
@@ -41,6 +45,7 @@ type server struct {
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	throttle *loginThrottle
+	rem      *reminders.Job
 }
 
 // New returns the HTTP handler of the web interface on svc (the workflow side) and chk (the
@@ -52,7 +57,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now)}
+	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now), rem: opts.Reminders}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true

@@ -76,6 +76,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"preview":  cmdPreview,
 		"demo":     cmdDemo,
 		"test":     cmdTest,
+		"webhook":  cmdWebhook,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

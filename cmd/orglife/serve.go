@@ -13,6 +13,7 @@ import (
 	"github.com/orglife/orglife/api"
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/web"
 )
@@ -31,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	since := fs.String("since", e.getenv("ORGLIFE_SINCE"), "go-live date YYYY-MM-DD: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand (env ORGLIFE_SINCE)")
 	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
+	remindInterval := fs.Duration("remind-interval", 10*time.Minute, "how often the reminder job sends due reminders to the orgs' webhooks (0: never)")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
 	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it")
@@ -99,13 +101,14 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		}
 	}
 
+	rem := newReminderJob(db, chk, svc.Now, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler(svc, chk, log, metrics),
+		Handler:           handler(svc, chk, rem, log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -123,6 +126,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	defer stopSched()
 	go chk.Schedule(schedCtx, *evalInterval)
 	go chk.RunOutbox(schedCtx, compliance.DefaultOutboxPoll)
+	go rem.Run(schedCtx, *remindInterval)
 	go syncRules(schedCtx, chk, *rulesPoll, log)
 	if *watch {
 		go watchRules(schedCtx, chk, svc.WorkflowSet(), c.pack, time.Second, log)
@@ -144,13 +148,13 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 }
 
 // handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
-func handler(svc *engine.Service, chk *compliance.Checker, log *slog.Logger, metrics *api.Metrics) http.Handler {
-	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics})
+func handler(svc *engine.Service, chk *compliance.Checker, rem *reminders.Job, log *slog.Logger, metrics *api.Metrics) http.Handler {
+	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics, Reminders: rem})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", apiH)
 	mux.Handle("/healthz", apiH)
 	mux.Handle("/metrics", apiH)
-	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now}))
+	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now, Reminders: rem}))
 	return mux
 }
 
