@@ -52,8 +52,19 @@ type Grid struct {
 	Encoding string
 	// Sheet is the name of the sheet read (empty for CSV).
 	Sheet string
-	// Rows are the rows in order; Rows[i][j] is column j+1 of row or line Line[i].
+	// Rows are the rows in order; Rows[i][j] is column j+1 of row or line Lines[i].
 	Rows [][]Cell
+	// Lines are the row numbers (a workbook) or line numbers (CSV) of Rows.
+	Lines []int
+}
+
+// At names column j (0-based) of Rows[i], whether or not the row has that many cells.
+func (g *Grid) At(i, j int) string {
+	if g.Format == "csv" {
+		return fmt.Sprintf("%d:%d", g.Lines[i], j+1)
+	}
+	ref, _ := excelize.CoordinatesToCellName(j+1, g.Lines[i])
+	return g.Sheet + "!" + ref
 }
 
 // ErrUnknownFormat is returned for a file that is neither .xlsx nor .csv.
@@ -113,7 +124,7 @@ func readXLSX(data []byte, lim Limits) (*Grid, error) {
 		if cells > lim.MaxCells {
 			return nil, fmt.Errorf("单元格过多：最多 %d 个", lim.MaxCells)
 		}
-		g.Rows = append(g.Rows, row)
+		g.Rows, g.Lines = append(g.Rows, row), append(g.Lines, n)
 	}
 	return g, rows.Error()
 }
@@ -161,7 +172,7 @@ func readCSV(data []byte, lim Limits) (*Grid, error) {
 		if cells > lim.MaxCells {
 			return nil, fmt.Errorf("单元格过多：最多 %d 个", lim.MaxCells)
 		}
-		g.Rows = append(g.Rows, row)
+		g.Rows, g.Lines = append(g.Rows, row), append(g.Lines, line)
 	}
 	return g, nil
 }
