@@ -23,7 +23,9 @@ func readMembers(t *table, today string) ([]MemberRow, []Problem) {
 	var out []MemberRow
 	var ps []Problem
 	seen := map[string]string{}
-	bad := func(at, format string, args ...any) { ps = append(ps, Problem{At: at, Message: fmt.Sprintf(format, args...)}) }
+	bad := func(at, format string, args ...any) {
+		ps = append(ps, Problem{At: at, Message: fmt.Sprintf(format, args...)})
+	}
 	for _, i := range t.rows {
 		var m MemberRow
 		m.At = t.place(i, 0)

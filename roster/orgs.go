@@ -22,7 +22,9 @@ func readOrgs(t *table, today string) ([]OrgRow, []Problem) {
 	var out []OrgRow
 	var ps []Problem
 	seen := map[string]string{}
-	bad := func(at, format string, args ...any) { ps = append(ps, Problem{At: at, Message: fmt.Sprintf(format, args...)}) }
+	bad := func(at, format string, args ...any) {
+		ps = append(ps, Problem{At: at, Message: fmt.Sprintf(format, args...)})
+	}
 	date := func(i int, col string, dst **string) {
 		v, at := t.cell(i, col)
 		if v == "" {

@@ -137,7 +137,7 @@ func TestMemberImport(t *testing.T) {
 
 			// three bad cells: refused whole, naming the three cells
 			bad := roster30()
-			bad.Rows[3][3] = "党员"        // D5: status
+			bad.Rows[3][3] = "党员"         // D5: status
 			bad.Rows[9][4] = "2020-13-01" // E11: joined
 			bad.Rows[20][2] = ""          // C22: id
 			bad.Rows[0][1] = "改名的书记"      // a valid change that must not be written
