@@ -15,6 +15,7 @@ import (
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 )
 
 // DefaultMaxBodyBytes is the default limit on the size of a request body: 1 MiB.
@@ -36,6 +37,8 @@ type Options struct {
 	// Reminders is the reminder job whose webhooks and deliveries the API administers (nil: those
 	// routes are absent; GET /v1/todo is always there).
 	Reminders *reminders.Job
+	// Importer imports rosters (POST /v1/imports/…); nil: those routes are absent.
+	Importer *roster.Importer
 	// Metrics are the collectors served at /metrics; nil means new ones (without evaluation
 	// or pool series: pass the same Metrics as compliance.Config.Observer for those).
 	Metrics *Metrics
@@ -50,6 +53,7 @@ type server struct {
 	metrics  *Metrics
 	throttle *authThrottle
 	rem      *reminders.Job
+	importer *roster.Importer
 }
 
 // New returns the HTTP handler of the orglife API on svc (the workflow side) and chk (the
@@ -65,7 +69,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics, rem: opts.Reminders,
+	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics, rem: opts.Reminders, importer: opts.Importer,
 		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()
@@ -96,5 +100,6 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	s.auditRoutes(v1)
 	s.exportRoutes(v1)
 	s.reminderRoutes(v1)
+	s.importRoutes(v1)
 	return r
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 )
 
 //go:embed templates/*.html
@@ -36,6 +37,8 @@ type Options struct {
 	// Reminders is the reminder job whose webhooks and deliveries the admin pages show (nil: no
 	// such pages).
 	Reminders *reminders.Job
+	// Importer imports rosters (the admin's 导入名册 page); nil: no such page.
+	Importer *roster.Importer
 }
 
 // server holds what the pages share.
@@ -46,6 +49,7 @@ type server struct {
 	pages    map[string]*template.Template
 	throttle *loginThrottle
 	rem      *reminders.Job
+	importer *roster.Importer
 }
 
 // New returns the HTTP handler of the web interface on svc (the workflow side) and chk (the
@@ -57,7 +61,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now), rem: opts.Reminders}
+	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now), rem: opts.Reminders, importer: opts.Importer}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true

@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"demo":     cmdDemo,
 		"test":     cmdTest,
 		"webhook":  cmdWebhook,
+		"import":   cmdImport,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

@@ -14,6 +14,7 @@ import (
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/web"
 )
@@ -108,7 +109,7 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler(svc, chk, rem, log, metrics),
+		Handler:           handler(svc, chk, rem, newImporter(db, svc, chk), log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -148,13 +149,13 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 }
 
 // handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
-func handler(svc *engine.Service, chk *compliance.Checker, rem *reminders.Job, log *slog.Logger, metrics *api.Metrics) http.Handler {
-	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics, Reminders: rem})
+func handler(svc *engine.Service, chk *compliance.Checker, rem *reminders.Job, im *roster.Importer, log *slog.Logger, metrics *api.Metrics) http.Handler {
+	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics, Reminders: rem, Importer: im})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", apiH)
 	mux.Handle("/healthz", apiH)
 	mux.Handle("/metrics", apiH)
-	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now, Reminders: rem}))
+	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now, Reminders: rem, Importer: im}))
 	return mux
 }
 
