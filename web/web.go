@@ -84,6 +84,9 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 		s.ruleRoutes,
 		s.accountRoutes,
 		s.orgFormRoutes,
+		s.exportRoutes,
+		s.reminderRoutes,
+		s.importRoutes,
 	} {
 		routes(logged)
 	}
@@ -113,7 +116,7 @@ func parsePages() map[string]*template.Template {
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks,
-		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError}
+		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError, "exportHref": exportHref}
 }
 
 // page is the data every template gets.
