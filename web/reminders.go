@@ -27,7 +27,7 @@ type webhookRow struct{ OrgID, OrgName, URL, Updated, By string }
 // reminderRow is one reminder of the log.
 type reminderRow struct {
 	OrgName, Threshold, Due, Status, Class, Content, Error, Sent string
-	Attempts                                                    int
+	Attempts                                                     int
 }
 
 // remindersPage is the data of 提醒.
