@@ -68,7 +68,13 @@ func (s *server) export(c *gin.Context) {
 		t, err = exports.Ledger(ctx, s.chk, actor, compliance.ComplianceParams{OrgID: c.Query("org_id"), Rule: c.Query("rule"),
 			Period: c.Query("period"), Status: c.Query("status"), AsOf: asOf, From: from, To: to}, meta)
 	case "violations":
-		expiring, _ := strconv.Atoi(c.Query("expiring_days"))
+		expiring := 0
+		if v := c.Query("expiring_days"); v != "" {
+			if expiring, err = strconv.Atoi(v); err != nil || expiring < 1 || expiring > 366 {
+				s.fail(c, orglife.InvalidInput(orglife.BadParam("expiring_days", "a number of days from 1 to 366, such as 14", v)))
+				return
+			}
+		}
 		t, err = exports.Violations(ctx, s.chk, actor, compliance.ListViolationsParams{OrgID: c.Query("org_id"), Rule: c.Query("rule"),
 			Status: c.Query("status"), Kind: c.Query("kind"), Severity: c.Query("severity"), Period: c.Query("period"), ExpiringDays: expiring}, meta)
 	case "records":
