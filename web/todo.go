@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"time"
 
@@ -33,6 +34,8 @@ type secretaryHome struct {
 	MoreHref string
 	Returned []returnedRecord
 	Items    []workItem
+	// Term says when the committee's term ends, when that is within reminders.TermHorizonDays.
+	Term string
 }
 
 // maxTodos is how many duties the 工作台 lists, the most urgent first.
@@ -54,6 +57,13 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 	if len(h.Todos) > maxTodos { // a phone shows the most urgent; the branch page has them all
 		h.More, h.Todos = len(h.Todos)-maxTodos, h.Todos[:maxTodos]
 		h.MoreHref = "/branches/" + url.PathEscape(orgID)
+	}
+	if t := l.Term; t != nil {
+		if t.Days < 0 {
+			h.Term = fmt.Sprintf("支部委员会任期已于 %s 届满，请尽快换届。", t.EndsOn)
+		} else {
+			h.Term = fmt.Sprintf("支部委员会任期将于 %s 届满（还有 %d 天），请做好换届准备。", t.EndsOn, t.Days)
+		}
 	}
 	for _, r := range l.Returned {
 		h.Returned = append(h.Returned, returnedRecord{Title: r.Title, State: r.StateTitle, Comment: r.Comment, By: r.By})

@@ -30,6 +30,19 @@ func TestTodoAndWebhooksEndToEnd(t *testing.T) {
 	if !found || todo["org_id"] != "b1" {
 		t.Errorf("todo lacks February's 主题党日: %v", todo)
 	}
+	if todo["term_ending"] != nil {
+		t.Errorf("a term ending in 2026 is listed: %v", todo["term_ending"])
+	}
+	s.must(t, 200, "PATCH", "/v1/orgs/b1", admin, obj{"term_started_on": "2022-06-01"})
+	term, _ := s.must(t, 200, "GET", "/v1/todo", branch, nil)["term_ending"].(obj)
+	if term["ends_on"] != "2025-06-01" || term["days_left"] != float64(109) {
+		t.Errorf("term ending: %v", term)
+	}
+	sec := newBrowser(t, s.base)
+	sec.loginAs("shuji1", "correct horse")
+	if _, home, _ := sec.get("/"); !strings.Contains(home, "支部委员会任期将于 2025-06-01 届满（还有 109 天）") {
+		t.Errorf("the 工作台 lacks the term: %.3000s", home)
+	}
 	if st, _ := s.call(t, "GET", "/v1/todo?org_id=b2", branch, nil); st != 403 {
 		t.Errorf("another branch's todo: %d", st)
 	}
