@@ -173,7 +173,7 @@ func ItemKey(r *orglife.LedgerRow) string {
 }
 
 // claim inserts a reminder for each open item of an org with a webhook whose latest reached
-// threshold is due now.
+// threshold is due now; it returns how many it claimed.
 func (j *Job) claim(ctx context.Context, now time.Time) (int, error) {
 	hooks, err := j.cfg.Store.Webhooks(ctx, nil)
 	if err != nil || len(hooks) == 0 {
@@ -193,51 +193,78 @@ func (j *Job) claim(ctx context.Context, now time.Time) (int, error) {
 		names[o.ID] = o.Name
 	}
 	loc := j.cfg.Location
-	n := 0
+	// the open items: one per org-scope or instance row; the rows of a member-scope rule are one
+	// item per org and period ("3 名党员尚未…"), so a branch gets one message, not one per member
+	type item struct {
+		row     *orglife.LedgerRow
+		key     string
+		members int
+	}
+	var items []*item
+	byKey := map[string]*item{}
 	for _, st := range []orglife.Status{orglife.StatusAtRisk, orglife.StatusPending} {
-		rows, err := j.cfg.Store.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: ids, Status: string(st)})
+		rows, err := j.cfg.Store.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: ids, Status: string(st), Light: true})
 		if err != nil {
-			return n, err
+			return 0, err
 		}
 		for _, r := range rows {
 			if r.Due == nil || !now.Before(*r.Due) || r.Mode == "shadow" {
 				continue
 			}
-			day := lastDay(*r.Due, loc)
-			var reached *Threshold
-			for i := range Thresholds {
-				th := &Thresholds[i]
-				at := day.AddDate(0, 0, -th.Days).Add(time.Duration(j.cfg.SendHour) * time.Hour)
-				if !now.Before(at) && (reached == nil || th.Days < reached.Days) {
-					reached = th
-				}
+			key := ItemKey(r)
+			if r.Scope == "member" {
+				key = r.Rule + "|org:" + r.OrgID + "|" + r.PeriodKey()
 			}
-			if reached == nil {
-				continue
+			it := byKey[key]
+			if it == nil {
+				it = &item{row: r, key: key}
+				byKey[key] = it
+				items = append(items, it)
+			} else if r.Due.Before(*it.row.Due) {
+				it.row = r
 			}
-			rem := &orglife.Reminder{OrgID: r.OrgID, Item: ItemKey(r), Threshold: reached.Key, Due: *r.Due,
-				Content: j.content(names[r.OrgID], r, day, reached.Days), URL: url[r.OrgID], Status: orglife.ReminderPending,
-				NextAt: now, CreatedAt: now}
-			ok, err := j.cfg.Store.ClaimReminder(ctx, rem)
-			if err != nil {
-				return n, err
+			if r.Scope == "member" {
+				it.members++
 			}
-			if ok {
-				n++
+		}
+	}
+	n := 0
+	for _, it := range items {
+		r := it.row
+		day := lastDay(*r.Due, loc)
+		var reached *Threshold
+		for i := range Thresholds {
+			th := &Thresholds[i]
+			at := day.AddDate(0, 0, -th.Days).Add(time.Duration(j.cfg.SendHour) * time.Hour)
+			if !now.Before(at) && (reached == nil || th.Days < reached.Days) {
+				reached = th
 			}
+		}
+		if reached == nil {
+			continue
+		}
+		rem := &orglife.Reminder{OrgID: r.OrgID, Item: it.key, Threshold: reached.Key, Due: *r.Due,
+			Content: j.content(names[r.OrgID], r, it.members, day, reached.Days), URL: url[r.OrgID], Status: orglife.ReminderPending,
+			NextAt: now, CreatedAt: now}
+		ok, err := j.cfg.Store.ClaimReminder(ctx, rem)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
 		}
 	}
 	return n, nil
 }
 
 // content is the Chinese text of a reminder.
-func (j *Job) content(org string, r *orglife.LedgerRow, day time.Time, days int) string {
+func (j *Job) content(org string, r *orglife.LedgerRow, members int, day time.Time, days int) string {
 	what := j.cfg.RuleTitle(r.Rule)
 	if r.Period != nil {
 		what += "（" + periodName(*r.Period) + "）"
 	}
-	if r.Scope == "member" {
-		what += "，对象：" + r.SubjectID
+	if members > 0 {
+		what += fmt.Sprintf("，%d 名党员", members)
 	}
 	date := fmt.Sprintf("%d年%d月%d日", day.Year(), day.Month(), day.Day())
 	var when string

@@ -225,3 +225,42 @@ func TestRetriesWithBackoff(t *testing.T) {
 		})
 	}
 }
+
+// TestMemberRowsAreOneMessage: a member-scope rule's rows of one org and period are one reminder
+// naming how many members it concerns.
+func TestMemberRowsAreOneMessage(t *testing.T) {
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			db := storagetest.Open(t, dsn)
+			seed(t, db, "b3")
+			p, ps, pe := "2025-H1", "2025-01-01", "2025-06-30"
+			due := time.Date(2025, 7, 16, 0, 0, 0, 0, shanghai)
+			at := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+			var rows []*orglife.LedgerRow
+			for _, m := range []string{"m1", "m2"} {
+				rows = append(rows, &orglife.LedgerRow{Rule: "talk_half_yearly", RuleVersion: "v1", Scope: "member", OrgID: "b3", SubjectID: m,
+					Period: &p, PeriodStart: &ps, PeriodEnd: &pe, Due: &due, Status: orglife.StatusAtRisk, Severity: "minor", EvaluatedAt: at, Evidence: []string{}})
+			}
+			if err := db.SaveLedger(ctx, rows, nil); err != nil {
+				t.Fatal(err)
+			}
+			bot := &robot{}
+			srv := httptest.NewServer(bot)
+			defer srv.Close()
+			c := &clock{}
+			c.set("2025-07-08T09:00:00+08:00")
+			j := newJob(db, c)
+			if _, err := j.SetWebhook(ctx, admin, "b3", srv.URL); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := j.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := bot.messages()
+			if len(got) != 1 || !strings.Contains(got[0], "2 名党员") || !strings.Contains(got[0], "2025年上半年") {
+				t.Fatalf("member rows: %q", got)
+			}
+		})
+	}
+}
