@@ -104,3 +104,23 @@ func TestWorkbook(t *testing.T) {
 		t.Errorf("merged cells %v", merged)
 	}
 }
+
+// A workbook with an empty row and a short row keeps every cell's true place.
+func TestReadGaps(t *testing.T) {
+	f := excelize.NewFile()
+	_ = f.SetCellStr("Sheet1", "A1", "姓名")
+	_ = f.SetCellStr("Sheet1", "B1", "学工号")
+	_ = f.SetCellStr("Sheet1", "B4", "S1")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Read("g.xlsx", buf.Bytes(), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(g.Rows) - 1
+	if g.Lines[last] != 4 || g.Rows[last][1].At != "Sheet1!B4" || g.At(last, 2) != "Sheet1!C4" || g.At(0, 0) != "Sheet1!A1" {
+		t.Fatalf("lines %v rows %v", g.Lines, g.Rows)
+	}
+}
