@@ -14,6 +14,8 @@ import (
 
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 )
 
 // DefaultMaxBodyBytes is the default limit on the size of a request body: 1 MiB.
@@ -32,6 +34,11 @@ type Options struct {
 	AuthFailureWindow time.Duration
 	// Now is the clock of the throttle; nil means time.Now (tests inject one).
 	Now func() time.Time
+	// Reminders is the reminder job whose webhooks and deliveries the API administers (nil: those
+	// routes are absent; GET /v1/todo is always there).
+	Reminders *reminders.Job
+	// Importer imports rosters (POST /v1/imports/…); nil: those routes are absent.
+	Importer *roster.Importer
 	// Metrics are the collectors served at /metrics; nil means new ones (without evaluation
 	// or pool series: pass the same Metrics as compliance.Config.Observer for those).
 	Metrics *Metrics
@@ -45,6 +52,8 @@ type server struct {
 	maxBody  int64
 	metrics  *Metrics
 	throttle *authThrottle
+	rem      *reminders.Job
+	importer *roster.Importer
 }
 
 // New returns the HTTP handler of the orglife API on svc (the workflow side) and chk (the
@@ -60,7 +69,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics,
+	s := &server{svc: svc, chk: chk, log: opts.Logger, maxBody: opts.MaxBodyBytes, metrics: opts.Metrics, rem: opts.Reminders, importer: opts.Importer,
 		throttle: newAuthThrottle(opts.AuthFailureLimit, opts.AuthFailureWindow, 0, opts.Now)}
 
 	r := gin.New()
@@ -90,5 +99,8 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	s.complianceRoutes(v1)
 	s.violationRoutes(v1)
 	s.auditRoutes(v1)
+	s.exportRoutes(v1)
+	s.reminderRoutes(v1)
+	s.importRoutes(v1)
 	return r
 }

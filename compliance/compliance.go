@@ -201,12 +201,7 @@ func (s *Checker) Summary(ctx context.Context, actor orglife.Actor, p SummaryPar
 		out[i].Total += c.N
 	}
 	for i := range out {
-		c := out[i].Counts
-		decided := c[orglife.StatusCompliant] + c[orglife.StatusLate] + c[orglife.StatusShallow] + c[orglife.StatusOverdue] + c[orglife.StatusError]
-		if decided > 0 {
-			rate := float64(c[orglife.StatusCompliant]) / float64(decided)
-			out[i].Rate = &rate
-		}
+		out[i].Rate = ComplianceRate(out[i].Counts)
 	}
 	return out, nil
 }

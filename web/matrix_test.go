@@ -14,6 +14,8 @@ import (
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	partybranch "github.com/orglife/orglife/examples/party-branch"
+	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/storage/storagetest"
@@ -99,7 +101,11 @@ func newMatrixWorld(tb testing.TB, dsn string, n int) *matrixWorld {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &matrixWorld{db: db, handler: web.New(svc, chk, web.Options{}), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
+	// with the reminder job and the importer, so that their pages and forms are served (and
+	// TestEveryFormNeedsCSRF covers their POST routes)
+	opts := web.Options{Reminders: reminders.New(reminders.Config{Store: db, Now: svc.Now}),
+		Importer: &roster.Importer{Read: db, Write: roster.EngineWriter{Svc: svc, Store: db}, Now: svc.Now}}
+	return &matrixWorld{db: db, handler: web.New(svc, chk, opts), cookie: &http.Cookie{Name: "orglife_session", Value: secret}}
 }
 
 // get serves path to the logged-in supervisor.

@@ -19,10 +19,10 @@ func navLinks(role string) []navLink {
 
 // supervisorLinks are the pages of supervisors (and admins), one entry per page.
 func supervisorLinks() []navLink {
-	return []navLink{{"/review", "审核"}, {"/matrix", "合规矩阵"}, {"/rules", "规则"}}
+	return []navLink{{"/review", "审核"}, {"/matrix", "合规矩阵"}, {"/assessment", "考核导出"}, {"/rules", "规则"}}
 }
 
 // adminLinks are the pages of admins only, one entry per page.
 func adminLinks() []navLink {
-	return []navLink{{"/admin/orgs", "组织与账号"}}
+	return []navLink{{"/admin/orgs", "组织与账号"}, {"/admin/import", "导入名册"}, {"/admin/reminders", "提醒"}}
 }

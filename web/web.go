@@ -18,6 +18,8 @@ import (
 
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 )
 
 //go:embed templates/*.html
@@ -32,6 +34,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of the login throttle; nil means time.Now.
 	Now func() time.Time
+	// Reminders is the reminder job whose webhooks and deliveries the admin pages show (nil: no
+	// such pages).
+	Reminders *reminders.Job
+	// Importer imports rosters (the admin's 导入名册 page); nil: no such page.
+	Importer *roster.Importer
 }
 
 // server holds what the pages share.
@@ -41,6 +48,8 @@ type server struct {
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	throttle *loginThrottle
+	rem      *reminders.Job
+	importer *roster.Importer
 }
 
 // New returns the HTTP handler of the web interface on svc (the workflow side) and chk (the
@@ -52,7 +61,7 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now)}
+	s := &server{svc: svc, chk: chk, log: opts.Logger, pages: parsePages(), throttle: newLoginThrottle(opts.Now), rem: opts.Reminders, importer: opts.Importer}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -76,6 +85,9 @@ func New(svc *engine.Service, chk *compliance.Checker, opts Options) http.Handle
 		s.accountRoutes,
 		s.orgFormRoutes,
 		s.memberRoutes,
+		s.exportRoutes,
+		s.reminderRoutes,
+		s.importRoutes,
 	} {
 		routes(logged)
 	}
@@ -105,7 +117,7 @@ func parsePages() map[string]*template.Template {
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks,
-		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError}
+		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError, "exportHref": exportHref}
 }
 
 // page is the data every template gets.

@@ -24,6 +24,8 @@ type cli struct {
 	Org        orgCmd        `cmd:"" help:"Administer orgs (dissolve)."`
 	Member     memberCmd     `cmd:"" help:"Change a member over time: update, transfer, leave, 转正, posts; print the history."`
 	User       userCmd       `cmd:"" help:"Create web users and set their passwords (password on stdin)."`
+	Import     importCmd     `cmd:"" help:"Import orgs or members from a spreadsheet (.xlsx, or .csv in UTF-8 or GBK)."`
+	Webhook    webhookCmd    `cmd:"" help:"Configure the group robots that receive each org's reminders."`
 	Graph      graphCmd      `cmd:"" help:"Print the diagram of one workflow of the pack."`
 	Verify     verifyCmd     `cmd:"" help:"Check the hash chain of every instance's history."`
 	Preview    previewCmd    `cmd:"" help:"Show what activating candidate rules would change, without writing."`

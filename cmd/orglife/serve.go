@@ -13,6 +13,8 @@ import (
 	"github.com/orglife/orglife/api"
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/roster"
 	"github.com/orglife/orglife/storage"
 	"github.com/orglife/orglife/web"
 )
@@ -26,6 +28,7 @@ type serveCmd struct {
 	Since                string        `name:"since" env:"ORGLIFE_SINCE" placeholder:"YYYY-MM-DD" help:"go-live date: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand"`
 	Demo                 bool          `name:"demo" env:"ORGLIFE_DEMO" help:"create a demo org tree and demo tokens once (later starts say they exist)"`
 	EvalInterval         time.Duration `name:"eval-interval" env:"ORGLIFE_EVAL_INTERVAL" default:"1h" placeholder:"D" help:"interval of the scheduled compliance evaluation (0 turns it off)"`
+	RemindInterval       time.Duration `name:"remind-interval" env:"ORGLIFE_REMIND_INTERVAL" default:"10m" placeholder:"D" help:"how often the reminder job sends due reminders to the orgs' webhooks (0: never)"`
 	Watch                bool          `name:"watch" env:"ORGLIFE_WATCH" help:"reload the rules of --pack DIR when a file under rules/ changes"`
 	RulesPoll            time.Duration `name:"rules-poll" env:"ORGLIFE_RULES_POLL" default:"2s" placeholder:"D" help:"how often to follow a rule set activated by another server"`
 	Pprof                string        `name:"pprof" env:"ORGLIFE_PPROF" placeholder:"ADDR" help:"serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it"`
@@ -96,13 +99,14 @@ func (c *serveCmd) run(ctx context.Context, e env) int {
 		}
 	}
 
+	rem := newReminderJob(db, chk, svc.Now, log)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler(svc, chk, log, metrics),
+		Handler:           handler(svc, chk, rem, newImporter(db, svc, chk), log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -120,6 +124,7 @@ func (c *serveCmd) run(ctx context.Context, e env) int {
 	defer stopSched()
 	go chk.Schedule(schedCtx, c.EvalInterval)
 	go chk.RunOutbox(schedCtx, compliance.DefaultOutboxPoll)
+	go rem.Run(schedCtx, c.RemindInterval)
 	go syncRules(schedCtx, chk, c.RulesPoll, log)
 	if c.Watch {
 		go watchRules(schedCtx, chk, svc.WorkflowSet(), c.Pack, time.Second, log)
@@ -141,13 +146,13 @@ func (c *serveCmd) run(ctx context.Context, e env) int {
 }
 
 // handler serves the API (/v1/, /healthz, /metrics) and the web interface (everything else).
-func handler(svc *engine.Service, chk *compliance.Checker, log *slog.Logger, metrics *api.Metrics) http.Handler {
-	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics})
+func handler(svc *engine.Service, chk *compliance.Checker, rem *reminders.Job, im *roster.Importer, log *slog.Logger, metrics *api.Metrics) http.Handler {
+	apiH := api.New(svc, chk, api.Options{Logger: log, Metrics: metrics, Reminders: rem, Importer: im})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", apiH)
 	mux.Handle("/healthz", apiH)
 	mux.Handle("/metrics", apiH)
-	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now}))
+	mux.Handle("/", web.New(svc, chk, web.Options{Logger: log, Now: svc.Now, Reminders: rem, Importer: im}))
 	return mux
 }
 
