@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -101,9 +102,14 @@ func (l Lister) Todo(ctx context.Context, actor orglife.Actor, orgID string) (*L
 			d := Duty{Rule: r.Rule, Title: r.Rule, Subject: r.SubjectID, Period: r.Period, Due: r.Due, Status: r.Status, Row: r}
 			if rs != nil {
 				if rule := rs.Rule(r.Rule); rule != nil {
-					d.Title, d.Message = cmp.Or(rule.Title, rule.ID), rule.Message
+					d.Title = cmp.Or(rule.Title, rule.ID)
+					if !strings.Contains(rule.Message, "{{") { // a template reads only through its row
+						d.Message = rule.Message
+					}
 				}
 			}
+			// the row's own explanation names the member, the problem, the dates
+			d.Message = cmp.Or(r.Explanation.Text, d.Message)
 			out.Duties = append(out.Duties, d)
 		}
 	}
