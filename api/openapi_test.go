@@ -260,12 +260,28 @@ func TestOpenAPIAnswers(t *testing.T) {
 	call("PATCH", "/v1/orgs/b1", admin, `{"attributes":{"level":"phd"}}`, 200)
 	call("POST", "/v1/orgs/b1/members", admin, `{"id":"m1","name":"张伟","roles":["secretary"],"joined_on":"2016-06-01"}`, 201)
 	call("GET", "/v1/orgs/b1/members", admin, "", 200)
+	call("POST", "/v1/orgs", admin, `{"id":"b2","name":"第二支部","kind":"branch","parent_id":"c"}`, 201)
+	call("PATCH", "/v1/orgs/b2", admin, `{"term_started_on":"2024-03-01","term_years":3,"effective_on":"2024-03-05"}`, 200)
+	call("GET", "/v1/orgs/b2/history", admin, "", 200)
+	call("POST", "/v1/orgs/b1/members", admin, `{"id":"m2","name":"李娜","status":"probationary","since":"2024-09-01"}`, 201)
+	call("GET", "/v1/orgs/b1/members/m2", admin, "", 200)
+	call("GET", "/v1/orgs/b2/members/m2", admin, "", 404)
+	call("PATCH", "/v1/orgs/b1/members/m2", admin, `{"joined_on":"2024-06-30","on":"2024-10-01"}`, 200)
+	call("POST", "/v1/orgs/b1/members/m2/confirm", admin, `{"on":"2025-07-01"}`, 200)
+	call("POST", "/v1/orgs/b1/members/m2/confirm", admin, `{}`, 422)
+	call("POST", "/v1/orgs/b1/members/m2/roles", admin, `{"roles":["organization_member"],"on":"2025-07-02"}`, 200)
+	call("POST", "/v1/orgs/b1/members/m2/transfer", admin, `{"to_org_id":"b2","on":"2025-08-01","reason":"转入"}`, 200)
+	call("GET", "/v1/orgs/b2/members/m2/history", admin, "", 200)
+	call("POST", "/v1/orgs/b2/members/m2/leave", admin, `{"on":"2025-09-01"}`, 400)
+	call("DELETE", "/v1/orgs/b2/members/m2", admin, "", 200)
+	call("GET", "/v1/orgs/b2/members/m2", admin, "", 200)
 	call("POST", "/v1/tokens", admin, `{"name":"b1","role":"branch","org_id":"b1"}`, 201)
 	call("GET", "/v1/tokens", admin, "", 200)
 	call("GET", "/v1/workflows", admin, "", 200)
 	call("GET", "/v1/rules", admin, "", 200)
 	call("GET", "/v1/audit", admin, "", 200)
-	for _, k := range []string{"GET /v1/orgs", "GET /v1/orgs/{id}", "POST /v1/orgs", "GET /healthz"} {
+	for _, k := range []string{"GET /v1/orgs", "GET /v1/orgs/{id}", "POST /v1/orgs", "GET /healthz", "GET /v1/orgs/{id}/history",
+		"GET /v1/orgs/{id}/members/{member}", "DELETE /v1/orgs/{id}/members/{member}", "GET /v1/orgs/{id}/members/{member}/history"} {
 		if c.Checked()[k] == 0 {
 			t.Errorf("%s was not checked: %v", k, c.Checked())
 		}
