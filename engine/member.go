@@ -213,12 +213,14 @@ type MemberPatch struct {
 	Status   *string `json:"status"`
 	Leader   *bool   `json:"leader"`
 	JoinedOn *string `json:"joined_on"`
+	// ConfirmedOn corrects the day of 转正 (use ConfirmMember to make a member full).
+	ConfirmedOn *string `json:"confirmed_on"`
 	// On is the day the change takes effect (default today).
 	On *string `json:"on"`
 }
 
-// UpdateMember corrects a member's name, status, leader flag or Party joining date (an admin, or
-// a supervisor above the org).
+// UpdateMember corrects a member's name, status, leader flag or Party dates (入党, 转正) (an
+// admin, or a supervisor above the org).
 func (s *Service) UpdateMember(ctx context.Context, actor orglife.Actor, orgID, id string, p MemberPatch) (*orglife.Member, error) {
 	return s.changeMember(ctx, actor, orgID, id, func(_ context.Context, _ Store, m *orglife.Member) (string, *string, *string, string, error) {
 		if p.Name != nil {
@@ -232,6 +234,9 @@ func (s *Service) UpdateMember(ctx context.Context, actor orglife.Actor, orgID, 
 		}
 		if p.JoinedOn != nil {
 			m.JoinedOn = nilIfEmpty(*p.JoinedOn)
+		}
+		if p.ConfirmedOn != nil {
+			m.ConfirmedOn = nilIfEmpty(*p.ConfirmedOn)
 		}
 		return orglife.ChangeUpdate, p.On, nil, "", nil
 	})

@@ -32,12 +32,17 @@ type Writer interface {
 	CreateOrg(ctx context.Context, actor orglife.Actor, o *orglife.Org) (*orglife.Org, error)
 	UpdateOrg(ctx context.Context, actor orglife.Actor, id string, p engine.OrgPatch) (*orglife.Org, error)
 	CreateMember(ctx context.Context, actor orglife.Actor, orgID string, m *orglife.Member) (*orglife.Member, error)
-	// UpdateMember writes a member's new org, name, status, joining date, roles and leader flag
-	// (and its 转正日期 where the writer keeps one).
-	UpdateMember(ctx context.Context, actor orglife.Actor, m *MemberRow) error
-	// LeaveMember records that a member left the org on a day (graduation, transfer out).
-	LeaveMember(ctx context.Context, actor orglife.Actor, id, on string) error
+	// UpdateMember brings a stored member to the file's row (org, name, status, joining and
+	// 转正 dates, roles, leader flag), the changes effective on the day on; an equal member is
+	// not written.
+	UpdateMember(ctx context.Context, actor orglife.Actor, m *MemberRow, on string) error
+	// LeaveMember records that a member of orgID left on a day, for a reason.
+	LeaveMember(ctx context.Context, actor orglife.Actor, orgID, id, on, reason string) error
 }
+
+// LeaveReason is the reason recorded for a member who left because a full roster (with Leave)
+// leaves them out.
+const LeaveReason = "名册导入：不在名册中"
 
 // Params are the inputs of one import.
 type Params struct {
@@ -225,16 +230,26 @@ func (im Importer) planMembers(ctx context.Context, actor orglife.Actor, g *shee
 		case !ok:
 			creates = append(creates, m)
 			res.Created = append(res.Created, ch)
+		case old.LeftOn != nil:
+			// the engine keeps a left member's record closed: say so now, not at the write
+			_, at := t.cell(t.rows[i], ColMemberID)
+			res.Problems = append(res.Problems, Problem{At: at, Message: fmt.Sprintf("学工号 %s（%s）已于 %s 离开 %s（%s），记录已关闭，不能通过导入恢复；请删去此行",
+				m.ID, old.Name, deref(old.LeftOn), old.OrgID, old.LeftReason)})
 		default:
-			if ch.Fields = memberDiff(old, m); len(ch.Fields) > 0 {
-				updates = append(updates, m)
-				res.Changed = append(res.Changed, ch)
-			} else {
+			if ch.Fields = memberDiff(old, m); len(ch.Fields) == 0 {
 				res.Unchanged = append(res.Unchanged, ch)
+				continue
 			}
+			if old.OrgID != m.OrgID && old.Since != nil && *old.Since > day {
+				_, at := t.cell(t.rows[i], ColMemberOrg)
+				res.Problems = append(res.Problems, Problem{At: at, Message: fmt.Sprintf("学工号 %s 自 %s 起才在 %s，今天不能转接", m.ID, *old.Since, old.OrgID)})
+			}
+			updates = append(updates, m)
+			res.Changed = append(res.Changed, ch)
 		}
 	}
-	var leaving []string
+	type leave struct{ orgID, id string }
+	var leaving []leave
 	if p.Full {
 		inFile := map[string]bool{}
 		for _, id := range ids {
@@ -249,8 +264,11 @@ func (im Importer) planMembers(ctx context.Context, actor orglife.Actor, g *shee
 				ch := Change{ID: m.ID, Name: m.Name, OrgID: m.OrgID}
 				res.Missing = append(res.Missing, ch)
 				if p.Leave {
+					if m.Since != nil && *m.Since > day {
+						res.Problems = append(res.Problems, Problem{At: "学工号 " + m.ID, Message: fmt.Sprintf("%s 自 %s 起才在 %s，今天不能记为离开", m.Name, *m.Since, m.OrgID)})
+					}
 					res.Left = append(res.Left, ch)
-					leaving = append(leaving, m.ID)
+					leaving = append(leaving, leave{m.OrgID, m.ID})
 				}
 			}
 		}
@@ -263,13 +281,13 @@ func (im Importer) planMembers(ctx context.Context, actor orglife.Actor, g *shee
 			}
 		}
 		for _, m := range updates {
-			if err := im.Write.UpdateMember(ctx, actor, m); err != nil {
+			if err := im.Write.UpdateMember(ctx, actor, m, day); err != nil {
 				return refused(m.At, err)
 			}
 		}
-		for _, id := range leaving {
-			if err := im.Write.LeaveMember(ctx, actor, id, day); err != nil {
-				return refused("学工号 "+id, err)
+		for _, l := range leaving {
+			if err := im.Write.LeaveMember(ctx, actor, l.orgID, l.id, day, LeaveReason); err != nil {
+				return refused("学工号 "+l.id, err)
 			}
 		}
 		return nil
@@ -397,9 +415,6 @@ func (im Importer) planOrgs(ctx context.Context, actor orglife.Actor, g *sheets.
 		return nil
 	}, nil
 }
-
-// ErrLeaveUnsupported is returned by a Writer that cannot record leaving yet.
-var ErrLeaveUnsupported = orglife.Errorf(orglife.EUNPROCESSABLE, "暂不能通过导入记录党员转出（需要党员变动功能）；请不选“转出名册中缺少的人”再导入")
 
 // Summary is a one-line Chinese account of a result.
 func (r *Result) Summary() string {

@@ -12,10 +12,8 @@ import (
 // MemberRow is a member as the file gives it, with the place of its row.
 type MemberRow struct {
 	At string
+	// Member carries the 转正日期 as ConfirmedOn (nil when the cell is empty: the stored one stays).
 	orglife.Member
-	// FullOn is the 转正日期 (probationary → full), "" when not given. Kept by the Writer when it
-	// can (the members-over-time operations); today's adapter checks it only.
-	FullOn string
 }
 
 // readMembers checks every member row: all problems at once.
@@ -82,7 +80,7 @@ func readMembers(t *table, today string) ([]MemberRow, []Problem) {
 			case d > today:
 				bad(at, "转正日期 %s 晚于今天", d)
 			default:
-				m.FullOn = d
+				m.ConfirmedOn = &d
 			}
 		}
 		m.Roles = []string{}
@@ -124,10 +122,27 @@ func memberDiff(old *orglife.Member, m *MemberRow) []FieldChange {
 	add(ColMemberName, old.Name, m.Name)
 	add(ColMemberStatus, statusLabel(old.Status), statusLabel(m.Status))
 	add(ColJoinedOn, deref(old.JoinedOn), deref(m.JoinedOn))
-	oldRoles := slices.Clone(old.Roles)
-	slices.Sort(oldRoles)
-	add(ColRoles, strings.Join(oldRoles, ","), strings.Join(m.Roles, ","))
+	add(ColFullOn, deref(old.ConfirmedOn), deref(confirmedOn(old, m)))
+	add(ColRoles, strings.Join(sortedRoles(old.Roles), ","), strings.Join(m.Roles, ","))
 	add(ColLeader, yesNo(old.Leader), yesNo(m.Leader))
+	return out
+}
+
+// confirmedOn is the 转正日期 the member has after the import: none for a probationary member,
+// else the file's, else the stored one (an empty cell keeps it).
+func confirmedOn(old *orglife.Member, m *MemberRow) *string {
+	switch {
+	case m.Status == orglife.MemberProbationary:
+		return nil
+	case m.ConfirmedOn != nil:
+		return m.ConfirmedOn
+	}
+	return old.ConfirmedOn
+}
+
+func sortedRoles(rs []string) []string {
+	out := slices.Clone(rs)
+	slices.Sort(out)
 	return out
 }
 

@@ -39,14 +39,7 @@ func newWorld(t *testing.T, db *storage.DB) *world {
 	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Now: now})
 	svc := engine.New(engine.Config{Store: db, Workflows: set, Evaluations: chk, Now: now})
 	w := &world{db: db, svc: svc}
-	w.im = roster.Importer{Read: db, Now: now, Write: roster.EngineWriter{Svc: svc, Store: db, Evaluate: chk.OrgEntry,
-		Stored: func(ctx context.Context, id string) (*orglife.Member, error) {
-			ms, err := db.MembersByID(ctx, []string{id})
-			if err != nil || len(ms) == 0 {
-				return nil, orglife.ErrNotFound
-			}
-			return ms[0], nil
-		}}}
+	w.im = roster.Importer{Read: db, Now: now, Write: roster.EngineWriter{Svc: svc, Store: db}}
 	ctx := context.Background()
 	for _, o := range []*orglife.Org{{ID: "c", Name: "研究生院党委", Kind: "committee"}, {ID: "b1", Name: "博士生第一党支部", Kind: "branch", ParentID: ptr("c")},
 		{ID: "b2", Name: "硕士生第二党支部", Kind: "branch", ParentID: ptr("c")}} {
@@ -172,10 +165,13 @@ func TestMemberImport(t *testing.T) {
 			if ms := members(t, db, "b1"); len(ms) != 30 || ms[4].Status != "full" {
 				t.Errorf("after the change: %d %+v", len(ms), ms[4])
 			}
-			// leaving is asked for but cannot be recorded yet: refused whole
+			// leaving is recorded for the two missing members
 			res, err = w.im.Import(ctx, admin, roster.Params{Kind: roster.KindMembers, Name: "next.xlsx", Data: xlsx(t, next), Full: true, Leave: true})
-			if err != nil || res.Written || len(res.Problems) != 1 {
+			if err != nil || !res.Written || len(res.Problems) != 0 || len(res.Left) != 2 || len(res.Changed) != 0 {
 				t.Errorf("leave: %+v %v", res, err)
+			}
+			if ms := members(t, db, "b1"); len(ms) != 28 {
+				t.Errorf("after leaving: %d members", len(ms))
 			}
 
 			// a GBK CSV imports with its Chinese intact
@@ -230,6 +226,153 @@ func TestOrgImport(t *testing.T) {
 			}
 			if strings.Join(at, " ") != "2:3 3:1 2:4" {
 				t.Errorf("org problems: %v", res.Problems)
+			}
+		})
+	}
+}
+
+// history returns the kinds of a member's history entries, oldest first.
+func history(t *testing.T, w *world, org, id string) ([]*orglife.MemberChange, string) {
+	t.Helper()
+	h, err := w.svc.MemberHistory(context.Background(), admin, org, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, c := range h {
+		kinds = append(kinds, c.Kind)
+	}
+	return h, strings.Join(kinds, " ")
+}
+
+// changes counts the history entries of all members.
+func changes(t *testing.T, db *storage.DB) int {
+	t.Helper()
+	ms, err := db.MembersByID(context.Background(), []string{"s2020001", "s2020002", "s2020003", "s2020004", "s2020005"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+	}
+	h, err := db.MemberChanges(context.Background(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(h)
+}
+
+// TestMemberImportHistory: imports write through the engine's member operations, so a member's
+// history shows the transfer, the 转正 and the leaving an import records; the 转正日期 is kept;
+// a re-import writes no history; the dry run reports what the real run does.
+func TestMemberImportHistory(t *testing.T) {
+	for name, db := range storagetest.Databases(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, db)
+			file := roster30()
+			file.Rows = file.Rows[:5] // 01 书记 … 05 预备党员
+			imp := func(tb *sheets.Table, p roster.Params) *roster.Result {
+				t.Helper()
+				p.Kind, p.Name, p.Data = roster.KindMembers, "花名册.xlsx", xlsx(t, tb)
+				p.DryRun = true
+				dry, err := w.im.Import(ctx, admin, p)
+				if err != nil || len(dry.Problems) > 0 {
+					t.Fatalf("dry run: %+v %v", dry, err)
+				}
+				p.DryRun = false
+				res, err := w.im.Import(ctx, admin, p)
+				if err != nil || len(res.Problems) > 0 || !res.Written {
+					t.Fatalf("import: %+v %v", res, err)
+				}
+				ids := func(cs []roster.Change) string {
+					var out []string
+					for _, c := range cs {
+						out = append(out, c.ID)
+					}
+					return strings.Join(out, ",")
+				}
+				for _, pair := range [][2][]roster.Change{{dry.Created, res.Created}, {dry.Changed, res.Changed}, {dry.Missing, res.Missing}, {dry.Left, res.Left}} {
+					if ids(pair[0]) != ids(pair[1]) {
+						t.Errorf("the dry run planned %s, the import did %s", ids(pair[0]), ids(pair[1]))
+					}
+				}
+				return res
+			}
+			imp(file, roster.Params{})
+			m, err := w.svc.GetMember(ctx, admin, "b1", "s2020001")
+			if err != nil || m.ConfirmedOn == nil || *m.ConfirmedOn != "2021-02-15" {
+				t.Fatalf("转正日期 not stored: %+v %v", m, err)
+			}
+			n := changes(t, db)
+			if n != 5 {
+				t.Fatalf("%d history entries after creating 5 members", n)
+			}
+
+			// the same file again: nothing changed, no history entry
+			if res := imp(file, roster.Params{}); len(res.Changed) != 0 || len(res.Unchanged) != 5 {
+				t.Fatalf("again: %+v", res)
+			}
+			if got := changes(t, db); got != n {
+				t.Fatalf("the same file again wrote %d history entries", got-n)
+			}
+
+			// 书记 moves to b2 (a transfer, then the post again), 党员05 becomes a full member
+			next := roster30()
+			next.Rows = next.Rows[:5]
+			next.Rows[0][0] = "b2"
+			next.Rows[4][3], next.Rows[4][5] = "正式党员", "2025-06-01"
+			res := imp(next, roster.Params{})
+			if len(res.Changed) != 2 || res.Changed[0].ID != "s2020001" || res.Changed[0].Fields[0].Field != roster.ColMemberOrg {
+				t.Fatalf("changes: %+v", res.Changed)
+			}
+			h, kinds := history(t, w, "b2", "s2020001")
+			if kinds != "join transfer roles" || *h[1].FromOrgID != "b1" || h[1].OrgID != "b2" || *h[1].On != "2025-09-01" {
+				t.Fatalf("history of the transfer: %s %+v", kinds, h[1])
+			}
+			if m, _ := w.svc.GetMember(ctx, admin, "b2", "s2020001"); len(m.Roles) != 1 || m.Roles[0] != "secretary" || *m.Since != "2025-09-01" {
+				t.Errorf("after the transfer: %+v", m)
+			}
+			h, kinds = history(t, w, "b1", "s2020005")
+			if m, _ := w.svc.GetMember(ctx, admin, "b1", "s2020005"); kinds != "join confirm" || *h[1].On != "2025-06-01" ||
+				m.Status != "full" || *m.ConfirmedOn != "2025-06-01" {
+				t.Errorf("转正: %s %+v", kinds, m)
+			}
+			n = changes(t, db)
+			if res := imp(next, roster.Params{}); len(res.Changed) != 0 {
+				t.Fatalf("again: %+v", res.Changed)
+			}
+			if got := changes(t, db); got != n {
+				t.Fatalf("the changed file again wrote %d history entries", got-n)
+			}
+
+			// --full --leave: 党员02 and 党员03 are not in b1's roster any more
+			full := roster30()
+			full.Rows = [][]string{next.Rows[3], next.Rows[4]}
+			res = imp(full, roster.Params{Full: true, Leave: true})
+			if len(res.Left) != 2 || res.Left[0].ID != "s2020002" || res.Left[1].ID != "s2020003" {
+				t.Fatalf("left: %+v", res.Left)
+			}
+			h, kinds = history(t, w, "b1", "s2020002")
+			if kinds != "join leave" || !h[1].Left || h[1].Reason != roster.LeaveReason || *h[1].On != "2025-09-01" {
+				t.Fatalf("history of the leaving: %s %+v", kinds, h[len(h)-1])
+			}
+			if ms := members(t, db, "b1"); len(ms) != 2 {
+				t.Errorf("b1 after leaving: %d members", len(ms))
+			}
+			n = changes(t, db)
+			if res := imp(full, roster.Params{Full: true, Leave: true}); len(res.Left) != 0 || len(res.Missing) != 0 || len(res.Changed) != 0 {
+				t.Fatalf("again: %+v", res)
+			}
+			if got := changes(t, db); got != n {
+				t.Fatalf("the full roster again wrote %d history entries", got-n)
+			}
+
+			// a member who left cannot come back by an import: a problem at the row, nothing written
+			res, err = w.im.Import(ctx, admin, roster.Params{Kind: roster.KindMembers, Name: "back.xlsx", Data: xlsx(t, next)})
+			if err != nil || res.Written || len(res.Problems) != 2 || res.Problems[0].At != "花名册!C3" {
+				t.Fatalf("a left member again: %+v %v", res, err)
 			}
 		})
 	}

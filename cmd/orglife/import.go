@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/roster"
@@ -16,15 +15,7 @@ import (
 
 // newImporter wires the roster importer on the server's database, workflow service and checker.
 func newImporter(db *storage.DB, svc *engine.Service, chk *compliance.Checker) *roster.Importer {
-	return &roster.Importer{Read: db, Now: svc.Now, Location: chk.Location(), Write: roster.EngineWriter{Svc: svc, Store: db,
-		Evaluate: chk.OrgEntry,
-		Stored: func(ctx context.Context, id string) (*orglife.Member, error) {
-			ms, err := db.MembersByID(ctx, []string{id})
-			if err != nil || len(ms) == 0 {
-				return nil, orglife.ErrNotFound
-			}
-			return ms[0], nil
-		}}}
+	return &roster.Importer{Read: db, Now: svc.Now, Location: chk.Location(), Write: roster.EngineWriter{Svc: svc, Store: db}}
 }
 
 // importCmd is "orglife import orgs|members FILE".

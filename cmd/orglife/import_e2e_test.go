@@ -19,7 +19,8 @@ var templates = filepath.Join("..", "..", "examples", "party-branch", "templates
 
 // TestImportEndToEnd: the shipped templates import with the CLI (orgs, then members); the
 // members' .xlsx template after its .csv changes nothing; the API's dry run over multipart
-// shows the plan and a bad file answers 422 naming its cells; a branch may not import.
+// shows the plan and a bad file answers 422 naming its cells; a branch may not import; --full
+// --leave records the missing members' leaving in their history.
 func TestImportEndToEnd(t *testing.T) {
 	dsn := storagetest.DSNs(t)["sqlite"]
 	if code, _, errs := runCmd(t, "migrate", "--db", dsn); code != 0 {
@@ -85,5 +86,23 @@ func TestImportEndToEnd(t *testing.T) {
 	st, res = post(admin, "?full=true", "new.csv", csv)
 	if st != 200 || res["written"] != true || len(res["missing"].([]any)) != 3 {
 		t.Fatalf("import: %d %v", st, res)
+	}
+
+	// --full --leave records that the three left, in their history
+	file := filepath.Join(t.TempDir(), "new.csv")
+	_ = os.WriteFile(file, csv, 0o644)
+	code, out, errs = runCmd(t, "import", "members", "--db", dsn, "--full", "--leave", file)
+	if code != 0 || !strings.Contains(out, "转出 3") || !strings.Contains(out, "转出\tb2021001\t李明") {
+		t.Fatalf("--full --leave: %d %s %s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "member", "history", "--db", dsn, "phd-1", "b2021001")
+	var h []obj
+	if err := json.Unmarshal([]byte(out), &h); code != 0 || err != nil || len(h) != 2 || h[1]["kind"] != "leave" ||
+		h[1]["reason"] != "名册导入：不在名册中" || h[0]["confirmed_on"] != "2019-06-01" {
+		t.Fatalf("history: %d %s %s", code, out, errs)
+	}
+	code, out, _ = runCmd(t, "import", "members", "--db", dsn, "--full", "--leave", file)
+	if code != 0 || !strings.Contains(out, "不变 1，名册中缺少 0，转出 0") {
+		t.Fatalf("--full --leave again: %d %s", code, out)
 	}
 }
