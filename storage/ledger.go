@@ -36,11 +36,12 @@ type ledgerRow struct {
 	Evidence    string     `bun:"evidence"`
 	EvaluatedAt time.Time  `bun:"evaluated_at"`
 	Digest      string     `bun:"digest"`
+	NextChange  *time.Time `bun:"next_change"`
 }
 
 // newLedgerRow normalizes r's instants and converts it to a row.
 func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
-	r.Due, r.EvaluatedAt = utcPtr(r.Due), utc(r.EvaluatedAt)
+	r.Due, r.EvaluatedAt, r.NextChange = utcPtr(r.Due), utc(r.EvaluatedAt), utcPtr(r.NextChange)
 	expl, err := toJSON(r.Explanation)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
 		Rule: r.Rule, SubjectID: r.SubjectID, PeriodKey: r.PeriodKey(), OrgID: r.OrgID, Scope: r.Scope,
 		RuleVersion: r.RuleVersion, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Due: r.Due,
 		Status: string(r.Status), Severity: r.Severity, Mode: r.Mode, Explanation: expl, Evidence: ev,
-		EvaluatedAt: r.EvaluatedAt, Digest: r.Digest,
+		EvaluatedAt: r.EvaluatedAt, Digest: r.Digest, NextChange: r.NextChange,
 	}, nil
 }
 
@@ -63,7 +64,7 @@ func (r *ledgerRow) ledger() (*orglife.LedgerRow, error) {
 		Rule: r.Rule, RuleVersion: r.RuleVersion, Scope: r.Scope, OrgID: r.OrgID, SubjectID: r.SubjectID,
 		Period: periodPtr(r.PeriodKey), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		Due: utcPtr(r.Due), Status: orglife.Status(r.Status), Severity: r.Severity,
-		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode, Digest: r.Digest,
+		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode, Digest: r.Digest, NextChange: utcPtr(r.NextChange),
 	}
 	if err := fromJSON(r.Explanation, &out.Explanation); err != nil {
 		return nil, err
@@ -284,6 +285,29 @@ func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to stri
 	}
 	for _, c := range counts {
 		out = append(out, orglife.LedgerCount{OrgID: c.OrgID, Status: orglife.Status(c.Status), N: c.N})
+	}
+	return out, nil
+}
+
+// LedgerDue returns the stored ledger rows whose next instant of change (next_change) is at or
+// before now, without explanation and evidence, ordered by org, rule, subject and period: the
+// rows whose status the passing of time may have changed. One query on the next_change index.
+func (d *DB) LedgerDue(ctx context.Context, now time.Time) ([]*orglife.LedgerRow, error) {
+	d = d.bound(ctx)
+	var rows []ledgerRow
+	err := d.db.NewSelect().Model(&rows).ExcludeColumn("explanation", "evidence").
+		Where("next_change IS NOT NULL").Where("next_change <= ?", utc(now)).
+		Order("org_id", "rule", "subject_id", "period_key").Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*orglife.LedgerRow, 0, len(rows))
+	for i := range rows {
+		r, err := rows[i].ledger()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
