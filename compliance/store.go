@@ -42,6 +42,9 @@ type Store interface {
 	// SaveLedger upserts rows (keyed by rule, subject and period) and appends changes to the
 	// status timeline, in bulk.
 	SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error
+	// LedgerDue returns the stored ledger rows (light: no explanation or evidence) whose next
+	// instant of change by time alone is at or before now.
+	LedgerDue(ctx context.Context, now time.Time) ([]*orglife.LedgerRow, error)
 	// LedgerCounts counts ledger rows of the orgs by org and status (see storage.DB.LedgerCounts).
 	LedgerCounts(ctx context.Context, orgIDs []string, period, from, to string) ([]orglife.LedgerCount, error)
 	// LedgerTimeline returns the status changes of one rule × subject × period, oldest first.
