@@ -42,6 +42,9 @@ type EvaluateResult struct {
 	// Violations counts, for an evaluation that was not persisted, the violations its rows call
 	// for, by severity.
 	Violations map[string]int `json:"violations,omitempty"`
+
+	// scan is, for a scheduled run, scanFull or scanIncremental (for its log line).
+	scan string
 }
 
 // evalBatch is how many orgs one bulk read covers.

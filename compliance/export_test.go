@@ -45,3 +45,6 @@ func AsyncOutbox(s *Checker) { s.afterCommit = func(*orglife.Instance) { s.wakeO
 func AffectedRules(s *Checker, es []*orglife.OutboxEntry) []string {
 	return s.affectedRules(s.RuleSet(), es)
 }
+
+// SetFullScanInterval sets the scheduled evaluation's full-scan interval (≤ 0: never).
+func SetFullScanInterval(s *Checker, d time.Duration) { s.fullScanInterval = d }

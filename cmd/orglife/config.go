@@ -34,6 +34,9 @@ type common struct {
 	idemRetention time.Duration
 	// maxWaiverDays is serve's --max-waiver-days (0: the engine's default).
 	maxWaiverDays int
+	// fullScanInterval is serve's --full-scan-interval as compliance.Config takes it (0: the
+	// default, negative: never).
+	fullScanInterval time.Duration
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -20,7 +20,7 @@ import (
 const usage = `orglife — organizational-life workflows and compliance
 
 Usage:
-  orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D] [--max-span-days N]
+  orglife serve    [--db DSN] [--pack DIR] [--addr ADDR] [--tz ZONE] [--now RFC3339] [--demo] [--eval-interval D] [--full-scan-interval D] [--max-span-days N]
   orglife validate DIR
   orglife migrate  [--db DSN]
   orglife token create --name N --role admin|supervisor|branch [--org X] [--expires-at T | --expires-in 90d] [--db DSN]

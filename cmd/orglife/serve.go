@@ -31,6 +31,8 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	since := fs.String("since", e.getenv("ORGLIFE_SINCE"), "go-live date YYYY-MM-DD: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand (env ORGLIFE_SINCE)")
 	demo := fs.Bool("demo", false, "create a demo org tree and demo tokens once (later starts say they exist)")
 	evalInterval := fs.Duration("eval-interval", time.Hour, "interval of the scheduled compliance evaluation")
+	fullScan := fs.Duration("full-scan-interval", compliance.DefaultFullScanInterval,
+		"how often the scheduled evaluation makes a full reconciling scan of every org instead of evaluating only what time made due (0: never)")
 	watch := fs.Bool("watch", false, "reload the rules of --pack DIR when a file under rules/ changes")
 	rulesPoll := fs.Duration("rules-poll", 2*time.Second, "how often to follow a rule set activated by another server")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off by default, never expose it")
@@ -45,6 +47,15 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 	if c.maxWaiverDays < 1 {
 		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.maxWaiverDays)
 		return 2
+	}
+	switch {
+	case *fullScan < 0:
+		fmt.Fprintf(e.stderr, "orglife serve: --full-scan-interval must not be negative, not %s\n", *fullScan)
+		return 2
+	case *fullScan == 0:
+		c.fullScanInterval = -1 // never
+	default:
+		c.fullScanInterval = *fullScan
 	}
 	if *watch && c.pack == "" {
 		fmt.Fprintln(e.stderr, "orglife serve: --watch needs --pack DIR (the built-in pack cannot change)")
