@@ -60,7 +60,7 @@ func TestScheduledIncremental(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		w.useRules(t, incrementalRules)
 		compliance.SetFullScanInterval(w.chk, 0) // calendar dates alone call for full scans
-		w.themeDay(t, brB, "b", "2025-02-14") // planned: meeting_held due 2025-02-18 (held_on + 3 days, the whole day counting)
+		w.themeDay(t, brB, "b", "2025-02-14")    // planned: meeting_held due 2025-02-18 (held_on + 3 days, the whole day counting)
 		if res := w.scheduled(t); res.Orgs != 6 || res.From != "2024-01-09" {
 			t.Fatalf("first scheduled run: %+v", res)
 		}

@@ -131,7 +131,7 @@ func openServiceObserved(ctx context.Context, c common, e env, log *slog.Logger,
 	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
 		MaxSpanDays: c.maxSpanDays, LookbackDays: c.lookbackDays, MaxWaiverDays: c.maxWaiverDays, Observer: obs,
 		FullScanInterval: c.fullScanInterval,
-		Housekeeping: func(ctx context.Context) { svc.PruneIdempotencyIfDue(ctx) }})
+		Housekeeping:     func(ctx context.Context) { svc.PruneIdempotencyIfDue(ctx) }})
 	svc = engine.New(engine.Config{Store: db, Workflows: set, Now: now, Logger: log, Location: loc,
 		IdempotencyRetention: c.idemRetention, Evaluations: chk})
 	if mode == serving {
