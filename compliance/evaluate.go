@@ -64,6 +64,10 @@ type evalSpec struct {
 	// ruleIDs limits the evaluation to these rules (nil: every rule of the set); the rows of the
 	// other rules are left as they are.
 	ruleIDs []string
+	// narrow names rules of ruleIDs evaluated only in the periods containing one of days (each
+	// clamped into [from, to]) instead of every period of [from, to] (the outbox worker).
+	narrow map[string]bool
+	days   []time.Time
 }
 
 // RuleSet returns the active rule set.
@@ -339,6 +343,10 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 		}
 	}
 	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc, Since: sp.since, Rules: sp.ruleIDs}
+	evaluate := func(in *rules.OrgInput) []orglife.LedgerRow { return sp.rules.EvaluateOrg(in, params) }
+	if len(sp.narrow) > 0 {
+		evaluate = s.narrowed(sp, params)
+	}
 	var rows []orglife.LedgerRow
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -348,7 +356,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 		go func() {
 			defer wg.Done()
 			for in := range work {
-				out := sp.rules.EvaluateOrg(in, params)
+				out := evaluate(in)
 				mu.Lock()
 				rows = append(rows, out...)
 				mu.Unlock()
@@ -362,6 +370,53 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	wg.Wait()
 	slices.SortFunc(rows, compareRows)
 	return rows, nil
+}
+
+// narrowed returns the evaluation of one org for sp.narrow: the rules of params.Rules outside
+// sp.narrow over [from, to], those in it in the periods containing sp.days only (one pass per
+// day, from = to = the day clamped into [from, to]: the periods overlapping [from, to] that
+// contain it, as a range evaluation would produce them), each key once.
+func (s *Checker) narrowed(sp evalSpec, params rules.EvalParams) func(*rules.OrgInput) []orglife.LedgerRow {
+	var wide, narrow []string
+	for _, id := range params.Rules {
+		if sp.narrow[id] {
+			narrow = append(narrow, id)
+		} else {
+			wide = append(wide, id)
+		}
+	}
+	var days []time.Time
+	for _, d := range sp.days {
+		if d.Before(sp.from) {
+			d = sp.from
+		}
+		if d.After(sp.to) {
+			d = sp.to
+		}
+		if !slices.ContainsFunc(days, d.Equal) {
+			days = append(days, d)
+		}
+	}
+	return func(in *rules.OrgInput) []orglife.LedgerRow {
+		var rows []orglife.LedgerRow
+		if len(wide) > 0 {
+			p := params
+			p.Rules = wide
+			rows = sp.rules.EvaluateOrg(in, p)
+		}
+		seen := map[string]bool{}
+		for _, d := range days {
+			p := params
+			p.Rules, p.From, p.To = narrow, d, d
+			for _, r := range sp.rules.EvaluateOrg(in, p) {
+				if k := ledgerKey(r.Rule, r.SubjectID, r.PeriodKey()); !seen[k] {
+					seen[k] = true
+					rows = append(rows, r)
+				}
+			}
+		}
+		return rows
+	}
 }
 
 // compareRows orders ledger rows by org, rule, subject and period.

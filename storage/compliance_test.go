@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -499,6 +500,34 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 		must(t, err)
 		if len(tl) != 1 || tl[0].To != orglife.StatusCompliant || !tl[0].At.Equal(t0.Truncate(time.Microsecond)) {
 			t.Fatalf("timeline = %+v", tl)
+		}
+	})
+}
+
+// TestLedgerCitesAny: CitesAny selects the rows whose evidence names any of the ids, and no row
+// whose evidence merely contains one as a substring.
+func TestLedgerCitesAny(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seedTree(t, db)
+		a := ledgerRow("a", "r.a", "a", ptr("2025-01"), orglife.StatusCompliant)
+		b := ledgerRow("a", "r.b", "a", ptr("2025-01"), orglife.StatusCompliant)
+		c := ledgerRow("a", "r.c", "a", ptr("2025-01"), orglife.StatusCompliant)
+		a.Evidence, b.Evidence, c.Evidence = []string{"i1", "i2"}, []string{"i3"}, []string{"i10"}
+		must(t, db.SaveLedger(ctx, []*orglife.LedgerRow{a, b, c}, nil))
+		for _, tt := range []struct {
+			ids  []string
+			want []string
+		}{{[]string{"i2"}, []string{"r.a"}}, {[]string{"i3", "i1"}, []string{"r.a", "r.b"}}, {[]string{"i"}, nil}, {[]string{"i10", "x"}, []string{"r.c"}}} {
+			got, err := db.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{"a"}, CitesAny: tt.ids, Light: true})
+			must(t, err)
+			var rules []string
+			for _, r := range got {
+				rules = append(rules, r.Rule)
+			}
+			if !slices.Equal(rules, tt.want) {
+				t.Errorf("CitesAny %v: %v, want %v", tt.ids, rules, tt.want)
+			}
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/orglife/orglife"
 )
@@ -144,6 +145,22 @@ func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife
 			q = q.Where("evidence @> ?::jsonb", string(cited))
 		} else {
 			q = q.Where("instr(evidence, ?) > 0", string(cited[1:len(cited)-1]))
+		}
+	}
+	if len(f.CitesAny) > 0 {
+		if d.dialect == Postgres {
+			q = q.Where("jsonb_exists_any(evidence, ?)", pgdialect.Array(f.CitesAny))
+		} else {
+			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				for _, id := range f.CitesAny {
+					cited, err := json.Marshal(id)
+					if err != nil {
+						continue
+					}
+					q = q.WhereOr("instr(evidence, ?) > 0", string(cited))
+				}
+				return q
+			})
 		}
 	}
 	if f.Cursor != "" {
