@@ -61,6 +61,8 @@ type Checker struct {
 
 	obs Observer // never nil
 
+	cache *recordCache // the outbox worker's decoded instances per org
+
 	wall          func() time.Time // the real clock of the outbox's retries (never pinned)
 	wake          chan struct{}    // wakes RunOutbox after a local commit that wrote entries
 	outboxBackoff time.Duration    // the first retry's delay
@@ -100,6 +102,7 @@ func New(cfg Config) *Checker {
 		s.ruleSet.Store(cfg.Rules)
 	}
 	s.wall, s.wake, s.outboxBackoff = time.Now, make(chan struct{}, 1), defaultOutboxBackoff
+	s.cache = newRecordCache()
 	s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() }
 	if s.housekeeping = cfg.Housekeeping; s.housekeeping == nil {
 		s.housekeeping = func(context.Context) {}

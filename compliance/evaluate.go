@@ -68,6 +68,9 @@ type evalSpec struct {
 	// clamped into [from, to]) instead of every period of [from, to] (the outbox worker).
 	narrow map[string]bool
 	days   []time.Time
+	// changed names the instances whose change the evaluation follows (the outbox worker): the
+	// record cache then re-reads only them (see evalRecords); nil: a full read.
+	changed []string
 }
 
 // RuleSet returns the active rule set.
@@ -271,7 +274,7 @@ func (s *Checker) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // later instant: no evaluation can write rows computed from older inputs than the stored ones (on
 // any server, by any path).
 func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
-	if err := tx.LockEvaluation(ctx, batch); err != nil {
+	if err := s.lockEvaluation(ctx, tx, batch); err != nil {
 		return err
 	}
 	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
@@ -285,6 +288,14 @@ func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp
 	}
 	s.account(batch, rows, sp, res, failed)
 	return s.persist(ctx, tx, batch, rows, sp, res)
+}
+
+// lockEvaluation takes the evaluation locks of orgs in tx and reports the wait to the observer.
+func (s *Checker) lockEvaluation(ctx context.Context, tx Store, orgs []string) error {
+	began := time.Now()
+	err := tx.LockEvaluation(ctx, orgs)
+	s.obs.LockWaited(time.Since(began))
+	return err
 }
 
 // logErrors logs, once per rule and run, the first row of each rule that failed at run time.
@@ -319,7 +330,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err != nil {
 		return nil, err
 	}
-	insts, hist, err := st.EvalRecords(ctx, batch, sp.asOf)
+	insts, hist, err := s.evalRecords(ctx, st, batch, sp)
 	if err != nil {
 		return nil, err
 	}

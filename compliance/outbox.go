@@ -208,7 +208,7 @@ func (s *Checker) evaluateEntries(ctx context.Context, tx Store, es []*orglife.O
 		return nil // no rule reads what changed: nothing to evaluate
 	}
 	org := es[0].OrgID
-	if err := tx.LockEvaluation(ctx, []string{org}); err != nil {
+	if err := s.lockEvaluation(ctx, tx, []string{org}); err != nil {
 		return err
 	}
 	today := s.instant().In(s.loc)
@@ -255,6 +255,9 @@ func (s *Checker) evaluateEntries(ctx context.Context, tx Store, es []*orglife.O
 		return err
 	}
 	sp.orgIDs, sp.persist, sp.rules, sp.ruleIDs = []string{org}, true, rs, ruleIDs
+	if !slices.ContainsFunc(es, func(e *orglife.OutboxEntry) bool { return e.InstanceID == "" }) {
+		sp.changed = insts // every entry names its instance: the record cache can follow them
+	}
 	if narrow {
 		sp.narrow = s.narrowable(rs, ruleIDs, wfs)
 		for _, d := range days {
