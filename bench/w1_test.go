@@ -89,19 +89,6 @@ func TestW1(t *testing.T) {
 	report(t, "engine", "re-Evaluate (ledger present, no changes): %s, %d rows, %d opened; ratio to peer %.1f×",
 		took2.Round(time.Millisecond), res2.Rows, res2.Opened, took2.Seconds()/peerBest.Seconds())
 
-	// the scheduled path twice: the first (no stored state) is a full scan over the lookback,
-	// the second, with nothing changed and no instant passed, evaluates only what is due
-	for i := range 2 {
-		start = time.Now()
-		ran, res, err := chk.RunScheduledOnce(ctx)
-		if err != nil || !ran {
-			t.Fatalf("scheduled run %d: ran %v err %v", i+1, ran, err)
-		}
-		d := time.Since(start)
-		report(t, "engine", "scheduled run %d: %s, %d orgs, %d keys, %d opened; %.2f %% of the first scan (target for the idle run ≤ 2 %%)",
-			i+1, d.Round(time.Millisecond), res.Orgs, res.Rows, res.Opened, 100*d.Seconds()/took.Seconds())
-	}
-
 	got := engineFlagged(ctx, t, conn)
 	want := map[string]bool{}
 	for _, p := range planted {
@@ -124,5 +111,19 @@ func TestW1(t *testing.T) {
 		t.Errorf("engine vs SQL peer: %d vs %d; only engine %v; only peer %v", len(covered), len(peer), onlyEngine, onlyPeer)
 	} else {
 		report(t, "check", "engine flagged set on the peer's rules == SQL peer set (%d violations)", len(peer))
+	}
+	// the scheduled path twice, after the checks (its lookback reaches the as-of year's months,
+	// which the generated data leaves empty: they open violations): the first (no stored state)
+	// is a full scan over the lookback, the second, with nothing changed and no instant passed,
+	// evaluates only what is due
+	for i := range 2 {
+		start = time.Now()
+		ran, res, err := chk.RunScheduledOnce(ctx)
+		if err != nil || !ran {
+			t.Fatalf("scheduled run %d: ran %v err %v", i+1, ran, err)
+		}
+		d := time.Since(start)
+		report(t, "engine", "scheduled run %d: %s, %d orgs, %d keys, %d opened; %.2f %% of the first scan (target for the idle run ≤ 2 %%)",
+			i+1, d.Round(time.Millisecond), res.Orgs, res.Rows, res.Opened, 100*d.Seconds()/took.Seconds())
 	}
 }
