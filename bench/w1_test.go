@@ -57,6 +57,10 @@ func TestW1(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// and no stored scheduled state, so the first scheduled run below is a full scan
+	if _, err := conn.Exec(ctx, "DELETE FROM settings WHERE key = 'scheduled_evaluation'"); err != nil {
+		t.Fatal(err)
+	}
 	_, chk := service(db, set, rs, asOf, e.cfg.Loc)
 	if prof := os.Getenv("ORGLIFE_BENCH_CPUPROFILE"); prof != "" {
 		f, err := os.Create(prof)
