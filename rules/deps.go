@@ -27,8 +27,18 @@ type Reads struct {
 	Now bool
 }
 
-// Reads returns what the rule reads.
+// Reads returns what the rule reads (computed once per rule; the slices are shared: read only).
 func (rs *RuleSet) Reads(r *Rule) Reads {
+	if v, ok := rs.reads.Load(r); ok {
+		return v.(Reads)
+	}
+	out := rs.readsOf(r)
+	rs.reads.Store(r, out)
+	return out
+}
+
+// readsOf computes Reads.
+func (rs *RuleSet) readsOf(r *Rule) Reads {
 	var out Reads
 	if r.Scope == ScopeMember {
 		out.Members = true
