@@ -85,8 +85,8 @@ type LedgerRow struct {
 	Digest string `json:"-"`
 	// NextChange is the next instant after the evaluation at which the row's status can change
 	// by the passing of time alone (a pending row turns at_risk at due − warn, an at_risk row
-	// overdue at due); nil when only a change of data can change it. Not stored yet: incremental
-	// evaluation (issue 9) will re-evaluate exactly the rows whose instant has passed.
+	// overdue at due); nil when only a change of data can change it. Stored (ledger.next_change): the
+	// scheduled evaluation re-evaluates exactly the rows whose instant has passed.
 	NextChange *time.Time `json:"-"`
 }
 

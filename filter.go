@@ -61,6 +61,8 @@ type LedgerFilter struct {
 	Light bool
 	// Cites selects the rows whose evidence names this instance id.
 	Cites string
+	// CitesAny selects the rows whose evidence names any of these instance ids.
+	CitesAny []string
 }
 
 // ViolationFilter selects violations. Empty fields do not filter.

@@ -10,6 +10,11 @@ type OutboxEntry struct {
 	OrgID string
 	// From is the first day (YYYY-MM-DD) whose periods are re-evaluated; "" means the lookback.
 	From string
+	// Days, when set, narrow the periodic rules that read only the period collections of the
+	// changed workflows to the periods containing one of these days (YYYY-MM-DD: the record's
+	// occurs_on before and after the change, its creation day); the other rules still cover From
+	// through today. Empty: every rule covers From through today.
+	Days []string
 	// InstanceID names the instance whose change called for it, if any (for logs).
 	InstanceID string
 	// Workflow is the workflow of that instance: only the rules that read it (or the workflows

@@ -30,6 +30,9 @@ type Metrics struct {
 	evalRuns       *prometheus.HistogramVec
 	evalBatches    *prometheus.HistogramVec
 	evalSkipped    prometheus.Counter
+	evalRunKeys    *prometheus.CounterVec
+	evalLockWait   prometheus.Histogram
+	evalCache      *prometheus.CounterVec
 }
 
 var _ compliance.Observer = (*Metrics)(nil)
@@ -89,12 +92,32 @@ func NewMetrics() *Metrics {
 			Name: "orglife_evaluation_scheduled_skipped_total",
 			Help: "Scheduled evaluations skipped because another server held the scheduler lock.",
 		}),
+		evalRunKeys: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orglife_evaluation_run_keys_total",
+			Help: "Keys evaluated by whole evaluation runs, by trigger (request, scheduled, check); the outbox worker's are in orglife_evaluation_keys_total.",
+		}, []string{"trigger"}),
+		evalLockWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "orglife_evaluation_lock_wait_seconds",
+			Help:    "Time an evaluating transaction waited for the evaluation locks of its orgs.",
+			Buckets: evalBuckets,
+		}),
+		evalCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orglife_evaluation_record_cache_total",
+			Help: "Outbox evaluations that read the org's records through the record cache (hit) or in full (miss).",
+		}, []string{"result"}),
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.transitions,
 		m.evalKeys, m.evalChanged, m.evalStatus, m.evalRuleErrors, m.evalFailures, m.evalRuns, m.evalBatches, m.evalSkipped,
+		m.evalRunKeys, m.evalLockWait, m.evalCache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, stage := range []string{"evaluate", "persist"} {
 		m.evalFailures.WithLabelValues(stage) // exported at 0 from the start
+	}
+	for _, trigger := range []string{compliance.TriggerRequest, compliance.TriggerScheduled, compliance.TriggerCheck} {
+		m.evalRunKeys.WithLabelValues(trigger)
+	}
+	for _, result := range []string{"hit", "miss"} {
+		m.evalCache.WithLabelValues(result)
 	}
 	return m
 }
@@ -128,7 +151,20 @@ func (m *Metrics) EvaluationFinished(r compliance.EvaluationRun) {
 		result = "error"
 	}
 	m.evalRuns.WithLabelValues(r.Trigger, result).Observe(r.Duration.Seconds())
+	m.evalRunKeys.WithLabelValues(r.Trigger).Add(float64(r.Keys))
 }
+
+// RecordCache implements compliance.Observer.
+func (m *Metrics) RecordCache(hit bool) {
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	m.evalCache.WithLabelValues(result).Inc()
+}
+
+// LockWaited implements compliance.Observer.
+func (m *Metrics) LockWaited(d time.Duration) { m.evalLockWait.Observe(d.Seconds()) }
 
 // ScheduledSkipped implements compliance.Observer.
 func (m *Metrics) ScheduledSkipped() { m.evalSkipped.Inc() }

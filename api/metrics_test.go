@@ -53,8 +53,15 @@ func TestEvaluationMetrics(t *testing.T) {
 			if v := value(`orglife_evaluation_batch_duration_seconds_count{stage="persist"}`); v != 1 {
 				t.Errorf("persisted batches = %v", v)
 			}
+			if v := value(`orglife_evaluation_run_keys_total{trigger="request"}`); v != value("orglife_evaluation_keys_total") {
+				t.Errorf("keys of request runs = %v", v)
+			}
+			if v := value("orglife_evaluation_lock_wait_seconds_count"); v != 1 {
+				t.Errorf("lock waits = %v", v)
+			}
 			for _, s := range []string{`orglife_evaluation_failures_total{stage="evaluate"}`, `orglife_evaluation_failures_total{stage="persist"}`,
-				"orglife_evaluation_rule_errors_total", "orglife_evaluation_scheduled_skipped_total", "orglife_db_wait_count_total"} {
+				"orglife_evaluation_rule_errors_total", "orglife_evaluation_scheduled_skipped_total", "orglife_db_wait_count_total",
+				`orglife_evaluation_run_keys_total{trigger="scheduled"}`, `orglife_evaluation_record_cache_total{result="hit"}`} {
 				if v := value(s); v != 0 {
 					t.Errorf("%s = %v", s, v)
 				}

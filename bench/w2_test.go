@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 )
 
@@ -121,4 +123,73 @@ func pct(ds []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	i := min(len(s)-1, (len(s)*p+99)/100-1)
 	return s[max(i, 0)].Round(10 * time.Microsecond)
+}
+
+// TestTransitionDuringScan measures a transition's latency (Start and Fire, each until its
+// commit; the outbox entry is left for the worker, which this test does not run) without and
+// during a running full scan of every org (Evaluate over the generated years), on a database
+// that TestW1 loaded. ORGLIFE_BENCH_SAMPLES sets the transitions per phase (default 200).
+func TestTransitionDuringScan(t *testing.T) {
+	e := loadEnv(t)
+	ctx := context.Background()
+	set, rs := pack(t)
+	e.reuse = true
+	_, conn, db := prepare(ctx, t, e, set)
+	defer conn.Close(ctx)
+	defer db.Close()
+	asOf, from, to := e.cfg.EvalRange()
+	svc, chk := service(db, set, rs, asOf, e.cfg.Loc)
+	samples := 200
+	fmt.Sscan(envOr("ORGLIFE_BENCH_SAMPLES", "200"), &samples)
+	clean := func() {
+		for _, q := range []string{
+			"DELETE FROM transitions WHERE instance_id IN (SELECT id FROM instances WHERE created_by LIKE 'scan-%')",
+			"DELETE FROM instances WHERE created_by LIKE 'scan-%'", "DELETE FROM outbox",
+		} {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	clean()
+	defer clean()
+	phase := func(name string, round int, stop func() bool) []time.Duration {
+		var out []time.Duration
+		for i := 0; i < samples && !stop(); i++ {
+			org := fmt.Sprintf("b%06d", (i*7919+round)%e.cfg.Branches+1)
+			branch := orglife.Actor{Role: orglife.RoleBranch, OrgID: org, Name: "scan-" + org}
+			held := asOf.In(e.cfg.Loc).AddDate(0, 0, -1-round*samples/e.cfg.Branches-i/e.cfg.Branches).Format(orglife.DateLayout)
+			t0 := time.Now()
+			in, err := svc.Start(ctx, branch, engine.StartParams{Workflow: "meeting", OrgID: org,
+				Data: map[string]any{"type": "committee", "held_on": held, "topic": "支委会 " + name}})
+			if err != nil {
+				t.Fatalf("start %s: %v", org, err)
+			}
+			if _, err := svc.Fire(ctx, branch, engine.FireParams{InstanceID: in.ID, Event: "record",
+				Data: map[string]any{"expected": 5, "present": 5, "minutes": "支委会研究了本月工作安排，明确了分工和完成时限，形成决定三项。"}}); err != nil {
+				t.Fatalf("fire %s: %v", org, err)
+			}
+			out = append(out, time.Since(t0)/2)
+		}
+		return out
+	}
+	idle := phase("idle", 0, func() bool { return false })
+	done := make(chan error, 1)
+	var scanning atomic.Bool
+	scanning.Store(true)
+	began := time.Now()
+	go func() {
+		_, err := chk.Evaluate(ctx, admin, compliance.EvaluateParams{AsOf: &asOf, From: from, To: to})
+		scanning.Store(false)
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the scan is under way
+	during := phase("scan", 1, func() bool { return !scanning.Load() })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	report(t, "hw", "%s", hardware())
+	report(t, "scan", "full scan took %s; transitions (Start or Fire, to commit) without it: %d, p50 %s, p99 %s; during it: %d, p50 %s, p99 %s; p50 ratio %.2f× (target ≤ 2×)",
+		time.Since(began).Round(time.Millisecond), len(idle), pct(idle, 50), pct(idle, 99), len(during), pct(during, 50), pct(during, 99),
+		pct(during, 50).Seconds()/pct(idle, 50).Seconds())
 }

@@ -3,7 +3,8 @@
 # load driver ../shared/bench/w3) against the pgbench peer (../shared/bench/w3/peer.sql), in one
 # run, at each client count. PACK is bench/w3pack (the toggle workflow and one rule reading it)
 # or "none" (the toggle workflow without rules).
-# Usage: bench/w3.sh [CLIENTS...]   env: ORGLIFE_BENCH_DSN, W3_SECONDS (15), W3_INSTANCES (1000), W3_RULES (1)
+# Usage: bench/w3.sh [CLIENTS...]   env: ORGLIFE_BENCH_DSN, W3_SECONDS (15), W3_INSTANCES (1000), W3_RULES (1),
+#        ORGLIFE_BIN (an orglife binary to measure instead of one built from this tree, e.g. an older build)
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,7 +15,7 @@ clients="${*:-1 8 32}"
 work=$(mktemp -d)
 trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 (cd ../shared/bench/w3 && go build -o "$work/w3load" .)
-go build -o "$work/orglife" ./cmd/orglife
+if [ -n "${ORGLIFE_BIN:-}" ]; then cp "$ORGLIFE_BIN" "$work/orglife"; else go build -o "$work/orglife" ./cmd/orglife; fi
 pack="$root/bench/w3pack"
 if [ "${W3_RULES:-1}" = 0 ]; then mkdir -p "$work/pack/workflows" && cp bench/w3pack/workflows/*.yaml "$work/pack/workflows/" && pack="$work/pack"; fi
 base="${ORGLIFE_BENCH_DSN%/*}"

@@ -36,6 +36,10 @@ type Config struct {
 	// the day MaxWaiverDays days after today (default DefaultMaxWaiverDays; serve
 	// --max-waiver-days).
 	MaxWaiverDays int
+	// FullScanInterval is how often the scheduled evaluation makes a full reconciling scan of
+	// every org instead of an incremental run (0: DefaultFullScanInterval; negative: never, apart
+	// from the scans calendar dates and rule-set changes call for). serve --full-scan-interval.
+	FullScanInterval time.Duration
 	// Observer receives measurements of evaluations (nil: none are taken).
 	Observer Observer
 	// Housekeeping runs at every tick of Schedule, before the scheduled evaluation (serve passes
@@ -57,9 +61,13 @@ type Checker struct {
 
 	obs Observer // never nil
 
+	cache *recordCache // the outbox worker's decoded instances per org
+
 	wall          func() time.Time // the real clock of the outbox's retries (never pinned)
 	wake          chan struct{}    // wakes RunOutbox after a local commit that wrote entries
 	outboxBackoff time.Duration    // the first retry's delay
+
+	fullScanInterval time.Duration // ≤ 0: never
 
 	maxWaiverDays int
 	housekeeping  func(ctx context.Context) // never nil
@@ -84,6 +92,9 @@ func New(cfg Config) *Checker {
 	case s.maxSpanDays < 0:
 		s.maxSpanDays = 0
 	}
+	if s.fullScanInterval = cfg.FullScanInterval; s.fullScanInterval == 0 {
+		s.fullScanInterval = DefaultFullScanInterval
+	}
 	if s.maxWaiverDays = cfg.MaxWaiverDays; s.maxWaiverDays <= 0 {
 		s.maxWaiverDays = DefaultMaxWaiverDays
 	}
@@ -91,6 +102,7 @@ func New(cfg Config) *Checker {
 		s.ruleSet.Store(cfg.Rules)
 	}
 	s.wall, s.wake, s.outboxBackoff = time.Now, make(chan struct{}, 1), defaultOutboxBackoff
+	s.cache = newRecordCache()
 	s.afterCommit = func(*orglife.Instance) { s.wakeOutbox() }
 	if s.housekeeping = cfg.Housekeeping; s.housekeeping == nil {
 		s.housekeeping = func(context.Context) {}

@@ -42,6 +42,9 @@ type EvaluateResult struct {
 	// Violations counts, for an evaluation that was not persisted, the violations its rows call
 	// for, by severity.
 	Violations map[string]int `json:"violations,omitempty"`
+
+	// scan is, for a scheduled run, scanFull or scanIncremental (for its log line).
+	scan string
 }
 
 // evalBatch is how many orgs one bulk read covers.
@@ -61,6 +64,13 @@ type evalSpec struct {
 	// ruleIDs limits the evaluation to these rules (nil: every rule of the set); the rows of the
 	// other rules are left as they are.
 	ruleIDs []string
+	// narrow names rules of ruleIDs evaluated only in the periods containing one of days (each
+	// clamped into [from, to]) instead of every period of [from, to] (the outbox worker).
+	narrow map[string]bool
+	days   []time.Time
+	// changed names the instances whose change the evaluation follows (the outbox worker): the
+	// record cache then re-reads only them (see evalRecords); nil: a full read.
+	changed []string
 }
 
 // RuleSet returns the active rule set.
@@ -264,7 +274,7 @@ func (s *Checker) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // later instant: no evaluation can write rows computed from older inputs than the stored ones (on
 // any server, by any path).
 func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
-	if err := tx.LockEvaluation(ctx, batch); err != nil {
+	if err := s.lockEvaluation(ctx, tx, batch); err != nil {
 		return err
 	}
 	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
@@ -278,6 +288,14 @@ func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp
 	}
 	s.account(batch, rows, sp, res, failed)
 	return s.persist(ctx, tx, batch, rows, sp, res)
+}
+
+// lockEvaluation takes the evaluation locks of orgs in tx and reports the wait to the observer.
+func (s *Checker) lockEvaluation(ctx context.Context, tx Store, orgs []string) error {
+	began := time.Now()
+	err := tx.LockEvaluation(ctx, orgs)
+	s.obs.LockWaited(time.Since(began))
+	return err
 }
 
 // logErrors logs, once per rule and run, the first row of each rule that failed at run time.
@@ -315,7 +333,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	if err != nil {
 		return nil, err
 	}
-	insts, hist, err := st.EvalRecords(ctx, batch, sp.asOf)
+	insts, hist, err := s.evalRecords(ctx, st, batch, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -338,6 +356,10 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 		}
 	}
 	params := rules.EvalParams{AsOf: sp.asOf, From: sp.from, To: sp.to, Loc: s.loc, Since: sp.since, Rules: sp.ruleIDs}
+	evaluate := func(in *rules.OrgInput) []orglife.LedgerRow { return sp.rules.EvaluateOrg(in, params) }
+	if len(sp.narrow) > 0 {
+		evaluate = s.narrowed(sp, params)
+	}
 	var rows []orglife.LedgerRow
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -347,7 +369,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 		go func() {
 			defer wg.Done()
 			for in := range work {
-				out := sp.rules.EvaluateOrg(in, params)
+				out := evaluate(in)
 				mu.Lock()
 				rows = append(rows, out...)
 				mu.Unlock()
@@ -361,6 +383,53 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	wg.Wait()
 	slices.SortFunc(rows, compareRows)
 	return rows, nil
+}
+
+// narrowed returns the evaluation of one org for sp.narrow: the rules of params.Rules outside
+// sp.narrow over [from, to], those in it in the periods containing sp.days only (one pass per
+// day, from = to = the day clamped into [from, to]: the periods overlapping [from, to] that
+// contain it, as a range evaluation would produce them), each key once.
+func (s *Checker) narrowed(sp evalSpec, params rules.EvalParams) func(*rules.OrgInput) []orglife.LedgerRow {
+	var wide, narrow []string
+	for _, id := range params.Rules {
+		if sp.narrow[id] {
+			narrow = append(narrow, id)
+		} else {
+			wide = append(wide, id)
+		}
+	}
+	var days []time.Time
+	for _, d := range sp.days {
+		if d.Before(sp.from) {
+			d = sp.from
+		}
+		if d.After(sp.to) {
+			d = sp.to
+		}
+		if !slices.ContainsFunc(days, d.Equal) {
+			days = append(days, d)
+		}
+	}
+	return func(in *rules.OrgInput) []orglife.LedgerRow {
+		var rows []orglife.LedgerRow
+		if len(wide) > 0 {
+			p := params
+			p.Rules = wide
+			rows = sp.rules.EvaluateOrg(in, p)
+		}
+		seen := map[string]bool{}
+		for _, d := range days {
+			p := params
+			p.Rules, p.From, p.To = narrow, d, d
+			for _, r := range sp.rules.EvaluateOrg(in, p) {
+				if k := ledgerKey(r.Rule, r.SubjectID, r.PeriodKey()); !seen[k] {
+					seen[k] = true
+					rows = append(rows, r)
+				}
+			}
+		}
+		return rows
+	}
 }
 
 // compareRows orders ledger rows by org, rule, subject and period.

@@ -43,5 +43,9 @@ func AsyncOutbox(s *Checker) { s.afterCommit = func(*orglife.Instance) { s.wakeO
 
 // AffectedRules exposes affectedRules: the rules an outbox batch re-evaluates.
 func AffectedRules(s *Checker, es []*orglife.OutboxEntry) []string {
-	return s.affectedRules(s.RuleSet(), es)
+	ids, _ := s.affectedRules(s.RuleSet(), es)
+	return ids
 }
+
+// SetFullScanInterval sets the scheduled evaluation's full-scan interval (≤ 0: never).
+func SetFullScanInterval(s *Checker, d time.Duration) { s.fullScanInterval = d }

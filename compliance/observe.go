@@ -22,6 +22,12 @@ type Observer interface {
 	// ScheduledSkipped is called when a scheduled evaluation was skipped because another server
 	// holds the scheduler lock.
 	ScheduledSkipped()
+	// RecordCache is called when the outbox worker read an org's records through its cache: hit
+	// is false when it fell back to (or filled the cache with) a full read.
+	RecordCache(hit bool)
+	// LockWaited is called with how long an evaluating transaction waited for the evaluation
+	// locks of its orgs (another server or path was evaluating them).
+	LockWaited(time.Duration)
 }
 
 // BatchEvaluation measures one batch read and evaluated.
@@ -67,6 +73,8 @@ func (nopObserver) BatchEvaluated(BatchEvaluation)   {}
 func (nopObserver) BatchPersisted(BatchPersist)      {}
 func (nopObserver) EvaluationFinished(EvaluationRun) {}
 func (nopObserver) ScheduledSkipped()                {}
+func (nopObserver) RecordCache(bool)                 {}
+func (nopObserver) LockWaited(time.Duration)         {}
 
 // finished reports a run to the observer and returns its result unchanged.
 func (s *Checker) finished(trigger string, began time.Time, res *EvaluateResult, err error) (*EvaluateResult, error) {

@@ -30,40 +30,42 @@ const (
 	maxOutboxBackoff     = 5 * time.Minute
 	// outboxFailing is the attempt count from which a failing entry is logged as an error.
 	outboxFailing = 5
-	// outboxSettle is how long the worker lets entries gather after a wake-up and between two
-	// passes that did work: a burst of transitions of one org is evaluated once, not once per
-	// transition, at the price of at most this much latency (well within the one-second promise).
+	// outboxSettle is how long the worker lets entries gather between two passes that did work
+	// (the first pass after an idle wake-up runs at once): under load a burst of transitions of
+	// one org is evaluated once, not once per transition, at the price of at most this much
+	// latency (well within the one-second promise).
 	outboxSettle = 25 * time.Millisecond
 )
 
 // InstanceEntry returns the outbox entry a committed change of an instance calls for (nil when
-// no rule set is active): its org, from the instance's creation, its occurrence or the earliest
-// ledger row that cites it as evidence (whichever is earliest) through today, deadline rules and
-// the org's instance rules included. The cited rows matter when a record stops counting (voided,
-// returned) or moves: a 2025 plan filed in 2026 made the 2025 row compliant, and voiding it must
-// re-evaluate 2025. engine calls it in the change's transaction, which ctx carries: the cited rows
-// are read in it.
-func (s *Checker) InstanceEntry(ctx context.Context, in *orglife.Instance) (*orglife.OutboxEntry, error) {
+// no rule set is active): its org, from the instance's creation or occurrence (before or after
+// the change, whichever is earliest) through today, deadline rules and the org's instance rules
+// included, narrowed by Days — the creation day and the occurs_on before and after — for the
+// periodic rules that read only the period collections of the changed workflow (see
+// evaluateEntries; the children its actions start or void are not narrowed: their dates are not
+// known here). The ledger rows citing the instance are looked up by the worker
+// (evaluateEntries), not in the change's transaction.
+func (s *Checker) InstanceEntry(ctx context.Context, in *orglife.Instance, prevOccursOn *string) (*orglife.OutboxEntry, error) {
 	if s.RuleSet() == nil {
 		return nil, nil
 	}
-	from := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
-	if in.OccursOn != nil && *in.OccursOn < from {
-		from = *in.OccursOn
-	}
-	cited, err := s.store.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{in.OrgID}, Cites: in.ID, Light: true})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range cited {
-		if r.PeriodStart != nil && *r.PeriodStart < from {
-			from = *r.PeriodStart
-		}
-		if r.Due != nil {
-			from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
+	created := in.CreatedAt.In(s.loc).Format(orglife.DateLayout)
+	from, days := created, []string{created}
+	for _, d := range []*string{in.OccursOn, prevOccursOn} {
+		if d != nil && *d != "" {
+			from = min(from, *d)
+			days = appendDay(days, *d)
 		}
 	}
-	return &orglife.OutboxEntry{OrgID: in.OrgID, From: from, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
+	return &orglife.OutboxEntry{OrgID: in.OrgID, From: from, Days: days, InstanceID: in.ID, Workflow: in.Workflow, CreatedAt: s.wall()}, nil
+}
+
+// appendDay appends d to days unless it is there.
+func appendDay(days []string, d string) []string {
+	if slices.Contains(days, d) {
+		return days
+	}
+	return append(days, d)
 }
 
 // OrgEntry returns the outbox entry an org or member change calls for: a re-evaluation of the org
@@ -106,7 +108,9 @@ func (s *Checker) RunOutbox(ctx context.Context, poll time.Duration) {
 		}
 	}
 	for {
-		for ctx.Err() == nil && settle() {
+		// The first pass after a wake-up runs at once (one change: no added latency); while
+		// passes keep finding work, the next waits outboxSettle so a burst gathers into one.
+		for first := true; ctx.Err() == nil && (first || settle()); first = false {
 			did, err := s.processOutbox(ctx)
 			if err != nil && !did && ctx.Err() == nil {
 				s.log.Error("outbox: claiming entries failed", "err", err)
@@ -188,20 +192,60 @@ func (s *Checker) processOutbox(ctx context.Context) (did bool, err error) {
 
 // evaluateEntries evaluates the org of entries (all of one org) in tx, from the earliest day
 // they name (the lookback for ""; at most the span limit back) through today, and persists it.
+// The ledger rows citing the entries' instances (a record that stops counting or moves: a 2025
+// plan filed in 2026 made the 2025 row compliant, and voiding it must re-evaluate 2025) are read
+// under the org's evaluation lock, and their periods are evaluated too. When every entry carries
+// Days, the periodic rules that read only the period collections of the changed workflows are
+// evaluated only in the periods containing those days and the cited rows' periods; the other
+// rules (deadline, instance, and those reading a whole collection) cover the whole range.
 func (s *Checker) evaluateEntries(ctx context.Context, tx Store, es []*orglife.OutboxEntry) error {
 	rs := s.RuleSet()
 	if rs == nil {
 		return nil // nothing to evaluate with; the entries are consumed
 	}
+	ruleIDs, wfs := s.affectedRules(rs, es)
+	if ruleIDs != nil && len(ruleIDs) == 0 {
+		return nil // no rule reads what changed: nothing to evaluate
+	}
+	org := es[0].OrgID
+	if err := s.lockEvaluation(ctx, tx, []string{org}); err != nil {
+		return err
+	}
 	today := s.instant().In(s.loc)
 	from := today.Format(orglife.DateLayout)
 	lookback := today.AddDate(0, 0, -s.lookbackDays).Format(orglife.DateLayout)
+	var days, insts []string
+	narrow := ruleIDs != nil
 	for _, e := range es {
 		f := e.From
 		if f == "" {
 			f = lookback
 		}
 		from = min(from, f)
+		if len(e.Days) == 0 {
+			narrow = false
+		}
+		for _, d := range e.Days {
+			days = appendDay(days, d)
+		}
+		if e.InstanceID != "" && !slices.Contains(insts, e.InstanceID) {
+			insts = append(insts, e.InstanceID)
+		}
+	}
+	if len(insts) > 0 {
+		cited, err := tx.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{org}, CitesAny: insts, Light: true})
+		if err != nil {
+			return err
+		}
+		for _, r := range cited {
+			if r.PeriodStart != nil {
+				from = min(from, *r.PeriodStart)
+				days = appendDay(days, *r.PeriodStart)
+			}
+			if r.Due != nil {
+				from = min(from, r.Due.In(s.loc).Format(orglife.DateLayout))
+			}
+		}
 	}
 	if s.maxSpanDays > 0 { // periods further back are left to an explicit evaluation
 		from = max(from, today.AddDate(0, 0, 1-s.maxSpanDays).Format(orglife.DateLayout))
@@ -210,15 +254,56 @@ func (s *Checker) evaluateEntries(ctx context.Context, tx Store, es []*orglife.O
 	if err != nil {
 		return err
 	}
-	sp.orgIDs, sp.persist, sp.rules = []string{es[0].OrgID}, true, rs
-	if sp.ruleIDs = s.affectedRules(rs, es); sp.ruleIDs != nil && len(sp.ruleIDs) == 0 {
-		return nil // no rule reads what changed: nothing to evaluate
+	sp.orgIDs, sp.persist, sp.rules, sp.ruleIDs = []string{org}, true, rs, ruleIDs
+	if !slices.ContainsFunc(es, func(e *orglife.OutboxEntry) bool { return e.InstanceID == "" }) {
+		sp.changed = insts // every entry names its instance: the record cache can follow them
+	}
+	if narrow {
+		sp.narrow = s.narrowable(rs, ruleIDs, wfs)
+		for _, d := range days {
+			if t, err := time.ParseInLocation(orglife.DateLayout, d, s.loc); err == nil {
+				sp.days = append(sp.days, t)
+			}
+		}
 	}
 	res, ok, err := s.prepare(ctx, tx, &sp)
 	if err != nil || !ok {
 		return err
 	}
 	return s.persistBatch(ctx, tx, sp.orgIDs, sp, res, map[string]bool{})
+}
+
+// narrowable returns the rules of ids that may be evaluated only in the periods of the changed
+// records' days: periodic rules that read no whole collection of the affected workflows wfs and
+// no period collection of a workflow that actions start (the children's dates are not in the
+// entries' days).
+func (s *Checker) narrowable(rs *rules.RuleSet, ids []string, wfs map[string]bool) map[string]bool {
+	children := map[string]bool{}
+	for wf := range wfs {
+		if def, ok := s.defs.Get(wf); ok {
+			for _, a := range def.Actions {
+				children[a.Start] = true
+			}
+		}
+	}
+	out := map[string]bool{}
+	for _, id := range ids {
+		r := rs.Rule(id)
+		if r == nil || r.Timing() != rules.TimingPeriodic {
+			continue
+		}
+		reads, ok := rs.Reads(r), true
+		for _, wf := range reads.All {
+			ok = ok && !wfs[wf]
+		}
+		for _, wf := range reads.Periods {
+			ok = ok && !(wfs[wf] && children[wf])
+		}
+		if ok {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 func entryIDs(es []*orglife.OutboxEntry) []int64 {
@@ -231,9 +316,10 @@ func entryIDs(es []*orglife.OutboxEntry) []int64 {
 
 // affectedRules returns the ids of the rules a batch of entries can affect: those reading the
 // changed records' workflows or the workflows their actions start (children are created, and
-// voided with their parent, in the same transaction), in rule-set order; nil (every rule) when an
-// entry names no workflow (an org or member change, or an entry from before the column).
-func (s *Checker) affectedRules(rs *rules.RuleSet, es []*orglife.OutboxEntry) []string {
+// voided with their parent, in the same transaction), in rule-set order, and those workflows;
+// nil (every rule) when an entry names no workflow (an org or member change, or an entry from
+// before the column).
+func (s *Checker) affectedRules(rs *rules.RuleSet, es []*orglife.OutboxEntry) ([]string, map[string]bool) {
 	wfs := map[string]bool{}
 	var visit func(id string)
 	visit = func(id string) {
@@ -249,7 +335,7 @@ func (s *Checker) affectedRules(rs *rules.RuleSet, es []*orglife.OutboxEntry) []
 	}
 	for _, e := range es {
 		if e.Workflow == "" {
-			return nil
+			return nil, nil
 		}
 		visit(e.Workflow)
 	}
@@ -262,5 +348,5 @@ func (s *Checker) affectedRules(rs *rules.RuleSet, es []*orglife.OutboxEntry) []
 			}
 		}
 	}
-	return out
+	return out, wfs
 }

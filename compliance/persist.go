@@ -58,8 +58,8 @@ func (s *Checker) diffBatch(ctx context.Context, st Store, batch []string, rows 
 			}
 			d.changes = append(d.changes, orglife.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: r.OrgID,
 				From: from, To: r.Status, RuleVersion: r.RuleVersion, At: r.EvaluatedAt})
-		case was.Digest == r.Digest:
-			continue // unchanged: not rewritten
+		case was.Digest == r.Digest && sameInstant(was.NextChange, r.NextChange):
+			continue // unchanged: not rewritten (a new next instant alone is written: the schedule reads it)
 		}
 		d.rows = append(d.rows, r)
 	}
@@ -149,6 +149,7 @@ func (s *Checker) retired(old []*orglife.LedgerRow, evaluated map[string]bool, s
 		row.EvaluatedAt = sp.asOf
 		row.Explanation = orglife.Explanation{Text: "规则、记录或党员已变更（版本 " + sp.rules.Version + "），本行不再适用", Clauses: []orglife.Clause{}}
 		row.Evidence = []string{}
+		row.NextChange = nil
 		evaluated[key] = true
 		out = append(out, row)
 	}

@@ -42,12 +42,21 @@ type Store interface {
 	// columns, CreatedData included) and, for those updated after asOf, their whole history
 	// keyed by instance id, so the caller can rebuild what was known at asOf. At most two queries.
 	EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) ([]*orglife.Instance, map[string][]*orglife.Transition, error)
+	// InstanceFingerprint returns, in one aggregate, the number of an org's instances, the sum of
+	// their versions and how many were updated after asOf.
+	InstanceFingerprint(ctx context.Context, orgID string, asOf time.Time) (n int, versions int64, after int, err error)
+	// InstancesWithChildren returns the instances with the given ids and those whose parent is
+	// one of them, in one query.
+	InstancesWithChildren(ctx context.Context, ids []string) ([]*orglife.Instance, error)
 
 	// LedgerRows returns stored ledger rows matching f, ordered by org, rule, subject, period.
 	LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife.LedgerRow, error)
 	// SaveLedger upserts rows (keyed by rule, subject and period) and appends changes to the
 	// status timeline, in bulk.
 	SaveLedger(ctx context.Context, rows []*orglife.LedgerRow, changes []orglife.LedgerChange) error
+	// LedgerDue returns the stored ledger rows (light: no explanation or evidence) whose next
+	// instant of change by time alone is at or before now.
+	LedgerDue(ctx context.Context, now time.Time) ([]*orglife.LedgerRow, error)
 	// LedgerCounts counts ledger rows of the orgs by org and status (see storage.DB.LedgerCounts).
 	LedgerCounts(ctx context.Context, orgIDs []string, period, from, to string) ([]orglife.LedgerCount, error)
 	// LedgerTimeline returns the status changes of one rule × subject × period, oldest first.

@@ -132,7 +132,7 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if err := s.remember(ctx, tx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), in); err != nil {
 				return err
 			}
-			if err := s.enqueueInstance(ctx, tx, in); err != nil {
+			if err := s.enqueueInstance(ctx, tx, in, nil); err != nil {
 				return err
 			}
 			out = in

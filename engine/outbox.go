@@ -16,9 +16,9 @@ import (
 // With none configured, changes enqueue nothing, as with no rule set active.
 type Evaluations interface {
 	// InstanceEntry returns the outbox entry a committed change of an instance calls for, nil
-	// when none (no rule set is active). ctx carries the change's transaction: what it reads
-	// through the store, it reads in that transaction.
-	InstanceEntry(ctx context.Context, in *orglife.Instance) (*orglife.OutboxEntry, error)
+	// when none (no rule set is active); prevOccursOn is the instance's occurs_on before the
+	// change (nil for a start, or when it had none). ctx carries the change's transaction.
+	InstanceEntry(ctx context.Context, in *orglife.Instance, prevOccursOn *string) (*orglife.OutboxEntry, error)
 	// OrgEntry returns the outbox entry an org or member change of orgID calls for, nil when none.
 	OrgEntry(orgID string) *orglife.OutboxEntry
 	// Committed is called after each committed change that wrote outbox entries (in is the
@@ -41,12 +41,12 @@ func (s *Service) enqueue(ctx context.Context, tx Store, es ...*orglife.OutboxEn
 }
 
 // enqueueInstance records, in the transaction of a start or a transition, the re-evaluation its
-// instance calls for.
-func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Instance) error {
+// instance calls for (prevOccursOn: its occurs_on before a transition).
+func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Instance, prevOccursOn *string) error {
 	if s.evals == nil {
 		return nil
 	}
-	e, err := s.evals.InstanceEntry(ctx, in)
+	e, err := s.evals.InstanceEntry(ctx, in, prevOccursOn)
 	if err != nil {
 		return err
 	}

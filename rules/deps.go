@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -20,10 +21,24 @@ type Reads struct {
 	Org bool
 	// Instance is the workflow whose instances an instance-scope rule judges ("" otherwise).
 	Instance string
+	// Now: the rule reads the evaluation's instant (`now`, `now()`), so its rows can change at
+	// any moment and every scheduled run re-evaluates it. The time zone that date(),
+	// period_of() and working_days() take from `now` does not count.
+	Now bool
 }
 
-// Reads returns what the rule reads.
+// Reads returns what the rule reads (computed once per rule; the slices are shared: read only).
 func (rs *RuleSet) Reads(r *Rule) Reads {
+	if v, ok := rs.reads.Load(r); ok {
+		return v.(Reads)
+	}
+	out := rs.readsOf(r)
+	rs.reads.Store(r, out)
+	return out
+}
+
+// readsOf computes Reads.
+func (rs *RuleSet) readsOf(r *Rule) Reads {
 	var out Reads
 	if r.Scope == ScopeMember {
 		out.Members = true
@@ -38,6 +53,9 @@ func (rs *RuleSet) Reads(r *Rule) Reads {
 	for _, p := range progs {
 		if p == nil || p.program == nil {
 			continue
+		}
+		if readsNow(p.program.Node()) {
+			out.Now = true
 		}
 		ast.Find(p.program.Node(), func(n ast.Node) bool {
 			id, ok := n.(*ast.IdentifierNode)
@@ -72,6 +90,35 @@ func (rs *RuleSet) RulesReading(workflow string) []string {
 	for _, r := range rs.Rules {
 		d := rs.Reads(r)
 		if d.Instance == workflow || slices.Contains(d.Periods, workflow) || slices.Contains(d.All, workflow) {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+// readsNow reports whether an expression reads the `now` variable other than as the time-zone
+// argument that clockPatch gives the zoned_ helpers.
+func readsNow(root ast.Node) bool {
+	zone := map[ast.Node]bool{}
+	ast.Find(root, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallNode); ok && len(c.Arguments) > 0 {
+			if id, ok := c.Callee.(*ast.IdentifierNode); ok && strings.HasPrefix(id.Value, zonedPrefix) {
+				zone[c.Arguments[0]] = true
+			}
+		}
+		return false
+	})
+	return ast.Find(root, func(n ast.Node) bool {
+		id, ok := n.(*ast.IdentifierNode)
+		return ok && id.Value == VarNow && !zone[n]
+	}) != nil
+}
+
+// RulesReadingNow returns the ids of the rules that read `now`, in rule-set order.
+func (rs *RuleSet) RulesReadingNow() []string {
+	var out []string
+	for _, r := range rs.Rules {
+		if rs.Reads(r).Now {
 			out = append(out, r.ID)
 		}
 	}

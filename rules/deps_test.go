@@ -79,3 +79,37 @@ func TestNextChange(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsNow: a rule reads now when an expression names now or now(); the time zone that
+// date() takes from now does not count.
+func TestReadsNow(t *testing.T) {
+	rs := ruleSet(t, `rules:
+  - id: by_now
+    title: 按当前时间
+    every: month
+    require: "now() < date('2030-01-01')"
+    message: m
+  - id: by_var
+    title: 按当前时间变量
+    every: month
+    where: "now.Year() > 2000"
+    require: "count(meetings, .type == 'theme_day') >= 1"
+    message: m
+  - id: dated
+    title: 固定日期
+    every: month
+    require: "date('2025-01-01') < date('2030-01-01') && count(meetings, .type == 'theme_day') >= 1"
+    message: m
+`)
+	for id, want := range map[string]bool{"by_now": true, "by_var": true, "dated": false} {
+		if got := rs.Reads(rs.Rule(id)).Now; got != want {
+			t.Errorf("%s reads now: %v, want %v", id, got, want)
+		}
+	}
+	if got := rs.RulesReadingNow(); !slices.Equal(got, []string{"by_now", "by_var"}) {
+		t.Errorf("rules reading now: %v", got)
+	}
+	if got := loadPack(t).RulesReadingNow(); len(got) != 0 {
+		t.Errorf("the pack's rules reading now: %v", got)
+	}
+}

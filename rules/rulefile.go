@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -35,6 +36,9 @@ type RuleSet struct {
 
 	byID map[string]*Rule
 	envs *envSet
+	// reads memoizes Reads per rule (the AST walk is not free, and the outbox worker asks for
+	// every batch).
+	reads sync.Map // *Rule → Reads
 }
 
 // Rule returns the rule with the given id, or nil.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -427,6 +428,10 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 			}
 			r := ledgerRow("a", fmt.Sprintf("r.%03d", i/12), fmt.Sprintf("s%d", i%7), period, orglife.StatusCompliant)
 			r.Digest = fmt.Sprintf("d%d", i)
+			if i%4 == 0 {
+				next := t0.Add(time.Duration(i) * time.Hour)
+				r.NextChange = &next
+			}
 			rows = append(rows, r)
 			changes = append(changes, orglife.LedgerChange{Rule: r.Rule, SubjectID: r.SubjectID, Period: r.PeriodKey(), OrgID: "a",
 				To: orglife.StatusCompliant, RuleVersion: "rv1", At: t0})
@@ -454,15 +459,75 @@ func TestSaveLedgerLargeBatch(t *testing.T) {
 			}
 		}
 		check()
-		for _, r := range rows {
+		dueBy := func(at time.Time) int {
+			t.Helper()
+			due, err := db.LedgerDue(ctx, at)
+			must(t, err)
+			n := 0
+			for _, r := range want {
+				if r.NextChange != nil && !r.NextChange.After(at) {
+					n++
+				}
+			}
+			if len(due) != n {
+				t.Fatalf("LedgerDue(%s): %d rows, want %d", at, len(due), n)
+			}
+			for _, r := range due {
+				if r.NextChange == nil || r.NextChange.After(at) {
+					t.Fatalf("LedgerDue(%s) returned %s %s %s next %v", at, r.Rule, r.SubjectID, r.PeriodKey(), r.NextChange)
+				}
+			}
+			return n
+		}
+		if dueBy(t0.Add(100*time.Hour)) == 0 || dueBy(t0.Add(-time.Hour)) != 0 {
+			t.Fatal("LedgerDue selects no row at t0+100h or some before t0")
+		}
+		for i, r := range rows {
 			r.Status, r.Due, r.Evidence, r.Digest = orglife.StatusOverdue, nil, []string{}, r.Digest+"'"
+			if i%4 == 0 {
+				r.NextChange = nil // the upsert clears next_change too
+			} else if i%4 == 1 {
+				next := t0.Add(time.Duration(i) * time.Minute)
+				r.NextChange = &next
+			}
 		}
 		must(t, db.SaveLedger(ctx, rows, nil))
 		check()
+		if dueBy(t0.Add(100*time.Hour)) == 0 {
+			t.Fatal("LedgerDue selects none of the rewritten rows")
+		}
 		tl, err := db.LedgerTimeline(ctx, rows[1].Rule, rows[1].SubjectID, rows[1].PeriodKey())
 		must(t, err)
 		if len(tl) != 1 || tl[0].To != orglife.StatusCompliant || !tl[0].At.Equal(t0.Truncate(time.Microsecond)) {
 			t.Fatalf("timeline = %+v", tl)
+		}
+	})
+}
+
+// TestLedgerCitesAny: CitesAny selects the rows whose evidence names any of the ids, and no row
+// whose evidence merely contains one as a substring.
+func TestLedgerCitesAny(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seedTree(t, db)
+		a := ledgerRow("a", "r.a", "a", ptr("2025-01"), orglife.StatusCompliant)
+		b := ledgerRow("a", "r.b", "a", ptr("2025-01"), orglife.StatusCompliant)
+		c := ledgerRow("a", "r.c", "a", ptr("2025-01"), orglife.StatusCompliant)
+		a.Evidence, b.Evidence, c.Evidence = []string{"i1", "i2"}, []string{"i3"}, []string{"i10"}
+		must(t, db.SaveLedger(ctx, []*orglife.LedgerRow{a, b, c}, nil))
+		for _, tt := range []struct {
+			ids  []string
+			want []string
+		}{{[]string{"i2"}, []string{"r.a"}}, {[]string{"i3", "i1"}, []string{"r.a", "r.b"}}, {[]string{"i"}, nil}, {[]string{"i10", "x"}, []string{"r.c"}}} {
+			got, err := db.LedgerRows(ctx, orglife.LedgerFilter{OrgIDs: []string{"a"}, CitesAny: tt.ids, Light: true})
+			must(t, err)
+			var rules []string
+			for _, r := range got {
+				rules = append(rules, r.Rule)
+			}
+			if !slices.Equal(rules, tt.want) {
+				t.Errorf("CitesAny %v: %v, want %v", tt.ids, rules, tt.want)
+			}
 		}
 	})
 }

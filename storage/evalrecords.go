@@ -55,3 +55,42 @@ func (d *DB) EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) (
 	}
 	return ins, history, nil
 }
+
+// InstanceFingerprint summarizes the instances of one org in one aggregate query: how many there
+// are, the sum of their versions, and how many were updated after asOf. Versions only grow and
+// instances are never deleted, so any change to the org's instances by anyone changes the count
+// or the sum (compliance's record cache relies on it).
+func (d *DB) InstanceFingerprint(ctx context.Context, orgID string, asOf time.Time) (n int, versions int64, after int, err error) {
+	d = d.bound(ctx)
+	var fp struct {
+		N        int   `bun:"n"`
+		Versions int64 `bun:"versions"`
+		After    int   `bun:"after"`
+	}
+	err = d.db.NewSelect().TableExpr("instances").
+		ColumnExpr("count(*) AS n, COALESCE(sum(version), 0) AS versions").
+		ColumnExpr("COALESCE(sum(CASE WHEN updated_at > ? THEN 1 ELSE 0 END), 0) AS after", utc(asOf)).
+		Where("org_id = ?", orgID).Scan(ctx, &fp)
+	if err != nil {
+		return 0, 0, 0, dbErr(err)
+	}
+	return fp.N, fp.Versions, fp.After, nil
+}
+
+// InstancesWithChildren returns, in one query ordered by id, the instances with the given ids and
+// the instances whose parent is one of them (all columns, CreatedData included).
+func (d *DB) InstancesWithChildren(ctx context.Context, ids []string) ([]*orglife.Instance, error) {
+	d = d.bound(ctx)
+	if len(ids) == 0 {
+		return []*orglife.Instance{}, nil
+	}
+	var rows []instanceRow
+	err := d.db.NewSelect().Model(&rows).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("id IN (?)", bun.In(ids)).WhereOr("parent_id IN (?)", bun.In(ids))
+		}).Order("id").Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	return instances(rows)
+}

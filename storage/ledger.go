@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/orglife/orglife"
 )
@@ -36,11 +37,12 @@ type ledgerRow struct {
 	Evidence    string     `bun:"evidence"`
 	EvaluatedAt time.Time  `bun:"evaluated_at"`
 	Digest      string     `bun:"digest"`
+	NextChange  *time.Time `bun:"next_change"`
 }
 
 // newLedgerRow normalizes r's instants and converts it to a row.
 func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
-	r.Due, r.EvaluatedAt = utcPtr(r.Due), utc(r.EvaluatedAt)
+	r.Due, r.EvaluatedAt, r.NextChange = utcPtr(r.Due), utc(r.EvaluatedAt), utcPtr(r.NextChange)
 	expl, err := toJSON(r.Explanation)
 	if err != nil {
 		return nil, err
@@ -53,7 +55,7 @@ func newLedgerRow(r *orglife.LedgerRow) (*ledgerRow, error) {
 		Rule: r.Rule, SubjectID: r.SubjectID, PeriodKey: r.PeriodKey(), OrgID: r.OrgID, Scope: r.Scope,
 		RuleVersion: r.RuleVersion, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Due: r.Due,
 		Status: string(r.Status), Severity: r.Severity, Mode: r.Mode, Explanation: expl, Evidence: ev,
-		EvaluatedAt: r.EvaluatedAt, Digest: r.Digest,
+		EvaluatedAt: r.EvaluatedAt, Digest: r.Digest, NextChange: r.NextChange,
 	}, nil
 }
 
@@ -63,7 +65,7 @@ func (r *ledgerRow) ledger() (*orglife.LedgerRow, error) {
 		Rule: r.Rule, RuleVersion: r.RuleVersion, Scope: r.Scope, OrgID: r.OrgID, SubjectID: r.SubjectID,
 		Period: periodPtr(r.PeriodKey), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		Due: utcPtr(r.Due), Status: orglife.Status(r.Status), Severity: r.Severity,
-		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode, Digest: r.Digest,
+		EvaluatedAt: r.EvaluatedAt.UTC(), Mode: r.Mode, Digest: r.Digest, NextChange: utcPtr(r.NextChange),
 	}
 	if err := fromJSON(r.Explanation, &out.Explanation); err != nil {
 		return nil, err
@@ -143,6 +145,22 @@ func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife
 			q = q.Where("evidence @> ?::jsonb", string(cited))
 		} else {
 			q = q.Where("instr(evidence, ?) > 0", string(cited[1:len(cited)-1]))
+		}
+	}
+	if len(f.CitesAny) > 0 {
+		if d.dialect == Postgres {
+			q = q.Where("jsonb_exists_any(evidence, ?)", pgdialect.Array(f.CitesAny))
+		} else {
+			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				for _, id := range f.CitesAny {
+					cited, err := json.Marshal(id)
+					if err != nil {
+						continue
+					}
+					q = q.WhereOr("instr(evidence, ?) > 0", string(cited))
+				}
+				return q
+			})
 		}
 	}
 	if f.Cursor != "" {
@@ -284,6 +302,29 @@ func (d *DB) LedgerCounts(ctx context.Context, orgIDs []string, p, from, to stri
 	}
 	for _, c := range counts {
 		out = append(out, orglife.LedgerCount{OrgID: c.OrgID, Status: orglife.Status(c.Status), N: c.N})
+	}
+	return out, nil
+}
+
+// LedgerDue returns the stored ledger rows whose next instant of change (next_change) is at or
+// before now, without explanation and evidence, ordered by org, rule, subject and period: the
+// rows whose status the passing of time may have changed. One query on the next_change index.
+func (d *DB) LedgerDue(ctx context.Context, now time.Time) ([]*orglife.LedgerRow, error) {
+	d = d.bound(ctx)
+	var rows []ledgerRow
+	err := d.db.NewSelect().Model(&rows).ExcludeColumn("explanation", "evidence").
+		Where("next_change IS NOT NULL").Where("next_change <= ?", utc(now)).
+		Order("org_id", "rule", "subject_id", "period_key").Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*orglife.LedgerRow, 0, len(rows))
+	for i := range rows {
+		r, err := rows[i].ledger()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

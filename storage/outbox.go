@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orglife/orglife"
@@ -22,6 +23,7 @@ type outboxRow struct {
 	FromDay     string    `bun:"from_day"`
 	InstanceID  string    `bun:"instance_id"`
 	Workflow    string    `bun:"workflow"`
+	Days        string    `bun:"days"`
 	CreatedAt   time.Time `bun:"created_at"`
 	AvailableAt int64     `bun:"available_at"`
 	Attempts    int       `bun:"attempts"`
@@ -29,7 +31,11 @@ type outboxRow struct {
 }
 
 func (r *outboxRow) entry() *orglife.OutboxEntry {
-	return &orglife.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, InstanceID: r.InstanceID, Workflow: r.Workflow,
+	var days []string
+	if r.Days != "" {
+		days = strings.Split(r.Days, ",")
+	}
+	return &orglife.OutboxEntry{ID: r.ID, OrgID: r.OrgID, From: r.FromDay, Days: days, InstanceID: r.InstanceID, Workflow: r.Workflow,
 		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
 }
 
@@ -42,7 +48,8 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) e
 	rows := make([]*outboxRow, len(es))
 	for i, e := range es {
 		e.CreatedAt = utc(e.CreatedAt)
-		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, InstanceID: e.InstanceID, Workflow: e.Workflow, CreatedAt: e.CreatedAt}
+		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, Days: strings.Join(e.Days, ","), InstanceID: e.InstanceID,
+			Workflow: e.Workflow, CreatedAt: e.CreatedAt}
 		if !e.AvailableAt.IsZero() {
 			rows[i].AvailableAt = e.AvailableAt.UnixMilli()
 		}

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ func TestOutboxClaim(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Now()
-		es := []*orglife.OutboxEntry{{OrgID: "x", From: "2025-01-01", InstanceID: "i1", CreatedAt: now},
+		es := []*orglife.OutboxEntry{{OrgID: "x", From: "2025-01-01", Days: []string{"2025-01-01", "2025-03-04"}, InstanceID: "i1", CreatedAt: now},
 			{OrgID: "y", CreatedAt: now}, {OrgID: "x", From: "2024-12-01", CreatedAt: now}}
 		must(t, db.EnqueueEvaluation(ctx, es))
 		if es[0].ID == 0 || !(es[0].ID < es[1].ID && es[1].ID < es[2].ID) {
@@ -34,7 +35,8 @@ func TestOutboxClaim(t *testing.T) {
 			return got
 		}
 		got := claim()
-		if len(got) != 2 || got[0].OrgID != "x" || got[0].From != "2025-01-01" || got[0].InstanceID != "i1" || got[1].From != "2024-12-01" {
+		if len(got) != 2 || got[0].OrgID != "x" || got[0].From != "2025-01-01" || got[0].InstanceID != "i1" || got[1].From != "2024-12-01" ||
+			!slices.Equal(got[0].Days, []string{"2025-01-01", "2025-03-04"}) || got[1].Days != nil {
 			t.Fatalf("first claim: %+v %+v", got[0], got)
 		}
 		must(t, db.RetryOutbox(ctx, []int64{got[0].ID, got[1].ID}, time.Now().Add(time.Hour), "boom"))

@@ -63,6 +63,7 @@ func newParser(c *cli, e env) (*kong.Kong, error) {
 		kong.Vars{ // defaults that the engine owns
 			"max_waiver_days":       strconv.Itoa(compliance.DefaultMaxWaiverDays),
 			"idempotency_retention": shortDuration(engine.DefaultIdempotencyRetention),
+			"full_scan_interval":    shortDuration(compliance.DefaultFullScanInterval),
 		},
 	)
 	if err != nil {

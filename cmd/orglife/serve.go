@@ -28,6 +28,7 @@ type serveCmd struct {
 	Since                string        `name:"since" env:"ORGLIFE_SINCE" placeholder:"YYYY-MM-DD" help:"go-live date: periods that end before it are not_applicable and no record may be dated before it; stored in the database for every server and subcommand"`
 	Demo                 bool          `name:"demo" env:"ORGLIFE_DEMO" help:"create a demo org tree and demo tokens once (later starts say they exist)"`
 	EvalInterval         time.Duration `name:"eval-interval" env:"ORGLIFE_EVAL_INTERVAL" default:"1h" placeholder:"D" help:"interval of the scheduled compliance evaluation (0 turns it off)"`
+	FullScanInterval     time.Duration `name:"full-scan-interval" env:"ORGLIFE_FULL_SCAN_INTERVAL" default:"${full_scan_interval}" placeholder:"D" help:"how often the scheduled evaluation makes a full reconciling scan of every org instead of evaluating only what time made due (0: never)"`
 	RemindInterval       time.Duration `name:"remind-interval" env:"ORGLIFE_REMIND_INTERVAL" default:"10m" placeholder:"D" help:"how often the reminder job sends due reminders to the orgs' webhooks (0: never)"`
 	Watch                bool          `name:"watch" env:"ORGLIFE_WATCH" help:"reload the rules of --pack DIR when a file under rules/ changes"`
 	RulesPoll            time.Duration `name:"rules-poll" env:"ORGLIFE_RULES_POLL" default:"2s" placeholder:"D" help:"how often to follow a rule set activated by another server"`
@@ -40,6 +41,14 @@ type serveCmd struct {
 // empty token table it creates an admin token and prints "admin token: SECRET" once on stderr.
 // An invalid pack is reported file:line:column and the server does not start.
 func (c *serveCmd) run(ctx context.Context, e env) int {
+	if c.FullScanInterval < 0 {
+		fmt.Fprintf(e.stderr, "orglife serve: --full-scan-interval must not be negative, not %s\n", c.FullScanInterval)
+		return 2
+	}
+	fullScan := c.FullScanInterval
+	if fullScan == 0 {
+		fullScan = -1 // never (compliance.Config reads 0 as its default)
+	}
 	if c.MaxWaiverDays < 1 {
 		fmt.Fprintf(e.stderr, "orglife serve: --max-waiver-days must be at least 1, not %d\n", c.MaxWaiverDays)
 		return 2
@@ -56,7 +65,8 @@ func (c *serveCmd) run(ctx context.Context, e env) int {
 	}
 	metrics := api.NewMetrics()
 	s, err := c.openServing(ctx, e, serviceOptions{Log: log, Now: clock, Budgets: c.budgetFlags,
-		MaxWaiverDays: c.MaxWaiverDays, IdempotencyRetention: c.IdempotencyRetention, Observer: metrics})
+		MaxWaiverDays: c.MaxWaiverDays, IdempotencyRetention: c.IdempotencyRetention, Observer: metrics,
+		FullScanInterval: fullScan})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "orglife serve:", err)
 		return 1

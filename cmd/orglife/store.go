@@ -23,6 +23,9 @@ type serviceOptions struct {
 	MaxWaiverDays int
 	// IdempotencyRetention is serve's --idempotency-retention (0: the engine's default).
 	IdempotencyRetention time.Duration
+	// FullScanInterval is serve's --full-scan-interval as compliance.Config takes it (0: the
+	// default, negative: never).
+	FullScanInterval time.Duration
 	// Observer receives the evaluations' measurements (nil: none).
 	Observer compliance.Observer
 }
@@ -95,7 +98,7 @@ func (c commonFlags) open(ctx context.Context, e env, o serviceOptions, mode acc
 	var svc *engine.Service
 	chk := compliance.New(compliance.Config{Store: db, Workflows: set, Now: o.Now, Logger: o.Log, Location: loc,
 		MaxSpanDays: o.Budgets.MaxSpanDays, LookbackDays: int(o.Budgets.Lookback), MaxWaiverDays: o.MaxWaiverDays,
-		Observer: o.Observer, Housekeeping: func(ctx context.Context) { svc.PruneIdempotencyIfDue(ctx) }})
+		Observer: o.Observer, FullScanInterval: o.FullScanInterval, Housekeeping: func(ctx context.Context) { svc.PruneIdempotencyIfDue(ctx) }})
 	svc = engine.New(engine.Config{Store: db, Workflows: set, Now: o.Now, Logger: o.Log, Location: loc,
 		IdempotencyRetention: o.IdempotencyRetention, Evaluations: chk})
 	if mode == serving {

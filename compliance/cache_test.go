@@ -1,0 +1,76 @@
+package compliance_test
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/orglife/orglife"
+	"github.com/orglife/orglife/compliance"
+	"github.com/orglife/orglife/storage/storagetest"
+)
+
+// cacheObserver counts the outbox worker's record-cache hits and misses.
+type cacheObserver struct{ hits, misses atomic.Int64 }
+
+func (o *cacheObserver) BatchEvaluated(compliance.BatchEvaluation)   {}
+func (o *cacheObserver) BatchPersisted(compliance.BatchPersist)      {}
+func (o *cacheObserver) EvaluationFinished(compliance.EvaluationRun) {}
+func (o *cacheObserver) ScheduledSkipped()                           {}
+func (o *cacheObserver) LockWaited(time.Duration)                    {}
+func (o *cacheObserver) RecordCache(hit bool) {
+	if hit {
+		o.hits.Add(1)
+	} else {
+		o.misses.Add(1)
+	}
+}
+
+// TestRecordCacheFallsBack: server A's worker re-reads only the changed instance while nothing
+// else changed the org; when server B (another checker on the same database) voids a record
+// behind A's back, A's next evaluation of the org notices the fingerprint, reads everything, and
+// writes the row B's change calls for — never the row of A's stale cache.
+func TestRecordCacheFallsBack(t *testing.T) {
+	set, rs := packSet(t)
+	for name, dsn := range storagetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a := newWorld(t, storagetest.Open(t, dsn), set, rs)
+			obs := &cacheObserver{}
+			a.svc, a.chk = servicesWith(compliance.Config{Store: a.st, Workflows: set, Rules: rs, Now: a.clock.Now,
+				Location: a.chk.Location(), Observer: obs}, a.st)
+			compliance.SyncOutbox(t, a.chk)
+			dbB := storagetest.Open(t, dsn)
+			b := &world{st: dbB, set: set, clock: a.clock, ctx: a.ctx}
+			b.svc, b.chk = services(dbB, set, rs, a.clock.Now, a.chk.Location())
+			compliance.SyncOutbox(t, b.chk)
+
+			x := a.themeDay(t, brB, "b", "2025-01-10") // first read of b: a miss that fills the cache
+			a.record(t, brB, x.ID, longMinutes)        // only x re-read: a hit
+			if obs.misses.Load() != 1 || obs.hits.Load() != 1 {
+				t.Fatalf("after start and record: %d hits, %d misses", obs.hits.Load(), obs.misses.Load())
+			}
+			if s := a.storedStatus(t, "theme_day_monthly", "b", "2025-01"); s != orglife.StatusLate { // recorded after its due
+				t.Fatalf("theme day recorded: %s", s)
+			}
+			b.mustFire(t, supC, x.ID, "void", nil, "误录") // on B: A's cache still holds x as recorded
+			if s := a.storedStatus(t, "theme_day_monthly", "b", "2025-01"); s != orglife.StatusOverdue {
+				t.Fatalf("after B's void: %s", s)
+			}
+			// A change of another record of b on A: its evaluation must see B's void.
+			y := a.start(t, brB, "meeting", "b", map[string]any{"type": "committee", "held_on": "2025-01-20", "topic": "支委会"})
+			if obs.misses.Load() != 2 {
+				t.Fatalf("A's evaluation after B's change: %d hits, %d misses, want the second miss", obs.hits.Load(), obs.misses.Load())
+			}
+			if s := a.storedStatus(t, "theme_day_monthly", "b", "2025-01"); s != orglife.StatusOverdue {
+				t.Fatalf("A wrote from its stale cache: theme_day_monthly 2025-01 is %s", s)
+			}
+			a.record(t, brB, y.ID, longMinutes) // the refilled cache serves again
+			if obs.hits.Load() != 2 {
+				t.Fatalf("after the refill: %d hits, %d misses", obs.hits.Load(), obs.misses.Load())
+			}
+			if s := a.storedStatus(t, "committee_monthly", "b", "2025-01"); s != orglife.StatusLate {
+				t.Fatalf("committee meeting recorded: %s", s)
+			}
+		})
+	}
+}
