@@ -57,7 +57,7 @@ func TestRecordCacheFallsBack(t *testing.T) {
 				t.Fatalf("after B's void: %s", s)
 			}
 			// A change of another record of b on A: its evaluation must see B's void.
-			y := a.start(t, brB, "meeting", "b", map[string]any{"type": "committee", "held_on": "2025-01-20", "topic": "支委会"})
+			y := a.start(t, brB, "meeting", "b", map[string]any{"type": "theme_day", "held_on": "2025-01-20", "topic": "补开的主题党日"})
 			if obs.misses.Load() != 2 {
 				t.Fatalf("A's evaluation after B's change: %d hits, %d misses, want the second miss", obs.hits.Load(), obs.misses.Load())
 			}
@@ -68,8 +68,8 @@ func TestRecordCacheFallsBack(t *testing.T) {
 			if obs.hits.Load() != 2 {
 				t.Fatalf("after the refill: %d hits, %d misses", obs.hits.Load(), obs.misses.Load())
 			}
-			if s := a.storedStatus(t, "committee_monthly", "b", "2025-01"); s != orglife.StatusLate {
-				t.Fatalf("committee meeting recorded: %s", s)
+			if s := a.storedStatus(t, "theme_day_monthly", "b", "2025-01"); s != orglife.StatusLate {
+				t.Fatalf("second theme day recorded: %s", s)
 			}
 		})
 	}
