@@ -287,3 +287,48 @@ func TestOpenAPIAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIAuditActions: the document's audit actions — of an entry and of the ?action= filter
+// — are the actions the log records and the filter accepts (engine.AuditActions), in its order.
+func TestOpenAPIAuditActions(t *testing.T) {
+	var d struct {
+		Paths struct {
+			Audit struct {
+				Get struct {
+					Parameters []struct {
+						Name   string `json:"name"`
+						Schema struct {
+							Enum []string `json:"enum"`
+						} `json:"schema"`
+					} `json:"parameters"`
+				} `json:"get"`
+			} `json:"/v1/audit"`
+		} `json:"paths"`
+		Components struct {
+			Schemas struct {
+				AuditEntry struct {
+					Properties struct {
+						Action struct {
+							Enum []string `json:"enum"`
+						} `json:"action"`
+					} `json:"properties"`
+				} `json:"AuditEntry"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(api.OpenAPI(), &d); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Components.Schemas.AuditEntry.Properties.Action.Enum; !slices.Equal(got, engine.AuditActions) {
+		t.Errorf("AuditEntry.action lists %v; the log records %v", got, engine.AuditActions)
+	}
+	var filter []string
+	for _, p := range d.Paths.Audit.Get.Parameters {
+		if p.Name == "action" {
+			filter = p.Schema.Enum
+		}
+	}
+	if !slices.Equal(filter, engine.AuditActions) {
+		t.Errorf("GET /v1/audit?action= lists %v; the filter accepts %v", filter, engine.AuditActions)
+	}
+}
