@@ -17,7 +17,9 @@ import (
 	"github.com/orglife/orglife/storage/storagetest"
 )
 
-// download GETs path with a bearer token and returns the status, headers and body.
+// download GETs path with a bearer token and returns the status, headers and body; the answer
+// must be what api/openapi.json describes (a download: its status, content type, headers and a
+// body of that type; an error: the error body).
 func (s *testServer) download(t *testing.T, path, token string) (int, http.Header, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", s.base+path, nil)
@@ -28,6 +30,9 @@ func (s *testServer) download(t *testing.T, path, token string) (int, http.Heade
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	if s.answers != nil {
+		s.answers.Check(t, req, resp.StatusCode, resp.Header, raw)
+	}
 	return resp.StatusCode, resp.Header, raw
 }
 
