@@ -6,10 +6,14 @@ import (
 	"github.com/orglife/orglife"
 )
 
-// AuditActions lists the actions the audit log records (the values of GET /v1/audit?action=).
+// AuditActions lists every action the audit log records (the values of GET /v1/audit?action=):
+// the engine's (tokens, users, org terms, members) and the compliance checker's (rule sets,
+// violation decisions, the go-live date). api/openapi.json lists the same, in this order.
 var AuditActions = []string{"rules.init", "rules.put", "rules.activate", "rules.reload",
 	"token.create", "token.revoke", "violation.acknowledge", "violation.waive", "violation.resolve",
-	"org.term", "member.join", "member.update", "member.transfer", "member.leave", "member.confirm", "member.roles"}
+	"user.create", "user.update", "user.login",
+	"org.term", "member.join", "member.update", "member.transfer", "member.leave", "member.confirm", "member.roles",
+	"settings.since"}
 
 // AuditParams page the audit log.
 type AuditParams struct {

@@ -2,21 +2,32 @@
 // (api/openapi.json), for tests: an answer whose status is not documented for its route, or
 // whose body disagrees with the documented schema, fails the test. It imports api and the
 // OpenAPI libraries (pb33f/libopenapi and libopenapi-validator), which nothing else imports.
+//
+// A download (GET /v1/exports/…) is not JSON: its status, its content type and its documented
+// headers (Content-Disposition) are checked like any answer's, and its body must be what the
+// content type says — an .xlsx body an OOXML package (a ZIP archive holding
+// [Content_Types].xml), a CSV body UTF-8 text that parses as CSV — and is then checked, as a
+// string, against the documented schema (type string, format binary).
 package openapitest
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/content"
 	verrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/paths"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -49,7 +60,9 @@ func Document(t testing.TB) libopenapi.Document {
 func New(t testing.TB) *Checker {
 	t.Helper()
 	doc := Document(t)
-	v, errs := validator.NewValidator(doc, config.WithFormatAssertions())
+	v, errs := validator.NewValidator(doc, config.WithFormatAssertions(),
+		config.WithBodyDecoder(XLSXType, content.DecoderFunc(decodeXLSX)),
+		config.WithBodyDecoder(CSVType, content.DecoderFunc(decodeCSV)))
 	if len(errs) > 0 {
 		t.Fatalf("openapitest: build the validator: %v", errs)
 	}
@@ -61,6 +74,49 @@ func New(t testing.TB) *Checker {
 		t.Fatalf("openapitest: build the OpenAPI model: %v", err)
 	}
 	return &Checker{v: v, model: &model.Model, opts: config.NewValidationOptions(), checked: map[string]int{}}
+}
+
+// The media types of the downloads, whose bodies are not JSON.
+const (
+	XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	CSVType  = "text/csv"
+)
+
+// decodeXLSX accepts an OOXML package: a ZIP archive with a [Content_Types].xml entry. It returns
+// the bytes as a string, for the schema {type: string, format: binary}.
+func decodeXLSX(in *content.DecodeInput) (any, error) {
+	body, err := io.ReadAll(in.Body)
+	if err != nil {
+		return nil, err
+	}
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		return nil, fmt.Errorf("not an .xlsx workbook (a ZIP archive): %w", err)
+	}
+	for _, f := range z.File {
+		if f.Name == "[Content_Types].xml" {
+			return string(body), nil
+		}
+	}
+	return nil, errors.New("not an .xlsx workbook: the ZIP archive has no [Content_Types].xml")
+}
+
+// decodeCSV accepts UTF-8 text (a BOM allowed) that parses as CSV, its records of any length (an
+// export's filter lines come before its header). It returns the text.
+func decodeCSV(in *content.DecodeInput) (any, error) {
+	body, err := io.ReadAll(in.Body)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(body) {
+		return nil, errors.New("the CSV body is not UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	if _, err := r.ReadAll(); err != nil {
+		return nil, fmt.Errorf("the body is not CSV: %w", err)
+	}
+	return string(body), nil
 }
 
 // Check fails the test when the answer (status, header, body) to req is not what the document

@@ -63,6 +63,7 @@ func TestImportEndToEnd(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		raw, _ := io.ReadAll(resp.Body)
+		s.answers.Check(t, req, resp.StatusCode, resp.Header, raw)
 		var out obj
 		_ = json.Unmarshal(raw, &out)
 		return resp.StatusCode, out

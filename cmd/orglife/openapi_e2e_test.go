@@ -73,6 +73,18 @@ func openAPIEndToEnd(t *testing.T, dsn string) {
 	s.must(t, 200, "POST", "/v1/rules/versions/"+rules["version"].(string)+"/activate", admin, obj{"note": "再次启用"})
 	s.must(t, 200, "GET", "/v1/audit", admin, nil)
 
+	// Downloads, the to-do list, webhooks and reminders.
+	if st, h, _ := s.download(t, "/v1/exports/violations.csv?org_id=b", sup); st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+		t.Errorf("violations.csv: %d %s", st, h.Get("Content-Type"))
+	}
+	if st, _, _ := s.download(t, "/v1/exports/assessment.xlsx?org_id=c&year=2025", sup); st != 200 {
+		t.Errorf("assessment.xlsx: %d", st)
+	}
+	s.must(t, 200, "GET", "/v1/todo", branch, nil)
+	s.must(t, 200, "PUT", "/v1/orgs/b/webhook", admin, obj{"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"})
+	s.must(t, 200, "GET", "/v1/webhooks", admin, nil)
+	s.must(t, 200, "GET", "/v1/reminders", admin, nil)
+
 	// Errors.
 	s.must(t, 401, "GET", "/v1/orgs", "", nil)
 	s.must(t, 400, "GET", "/v1/violations?severity=high", sup, nil)
@@ -86,7 +98,8 @@ func openAPIEndToEnd(t *testing.T, dsn string) {
 	checked := s.answers.Checked()
 	for _, route := range []string{"GET /v1/orgs", "GET /v1/orgs/{id}", "POST /v1/orgs", "POST /v1/instances",
 		"POST /v1/instances/{id}/events", "GET /v1/compliance", "GET /v1/violations", "GET /v1/rules",
-		"POST /v1/violations/{id}/acknowledge", "GET /v1/compliance/summary", "GET /v1/instances/{id}/history"} {
+		"POST /v1/violations/{id}/acknowledge", "GET /v1/compliance/summary", "GET /v1/instances/{id}/history",
+		"GET /v1/exports/violations.{format}", "GET /v1/exports/assessment.xlsx", "GET /v1/todo", "PUT /v1/orgs/{id}/webhook"} {
 		if checked[route] == 0 {
 			keys := make([]string, 0, len(checked))
 			for k := range checked {
