@@ -16,7 +16,6 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 
-	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/api"
 	"github.com/orglife/orglife/api/openapitest"
 	"github.com/orglife/orglife/compliance"
@@ -43,15 +42,7 @@ func newRouter(t *testing.T) (*gin.Engine, string) {
 		t.Fatal(err)
 	}
 	rem := reminders.New(reminders.Config{Store: db, Now: svc.Now, Location: chk.Location()})
-	im := &roster.Importer{Read: db, Now: svc.Now, Location: chk.Location(), Write: roster.EngineWriter{Svc: svc, Store: db,
-		Evaluate: chk.OrgEntry,
-		Stored: func(ctx context.Context, id string) (*orglife.Member, error) {
-			ms, err := db.MembersByID(ctx, []string{id})
-			if err != nil || len(ms) == 0 {
-				return nil, orglife.ErrNotFound
-			}
-			return ms[0], nil
-		}}}
+	im := &roster.Importer{Read: db, Now: svc.Now, Location: chk.Location(), Write: roster.EngineWriter{Svc: svc, Store: db}}
 	return api.New(svc, chk, api.Options{Reminders: rem, Importer: im}).(*gin.Engine), secret
 }
 
