@@ -440,7 +440,7 @@ func (g *gen) orgLife(b *storage.Bulk, org string, names []string, y int) {
 	actor := "branch-" + org
 	g.instance(b, "org_life", org, held.AddDate(0, 0, -20).Add(10*time.Hour), map[string]any{"year": y},
 		step{"hold", "held", actor, orglife.RoleBranch, held.Add(19 * time.Hour),
-			map[string]any{"held_on": day(held), "talks_done": len(names), "opinions": []any{g.words(15)}, "expected": len(names),
+			map[string]any{"held_on": day(held), "opinions": []any{g.words(15)}, "expected": len(names),
 				"present": len(names), "minutes": g.words(60), "problems": []any{g.words(20), g.words(20)}}},
 		step{"file", "filed", actor, orglife.RoleBranch, held.AddDate(0, 0, 3).Add(10 * time.Hour),
 			map[string]any{"grades": grades, "rectification_plan": "整改方案：" + g.words(40)}})
