@@ -53,7 +53,12 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		t.Fatalf("the failed report changed the term: %v", o)
 	}
 
-	good := election([]obj{{"name": "王五", "post": "secretary"}, {"name": "李四", "post": "committee"}})
+	// An elected member id that is nobody of the org fails the report too.
+	badID := election([]obj{{"member": "m9", "post": "secretary"}})
+	s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
+
+	// The elected are member ids; an older record's name still matches one member.
+	good := election([]obj{{"member": "m2", "post": "secretary"}, {"name": "李四", "post": "committee"}})
 	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
 	if o := s.must(t, 200, "GET", "/v1/orgs/b", branch, nil); o["term_started_on"] != "2025-09-15" || o["term_years"] != 3.0 {
 		t.Fatalf("term after the election: %v", o)
