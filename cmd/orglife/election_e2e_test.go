@@ -43,23 +43,31 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		return id
 	}
 
-	// An elected name that is nobody of the org fails the report, and nothing of it is written.
+	// The org is updated when the upper organization approves the result (confirm): an elected
+	// name that is nobody of the org fails the approval, and nothing of it is written.
+	report := func(id string) {
+		t.Helper()
+		s.must(t, 200, "POST", "/v1/instances/"+id+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
+	}
 	bad := election([]obj{{"name": "钱七", "post": "secretary"}})
-	s.must(t, 422, "POST", "/v1/instances/"+bad+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
-	if in := s.must(t, 200, "GET", "/v1/instances/"+bad, branch, nil); in["state"] != "held" {
-		t.Fatalf("the failed report moved the election: %v", in["state"])
+	report(bad)
+	s.must(t, 422, "POST", "/v1/instances/"+bad+"/events", sup, obj{"event": "confirm", "data": obj{}})
+	if in := s.must(t, 200, "GET", "/v1/instances/"+bad, branch, nil); in["state"] != "reported" {
+		t.Fatalf("the failed approval moved the election: %v", in["state"])
 	}
 	if o := s.must(t, 200, "GET", "/v1/orgs/b", branch, nil); o["term_started_on"] != "2022-09-01" {
-		t.Fatalf("the failed report changed the term: %v", o)
+		t.Fatalf("the failed approval changed the term: %v", o)
 	}
 
-	// An elected member id that is nobody of the org fails the report too.
+	// An elected member id that is nobody of the org fails the approval too.
 	badID := election([]obj{{"member": "m9", "post": "secretary"}})
-	s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
+	report(badID)
+	s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", sup, obj{"event": "confirm", "data": obj{}})
 
 	// The elected are member ids; an older record's name still matches one member.
 	good := election([]obj{{"member": "m2", "post": "secretary"}, {"name": "李四", "post": "committee"}})
-	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
+	report(good)
+	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", sup, obj{"event": "confirm", "data": obj{}})
 	if o := s.must(t, 200, "GET", "/v1/orgs/b", branch, nil); o["term_started_on"] != "2025-09-15" || o["term_years"] != 3.0 {
 		t.Fatalf("term after the election: %v", o)
 	}
@@ -71,7 +79,7 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		t.Fatalf("roles after the election: %v", roles)
 	}
 	hist := items(t, s.must(t, 200, "GET", "/v1/orgs/b/members/m2/history", sup, nil))
-	if last := hist[len(hist)-1]; last["kind"] != "roles" || last["on"] != "2025-09-15" || last["actor"] != "branch-b" {
+	if last := hist[len(hist)-1]; last["kind"] != "roles" || last["on"] != "2025-09-15" || last["actor"] != "sup" {
 		t.Fatalf("m2's history: %v", hist)
 	}
 	if a := items(t, s.must(t, 200, "GET", "/v1/audit?action=org.term", admin, nil)); len(a) != 1 || a[0]["target"] != "b" {
@@ -88,17 +96,17 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		t.Fatalf("term_renewed due %v, want 2028-09-16T00:00+08:00", due)
 	}
 	hist = items(t, s.must(t, 200, "GET", "/v1/orgs/b/history", sup, nil))
-	if len(hist) != 2 || hist[1]["on"] != "2025-09-15" || hist[1]["term_started_on"] != "2025-09-15" || hist[1]["actor"] != "branch-b" {
+	if len(hist) != 2 || hist[1]["on"] != "2025-09-15" || hist[1]["term_started_on"] != "2025-09-15" || hist[1]["actor"] != "sup" {
 		t.Fatalf("org history: %v", hist)
 	}
-	// A refused void brings the election back to reported: the action runs again, writing nothing.
+	// A refused void brings the election back to confirmed: the action runs again, writing nothing.
 	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", branch, obj{"event": "request_void", "comment": "误报"})
 	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", sup, obj{"event": "refuse_void", "comment": "结果无误"})
 	if h := items(t, s.must(t, 200, "GET", "/v1/orgs/b/history", sup, nil)); len(h) != 2 {
-		t.Fatalf("org history after re-entering reported: %v", h)
+		t.Fatalf("org history after re-entering confirmed: %v", h)
 	}
 	if h := items(t, s.must(t, 200, "GET", "/v1/orgs/b/members/m2/history", sup, nil)); len(h) != 2 {
-		t.Fatalf("m2's history after re-entering reported: %v", h)
+		t.Fatalf("m2's history after re-entering confirmed: %v", h)
 	}
 
 	// As of 2025-09-10 the old term (ended 2025-09-01) was running and no election was known.
