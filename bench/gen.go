@@ -121,6 +121,9 @@ func Generate(c Config, set *workflows.Set, emit func(*storage.Bulk) error) ([]P
 	}
 	g.st.Orgs += len(top)
 	bulk := &storage.Bulk{Orgs: top}
+	for i := range committees {
+		g.committee(i, bulk)
+	}
 	for i := range generals {
 		g.general(i, bulk)
 	}
@@ -258,6 +261,44 @@ func (g *gen) instance(b *storage.Bulk, wf, org string, created time.Time, creat
 	b.Instances = append(b.Instances, in)
 }
 
+// committee generates the records the pack asks of a 党委: its secretary (a member of the
+// committee), the secretary's yearly 党课 and the 班子's yearly 民主生活会. None is planted.
+// A pack without these workflows (bench/w3pack) gets none of them.
+func (g *gen) committee(i int, b *storage.Bulk) {
+	g.rng = rand.New(rand.NewPCG(uint64(g.c.Seed), uint64(1)<<50+uint64(i)))
+	id := fmt.Sprintf("c%03d", i+1)
+	created := time.Date(g.st.FirstYear-1, 12, 1, 9, 0, 0, 0, g.c.Loc)
+	sec := id + "-m01"
+	b.Members = append(b.Members, &orglife.Member{ID: sec, OrgID: id, Name: "党委书记", Status: orglife.MemberFull,
+		Roles: []string{"secretary"}, Leader: true, JoinedOn: ptr("1998-07-01"), CreatedAt: created})
+	g.st.Members++
+	for y := g.st.FirstYear; y <= g.st.LastYear; y++ {
+		held := g.date(y, 6, 20)
+		g.instance(b, "meeting", id, held.AddDate(0, 0, -7).Add(10*time.Hour),
+			map[string]any{"type": "lecture", "held_on": day(held), "topic": "党委书记讲党课：" + g.words(8)},
+			step{"record", "recorded", "branch-" + id, orglife.RoleBranch, held.Add(20 * time.Hour),
+				map[string]any{"lecturer": sec, "expected": 100, "present": 95, "minutes": g.words(60)}})
+		g.democraticLife(b, id, []any{sec, id + "-m02", id + "-m03"}, y)
+	}
+}
+
+// democraticLife adds the year's 民主生活会 of an org's 班子: topic reported on 2 December, held on
+// the 20th with everyone present, plan filed on the 28th (when the pack has the workflow).
+func (g *gen) democraticLife(b *storage.Bulk, org string, attendees []any, y int) {
+	if _, ok := g.set.Get("democratic_life"); !ok {
+		return
+	}
+	actor := "branch-" + org
+	held := g.date(y, 12, 20)
+	g.instance(b, "democratic_life", org, g.date(y, 12, 1).Add(10*time.Hour), map[string]any{"year": y},
+		step{"report_topic", "reported", actor, orglife.RoleBranch, g.date(y, 12, 2).Add(10 * time.Hour),
+			map[string]any{"topic": "民主生活会主题：" + g.words(10), "topic_reported_on": day(g.date(y, 12, 2))}},
+		step{"hold", "held", actor, orglife.RoleBranch, held.Add(18 * time.Hour),
+			map[string]any{"held_on": day(held), "attendees": attendees, "minutes": g.words(60), "problems": []any{g.words(20)}}},
+		step{"file", "filed", actor, orglife.RoleBranch, g.date(y, 12, 28).Add(10 * time.Hour),
+			map[string]any{"rectification_plan": "整改方案：" + g.words(40)}})
+}
+
 // general generates the records of general branch i that the pack asks of a 党总支 ("各党总支
 // （党支部）"): the year's 三会一课 arrangement, submitted and filed in January, and the quarterly
 // selection of 优秀党员. None is planted: its rows are compliant.
@@ -270,6 +311,7 @@ func (g *gen) general(i int, b *storage.Bulk) {
 		g.instance(b, "plan", id, pc, map[string]any{"year": y, "content": fmt.Sprintf("%d年度党总支三会一课安排：", y) + g.words(40)},
 			step{"submit", "submitted", actor, orglife.RoleBranch, pc.AddDate(0, 0, 2), nil},
 			step{"file", "filed", sup, orglife.RoleSupervisor, pc.AddDate(0, 0, 5+g.rng.IntN(10)), nil})
+		g.democraticLife(b, id, []any{id + "-m01", id + "-m02", id + "-m03"}, y)
 		for q := 1; q <= 4; q++ {
 			sel := g.date(y, time.Month(3*q), 5+g.rng.IntN(15))
 			g.instance(b, "excellent_member", id, sel.AddDate(0, 0, -7).Add(10*time.Hour), map[string]any{"quarter": fmt.Sprintf("%04d-Q%d", y, q)},
@@ -389,6 +431,18 @@ func (g *gen) branch(n int, b *storage.Bulk) {
 						map[string]any{"participants": parts, "summary": "谈心谈话：" + g.words(30)}})
 			}
 		}
+		// the talks before the 组织生活会, and the secretary's yearly rotation training
+		talk := g.date(y, 11, 20)
+		g.instance(b, "talk", id, talk.AddDate(0, 0, -5).Add(10*time.Hour), map[string]any{"held_on": day(talk), "kind": "committee_member"},
+			step{"record", "recorded", actor, orglife.RoleBranch, talk.Add(19 * time.Hour),
+				map[string]any{"participants": []any{id + "-m01", id + "-m02"}, "summary": "会前谈心谈话：" + g.words(30)}})
+		if _, ok := g.set.Get("secretary_training"); ok {
+			tr := g.date(y, 7, 10)
+			g.instance(b, "secretary_training", id, g.date(y, 6, 1).Add(10*time.Hour),
+				map[string]any{"kind": "rotation", "member": id + "-m01", "appointed_on": day(termStart)},
+				step{"attend", "trained", sup, orglife.RoleSupervisor, tr.Add(18 * time.Hour),
+					map[string]any{"course": fmt.Sprintf("%d年党支部书记集中轮训", y), "trained_on": day(tr), "hours": 16}})
+		}
 		g.orgLife(b, id, names, y)
 	}
 }
@@ -440,7 +494,7 @@ func (g *gen) orgLife(b *storage.Bulk, org string, names []string, y int) {
 	actor := "branch-" + org
 	g.instance(b, "org_life", org, held.AddDate(0, 0, -20).Add(10*time.Hour), map[string]any{"year": y},
 		step{"hold", "held", actor, orglife.RoleBranch, held.Add(19 * time.Hour),
-			map[string]any{"held_on": day(held), "talks_done": len(names), "opinions": []any{g.words(15)}, "expected": len(names),
+			map[string]any{"held_on": day(held), "opinions": []any{g.words(15)}, "expected": len(names),
 				"present": len(names), "minutes": g.words(60), "problems": []any{g.words(20), g.words(20)}}},
 		step{"file", "filed", actor, orglife.RoleBranch, held.AddDate(0, 0, 3).Add(10 * time.Hour),
 			map[string]any{"grades": grades, "rectification_plan": "整改方案：" + g.words(40)}})

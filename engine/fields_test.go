@@ -127,7 +127,7 @@ func TestActionOnEveryNamedState(t *testing.T) {
 		o := w.start(t, branchOfB, "org_life", "b", map[string]any{"year": 2024.0})
 		two := []any{"理论学习不够系统", "联系服务同学不够主动"}
 		three := append(slices.Clone(two), "组织生活创新不足")
-		w.mustFire(t, branchOfB, o.ID, "hold", map[string]any{"held_on": "2025-01-10", "talks_done": 12.0, "opinions": []any{"多开展实践活动"},
+		w.mustFire(t, branchOfB, o.ID, "hold", map[string]any{"held_on": "2025-01-10", "opinions": []any{"多开展实践活动"},
 			"problems": two, "minutes": "会议记录"}, "")
 		if got := w.problemsOf(t, branchOfB, o.ID); len(got) != 2 {
 			t.Fatalf("after hold: %v", got)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
@@ -87,8 +88,10 @@ func (s *Service) updateOrg(ctx context.Context, tx Store, a *workflows.Action, 
 	return s.enqueueOrg(ctx, tx, o.ID)
 }
 
-// seatCommittee gives the elected (objects with name and post) their posts among the org's
-// members, matched by name, and takes the committee posts from everyone else.
+// seatCommittee gives the elected (objects with member or name, and post) their posts among the
+// org's members, and takes the committee posts from everyone else. An element with a member id
+// is matched by id (two members called 张伟 are two people); one with only a name, as older
+// election records have it, by the name, which must then name exactly one member.
 func (s *Service) seatCommittee(ctx context.Context, tx Store, orgID string, elected []any, on string, actor orglife.Actor, fail func(string, ...any) error) error {
 	ms, err := tx.Members(ctx, []string{orgID})
 	if err != nil {
@@ -96,15 +99,19 @@ func (s *Service) seatCommittee(ctx context.Context, tx Store, orgID string, ele
 	}
 	posts := map[string][]string{}
 	for i, item := range elected {
-		name, post := strings.TrimSpace(fmt.Sprint(fieldOf(item, "name"))), fmt.Sprint(fieldOf(item, "post"))
+		name, post := strings.TrimSpace(textOf(fieldOf(item, "name"))), textOf(fieldOf(item, "post"))
+		id := strings.TrimSpace(textOf(fieldOf(item, "member")))
 		if !slices.Contains(committeePosts, post) {
-			return fail("elected %d (%s): post %q is not a committee post", i+1, name, post)
+			return fail("elected %d (%s): post %q is not a committee post", i+1, cmp.Or(id, name), post)
 		}
 		var match []*orglife.Member
 		for _, m := range ms {
-			if m.Name == name {
+			if id != "" && m.ID == id || id == "" && m.Name == name {
 				match = append(match, m)
 			}
+		}
+		if id != "" && len(match) != 1 {
+			return fail("elected %d: %q is not a member of org %s", i+1, id, orgID)
 		}
 		if len(match) != 1 {
 			return fail("elected %d: %q names %d members of org %s, not one", i+1, name, len(match), orgID)
@@ -132,6 +139,14 @@ func (s *Service) seatCommittee(ctx context.Context, tx Store, orgID string, ele
 		}
 	}
 	return nil
+}
+
+// textOf is a field's text, "" for an unset one (fmt would print <nil>).
+func textOf(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 // fieldOf returns the key of a map, or the field of a struct whose expr tag (or name) is key.

@@ -190,9 +190,14 @@ func handbookRecordOf(def *workflows.Definition, in *orglife.Instance) handbookR
 		if list, ok := in.Data["absentees"].([]any); ok {
 			for _, e := range list {
 				if a, ok := e.(map[string]any); ok {
-					m.Absentees = append(m.Absentees, absentee{Name: describeValue(a["name"]), Reason: describeValue(a["reason"])})
+					m.Absentees = append(m.Absentees, absentee{Name: cmp.Or(describeValue(a["name"]), describeValue(a["member"])), Reason: describeValue(a["reason"])})
 				}
 			}
+		}
+		// With the attendance lists, 应到 and 实到 are derived from them (the pack's rules do the same).
+		if list, ok := in.Data["attendees"].([]any); ok && len(list) > 0 {
+			absent, _ := in.Data["absentees"].([]any)
+			m.Present, m.Expected = strconv.Itoa(len(list)), strconv.Itoa(len(list)+len(absent))
 		}
 		for k, dst := range map[string]*[]string{"decisions": &m.Decisions, "problems": &m.Problems} {
 			if list, ok := in.Data[k].([]any); ok {

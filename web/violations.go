@@ -124,8 +124,10 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	for _, v := range list.Items {
 		row := violationRow{ID: v.ID, Org: cmp.Or(names[v.OrgID], v.OrgID), Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
 			Status: violationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
-			Open:      v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
-			Decidable: u.Role != orglife.RoleBranch}
+			Open: v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
+			// A supervisor decides on the orgs strictly below their own (the committee's own
+			// findings, such as its 民主生活会, are decided above it).
+			Decidable: u.Role == orglife.RoleAdmin || u.Role == orglife.RoleSupervisor && v.OrgID != u.OrgID}
 		if v.Period != nil {
 			row.Period = periodLabel(*v.Period)
 		}

@@ -8,10 +8,10 @@ import (
 	"github.com/orglife/orglife/storage/storagetest"
 )
 
-// TestElectionUpdatesOrg is issue 11's acceptance of elections on each test database: the upper
-// organization's approval of an election's result (confirm) sets the org's new term and the
-// secretary in the transaction of the event (an election naming nobody of the org changes
-// nothing), and term_renewed then watches the new term.
+// TestElectionUpdatesOrg is issue 11's acceptance of elections on each test database: reporting
+// an approved election's result sets the org's new term and the secretary in the transaction of
+// the event (an election naming nobody of the org changes nothing), and term_renewed then watches
+// the new term.
 func TestElectionUpdatesOrg(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) { electionUpdatesOrg(t, dsn) })
@@ -43,10 +43,15 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		return id
 	}
 
-	// An elected name that is nobody of the org fails the approval, and nothing of it is written.
+	// The org is updated when the upper organization approves the result (confirm): an elected
+	// name that is nobody of the org fails the approval, and nothing of it is written.
+	report := func(id string) {
+		t.Helper()
+		s.must(t, 200, "POST", "/v1/instances/"+id+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
+	}
 	bad := election([]obj{{"name": "钱七", "post": "secretary"}})
-	s.must(t, 200, "POST", "/v1/instances/"+bad+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
-	s.must(t, 422, "POST", "/v1/instances/"+bad+"/events", sup, obj{"event": "confirm"})
+	report(bad)
+	s.must(t, 422, "POST", "/v1/instances/"+bad+"/events", sup, obj{"event": "confirm", "data": obj{}})
 	if in := s.must(t, 200, "GET", "/v1/instances/"+bad, branch, nil); in["state"] != "reported" {
 		t.Fatalf("the failed approval moved the election: %v", in["state"])
 	}
@@ -54,9 +59,15 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		t.Fatalf("the failed approval changed the term: %v", o)
 	}
 
-	good := election([]obj{{"name": "王五", "post": "secretary"}, {"name": "李四", "post": "committee"}})
-	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", branch, obj{"event": "report", "data": obj{"result": "选举结果报告"}})
-	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", sup, obj{"event": "confirm"})
+	// An elected member id that is nobody of the org fails the approval too.
+	badID := election([]obj{{"member": "m9", "post": "secretary"}})
+	report(badID)
+	s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", sup, obj{"event": "confirm", "data": obj{}})
+
+	// The elected are member ids; an older record's name still matches one member.
+	good := election([]obj{{"member": "m2", "post": "secretary"}, {"name": "李四", "post": "committee"}})
+	report(good)
+	s.must(t, 200, "POST", "/v1/instances/"+good+"/events", sup, obj{"event": "confirm", "data": obj{}})
 	if o := s.must(t, 200, "GET", "/v1/orgs/b", branch, nil); o["term_started_on"] != "2025-09-15" || o["term_years"] != 3.0 {
 		t.Fatalf("term after the election: %v", o)
 	}

@@ -113,7 +113,7 @@ func fieldsEndToEnd(t *testing.T, dsn string) {
 	}
 	ol := s.must(t, 201, "POST", "/v1/instances", br, obj{"workflow": "org_life", "org_id": "b", "data": obj{"year": 2024}})
 	oid := ol["id"].(string)
-	mustFire(br, oid, "hold", obj{"held_on": "2025-01-10", "talks_done": 12, "opinions": []string{"多开展实践活动"},
+	mustFire(br, oid, "hold", obj{"held_on": "2025-01-10", "opinions": []string{"多开展实践活动"},
 		"problems": []string{"理论学习不够系统", "联系服务同学不够主动"}, "minutes": "会议记录"}, "")
 	mustFire(br, oid, "file", obj{"grades": []obj{{"member": "张伟", "grade": "qualified"}}, "rectification_plan": "逐项整改"}, "")
 	mustFire(supC, oid, "return", nil, "问题查摆不全")
