@@ -108,8 +108,8 @@ func (l Lister) Todo(ctx context.Context, actor orglife.Actor, orgID string) (*L
 					}
 				}
 			}
-			// the row's own explanation names the member, the problem, the dates
-			d.Message = cmp.Or(r.Explanation.Text, d.Message)
+			// a template reads only through the row: its explanation names the member, the problem
+			d.Message = cmp.Or(d.Message, r.Explanation.Text)
 			out.Duties = append(out.Duties, d)
 		}
 	}
