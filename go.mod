@@ -3,8 +3,8 @@ module github.com/orglife/orglife
 go 1.26.8
 
 require (
-	github.com/chromedp/cdproto v0.159.0
 	github.com/alecthomas/kong v1.17.0
+	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/expr-lang/expr v1.17.8
 	github.com/gin-gonic/gin v1.12.0
