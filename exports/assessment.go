@@ -8,6 +8,7 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/sheets"
 )
 
@@ -166,7 +167,7 @@ func AssessmentWorkbook(a *compliance.Assessment, info AssessmentInfo) *sheets.W
 	wb := &sheets.Workbook{Reports: []*sheets.Report{rep}, Tables: []*sheets.Table{problemsTable(a, names, loc)}, AboutTitle: "说明"}
 	scope := ""
 	if a.Scope != nil {
-		scope = fmt.Sprintf("%s（%s，%s）及其下级组织", a.Scope.Name, a.Scope.ID, orgKindLabel(a.Scope.Kind))
+		scope = fmt.Sprintf("%s（%s，%s）及其下级组织", a.Scope.Name, a.Scope.ID, orglife.OrgKindLabel(a.Scope.Kind))
 	}
 	wb.About = []sheets.Field{
 		{Label: "统计范围", Value: scope},
@@ -178,7 +179,7 @@ func AssessmentWorkbook(a *compliance.Assessment, info AssessmentInfo) *sheets.W
 		{Label: "党支部数", Value: strconv.Itoa(len(a.Branches))},
 	}
 	for _, st := range worse {
-		wb.About = append(wb.About, sheets.Field{Label: "标记 " + mark(st), Value: StatusLabel(st)})
+		wb.About = append(wb.About, sheets.Field{Label: "标记 " + mark(st), Value: orglife.StatusLabel(st)})
 	}
 	wb.About = append(wb.About,
 		sheets.Field{Label: "空白", Value: "该期尚无评估结果（规则不适用于该组织，或尚未评估）"},
@@ -237,9 +238,9 @@ func problemsTable(a *compliance.Assessment, names map[string]string, loc *time.
 	for i, v := range a.Violations {
 		period := "—"
 		if v.Period != nil {
-			period = PeriodLabel(*v.Period)
+			period = rules.PeriodTitle(*v.Period)
 		}
-		decision, note, by, at := violationStatusLabel(v.Status), "", "", ""
+		decision, note, by, at := orglife.ViolationStatusLabel(v.Status), "", "", ""
 		if n := len(v.History); n > 0 {
 			last := v.History[n-1]
 			note, by, at = last.Note, last.Actor, instantLabel(last.At, loc)
@@ -253,7 +254,7 @@ func problemsTable(a *compliance.Assessment, names map[string]string, loc *time.
 			by = cmp.Or(v.Waiver.By, by)
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), cmp.Or(names[v.OrgID], v.OrgID), cmp.Or(titles[v.Rule], v.Rule), period,
-			kindLabel(v.Kind), severityLabel(v.Severity), violationStatusLabel(v.Status), decision, note, by, at,
+			orglife.ViolationKindLabel(v.Kind), severityLabel(v.Severity), orglife.ViolationStatusLabel(v.Status), decision, note, by, at,
 			instantLabel(v.OpenedAt, loc), v.Message})
 	}
 	return t

@@ -15,6 +15,7 @@ import (
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/sheets"
 )
 
@@ -93,10 +94,10 @@ func Ledger(ctx context.Context, chk *compliance.Checker, actor orglife.Actor, p
 	for _, r := range rows {
 		period := "—"
 		if r.Period != nil {
-			period = PeriodLabel(*r.Period)
+			period = rules.PeriodTitle(*r.Period)
 		}
-		t.Rows = append(t.Rows, []string{r.OrgID, r.Rule, cmp.Or(titles[r.Rule], r.Rule), r.SubjectID, period, DueLabel(r.Due, loc),
-			StatusLabel(r.Status), r.Explanation.Text, strings.Join(r.Evidence, " "), instantLabel(r.EvaluatedAt, loc)})
+		t.Rows = append(t.Rows, []string{r.OrgID, r.Rule, cmp.Or(titles[r.Rule], r.Rule), r.SubjectID, period, orglife.DueLabel(r.Due, loc),
+			orglife.StatusLabel(r.Status), r.Explanation.Text, strings.Join(r.Evidence, " "), instantLabel(r.EvaluatedAt, loc)})
 	}
 	t.About = m.about(len(rows), cut)
 	return t, nil
@@ -118,14 +119,14 @@ func Violations(ctx context.Context, chk *compliance.Checker, actor orglife.Acto
 	for _, v := range vs {
 		period := "—"
 		if v.Period != nil {
-			period = PeriodLabel(*v.Period)
+			period = rules.PeriodTitle(*v.Period)
 		}
 		reason, until := "", ""
 		if v.Waiver != nil {
 			reason, until = v.Waiver.Reason, v.Waiver.ExpiresAt.In(loc).Format("2006-01-02")
 		}
-		t.Rows = append(t.Rows, []string{v.ID, v.OrgID, cmp.Or(titles[v.Rule], v.Rule), v.SubjectID, period, kindLabel(v.Kind),
-			severityLabel(v.Severity), violationStatusLabel(v.Status), reason, until, v.Message,
+		t.Rows = append(t.Rows, []string{v.ID, v.OrgID, cmp.Or(titles[v.Rule], v.Rule), v.SubjectID, period, orglife.ViolationKindLabel(v.Kind),
+			severityLabel(v.Severity), orglife.ViolationStatusLabel(v.Status), reason, until, v.Message,
 			instantLabel(v.OpenedAt, loc), instantLabel(v.UpdatedAt, loc)})
 	}
 	t.About = m.about(len(vs), cut)

@@ -134,7 +134,7 @@ func (s *server) allOrgs(ctx context.Context, actor orglife.Actor) ([]*orglife.O
 }
 
 func rowOf(o *orglife.Org, depth int) orgRow {
-	r := orgRow{ID: o.ID, Name: o.Name, Kind: orgKindLabel(o.Kind), TermEnds: o.TermEndsOn(), Depth: depth,
+	r := orgRow{ID: o.ID, Name: o.Name, Kind: orglife.OrgKindLabel(o.Kind), TermEnds: o.TermEndsOn(), Depth: depth,
 		Indent: strings.Repeat("　　", depth)}
 	if o.EstablishedOn != nil {
 		r.Established = *o.EstablishedOn
@@ -197,7 +197,7 @@ func (s *server) orgsPageWith(c *gin.Context, status int, failure string) {
 func orgKinds() []option {
 	var out []option
 	for _, k := range orglife.OrgKinds {
-		out = append(out, option{Value: k, Label: orgKindLabel(k)})
+		out = append(out, option{Value: k, Label: orglife.OrgKindLabel(k)})
 	}
 	return out
 }

@@ -75,7 +75,7 @@ func (s *server) branch(c *gin.Context) {
 		s.failPage(c, err)
 		return
 	}
-	bp := &branchPage{ID: o.ID, Name: o.Name, Kind: orgKindLabel(o.Kind), Year: year, TermEnds: "未设置",
+	bp := &branchPage{ID: o.ID, Name: o.Name, Kind: orglife.OrgKindLabel(o.Kind), Year: year, TermEnds: "未设置",
 		MatrixHref: "/matrix?" + url.Values{"year": {strconv.Itoa(year)}}.Encode()}
 	for y := s.thisYear() + 1; y >= s.thisYear()-3; y-- {
 		bp.Years = append(bp.Years, y)
@@ -150,7 +150,7 @@ func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *compliance.
 				url.Values{"rule": {r.ID}, "period": {k}, "year": {strconv.Itoa(bp.Year)}}.Encode() + "#detail"
 			cell := newCell(st, ok, href)
 			cell.Span = 12 / max(len(keys), 1)
-			cell.Title = periodLabel(k) + "：" + cell.Label
+			cell.Title = rules.PeriodTitle(k) + "：" + cell.Label
 			cell.ID = "cell-" + r.ID + "-" + k
 			cell.Selected = r.ID == selRule && k == selPeriod
 			br.Cells = append(br.Cells, cell)
@@ -174,11 +174,11 @@ func (s *server) fillBranchMatrix(c *gin.Context, bp *branchPage, m *compliance.
 		if rule := s.chk.RuleSet().Rule(r.Rule); rule != nil {
 			title = cmp.Or(rule.Title, rule.ID)
 		}
-		bp.Selected = &branchCell{Rule: title, Period: periodLabel(selPeriod), Status: statusLabel(r.Status),
-			Class: string(r.Status), Due: dueLabel(r.Due, s.svc.Location()), Explanation: r.Explanation.Text, Evidence: r.Evidence}
+		bp.Selected = &branchCell{Rule: title, Period: rules.PeriodTitle(selPeriod), Status: orglife.StatusLabel(r.Status),
+			Class: string(r.Status), Due: orglife.DueLabel(r.Due, s.svc.Location()), Explanation: r.Explanation.Text, Evidence: r.Evidence}
 		return
 	}
-	bp.Selected = &branchCell{Rule: selRule, Period: periodLabel(selPeriod), Status: "无数据", Class: "none",
+	bp.Selected = &branchCell{Rule: selRule, Period: rules.PeriodTitle(selPeriod), Status: "无数据", Class: "none",
 		Explanation: "这一期间尚无评估结果。"}
 }
 
@@ -245,10 +245,10 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 			title = cmp.Or(r.Title, r.ID)
 		}
 		if v.Period != nil {
-			title += "（" + periodLabel(*v.Period) + "）"
+			title += "（" + rules.PeriodTitle(*v.Period) + "）"
 		}
 		findings = append(findings, timelineEntry{At: v.UpdatedAt, Kind: "问题",
-			Text: kindLabel(v.Kind) + "：" + title + "，" + violationStatusLabel(v.Status),
+			Text: orglife.ViolationKindLabel(v.Kind) + "：" + title + "，" + orglife.ViolationStatusLabel(v.Status),
 			Href: "/violations?" + url.Values{"org_id": {id}, "rule": {v.Rule}}.Encode()})
 	}
 	// findings take at most half of the timeline, so an evaluation that opens many of them does
@@ -265,19 +265,4 @@ func (s *server) branchTimeline(c *gin.Context, id string, year int, loc *time.L
 		out[i].When = fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
 	}
 	return out, nil
-}
-
-// orgKindLabel is the Chinese name of an org kind.
-func orgKindLabel(kind string) string {
-	switch kind {
-	case orglife.KindCommittee:
-		return "党委"
-	case orglife.KindGeneralBranch:
-		return "党总支"
-	case orglife.KindBranch:
-		return "党支部"
-	case orglife.KindGroup:
-		return "党小组"
-	}
-	return kind
 }

@@ -124,7 +124,7 @@ func everyLabel(kind string) string {
 // periodHeading is a column heading: the period label without its year (3月, 第一季度, 上半年, 全年).
 func periodHeading(key string) string {
 	year, _, _ := strings.Cut(key, "-")
-	h := strings.TrimPrefix(periodLabel(key), year+"年")
+	h := strings.TrimPrefix(rules.PeriodTitle(key), year+"年")
 	if h == "" {
 		return "全年"
 	}
@@ -151,7 +151,7 @@ func newCell(st orglife.Status, ok bool, href string) matrixCell {
 	if !ok {
 		return matrixCell{Label: "无数据", Class: "none", Href: href, Title: "尚无评估结果"}
 	}
-	return matrixCell{Label: statusLabel(st), Class: string(st), Href: href}
+	return matrixCell{Label: orglife.StatusLabel(st), Class: string(st), Href: href}
 }
 
 // thisYear is the current year in the deployment's time zone.
@@ -244,7 +244,7 @@ func (s *server) matrix(c *gin.Context) {
 	}
 	keys := m.Periods[every]
 	for _, k := range keys {
-		mp.Periods = append(mp.Periods, matrixPeriod{Key: k, Label: periodLabel(k), Heading: periodHeading(k)})
+		mp.Periods = append(mp.Periods, matrixPeriod{Key: k, Label: rules.PeriodTitle(k), Heading: periodHeading(k)})
 	}
 	for _, r := range chosen {
 		line := matrixRuleRate{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Href: view(r.ID)}
@@ -280,7 +280,7 @@ func (s *server) matrix(c *gin.Context) {
 				href := "/branches/" + url.PathEscape(o.ID) + "?" +
 					url.Values{"rule": {r.ID}, "period": {k}, "year": {strconv.Itoa(year)}}.Encode() + "#detail"
 				cell := newCell(st, ok, href)
-				cell.Title = o.Name + " " + line.Title + " " + periodLabel(k) + "：" + cell.Label
+				cell.Title = o.Name + " " + line.Title + " " + rules.PeriodTitle(k) + "：" + cell.Label
 				cell.ID = "cell-" + o.ID + "-" + r.ID + "-" + k
 				line.Cells = append(line.Cells, cell)
 				if ok && decided(st) {

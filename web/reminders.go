@@ -90,7 +90,7 @@ func (s *server) showReminders(c *gin.Context, status int, notice, failure strin
 		return
 	}
 	for _, r := range rs {
-		row := reminderRow{OrgName: cmp.Or(names[r.OrgID], r.OrgID), Threshold: thresholdLabel(r.Threshold), Due: dueLabel(&r.Due, loc),
+		row := reminderRow{OrgName: cmp.Or(names[r.OrgID], r.OrgID), Threshold: thresholdLabel(r.Threshold), Due: orglife.DueLabel(&r.Due, loc),
 			Status: reminderStatusLabel(r.Status), Class: r.Status, Content: r.Content, Error: r.LastError, Attempts: r.Attempts}
 		if r.SentAt != nil {
 			row.Sent = r.SentAt.In(loc).Format("2006-01-02 15:04")

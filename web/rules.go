@@ -222,7 +222,7 @@ func (s *server) showRules(c *gin.Context, status int, notice, failure string) {
 		rp.Version = rs.Version
 		for _, r := range rs.Rules {
 			rp.Rules = append(rp.Rules, ruleRow{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Source: r.Source, Strength: strengthLabel(r.Strength),
-				Severity: severityLabel(r.Severity), Frequency: frequencyLabel(r), Due: ruleDueLabel(r), Mode: modeLabel(r.Mode), File: r.File, Line: r.Line})
+				Severity: orglife.SeverityLabel(r.Severity), Frequency: frequencyLabel(r), Due: ruleDueLabel(r), Mode: modeLabel(r.Mode), File: r.File, Line: r.Line})
 		}
 	}
 	if rp.Admin {
@@ -475,7 +475,7 @@ func (s *server) previewView(res *compliance.PreviewResult, orgs map[string]stri
 	}
 	n := 0
 	for _, r := range res.Rules {
-		row := previewRuleRow{Rule: title(r.Rule), Period: periodLabel(r.Period)}
+		row := previewRuleRow{Rule: title(r.Rule), Period: rules.PeriodTitle(r.Period)}
 		for _, ch := range r.Changes {
 			if n >= maxPreviewChanges {
 				pv.Truncated = true
@@ -484,9 +484,9 @@ func (s *server) previewView(res *compliance.PreviewResult, orgs map[string]stri
 			n++
 			from := "（尚无）"
 			if ch.From != "" {
-				from = statusLabel(ch.From)
+				from = orglife.StatusLabel(ch.From)
 			}
-			row.Changes = append(row.Changes, previewChange{Org: org(ch.OrgID), Subject: subject(ch.OrgID, ch.SubjectID), From: from, To: statusLabel(ch.To),
+			row.Changes = append(row.Changes, previewChange{Org: org(ch.OrgID), Subject: subject(ch.OrgID, ch.SubjectID), From: from, To: orglife.StatusLabel(ch.To),
 				FromClass: string(ch.From), ToClass: string(ch.To)})
 		}
 		if len(row.Changes) > 0 {
@@ -496,9 +496,9 @@ func (s *server) previewView(res *compliance.PreviewResult, orgs map[string]stri
 	refs := func(list []compliance.ViolationRef) []previewViolation {
 		var out []previewViolation
 		for _, v := range list {
-			pr := previewViolation{Rule: title(v.Rule), Org: org(v.OrgID), Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity)}
+			pr := previewViolation{Rule: title(v.Rule), Org: org(v.OrgID), Kind: orglife.ViolationKindLabel(v.Kind), Severity: orglife.SeverityLabel(v.Severity)}
 			if v.Period != nil {
-				pr.Period = periodLabel(*v.Period)
+				pr.Period = rules.PeriodTitle(*v.Period)
 			}
 			if v.Check != "" {
 				pr.Kind += "（" + v.Check + "）"
@@ -509,7 +509,7 @@ func (s *server) previewView(res *compliance.PreviewResult, orgs map[string]stri
 	}
 	pv.Opened, pv.Cleared, pv.Reopened = refs(res.Opened), refs(res.Cleared), refs(res.Reopened)
 	for _, d := range res.DueChanges {
-		pv.Due = append(pv.Due, previewDue{Rule: title(d.Rule), Org: org(d.OrgID), Subject: subject(d.OrgID, d.SubjectID), Period: periodLabel(d.Period), From: day(d.From), To: day(d.To)})
+		pv.Due = append(pv.Due, previewDue{Rule: title(d.Rule), Org: org(d.OrgID), Subject: subject(d.OrgID, d.SubjectID), Period: rules.PeriodTitle(d.Period), From: day(d.From), To: day(d.To)})
 	}
 	pv.Empty = len(pv.Rules) == 0 && len(pv.Opened) == 0 && len(pv.Cleared) == 0 && len(pv.Reopened) == 0 && pv.DueTotal == 0 &&
 		len(pv.Added) == 0 && len(pv.Removed) == 0

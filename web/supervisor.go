@@ -59,7 +59,7 @@ func (s *server) loadSupervisorHome(ctx context.Context, actor orglife.Actor, or
 			if kind == "" { // at risk is not a finding yet: the matrix shows where
 				href = "/matrix"
 			}
-			h.Counts = append(h.Counts, countLink{Label: statusLabel(st), N: totals[st], Href: href, Class: string(st)})
+			h.Counts = append(h.Counts, countLink{Label: orglife.StatusLabel(st), N: totals[st], Href: href, Class: string(st)})
 		}
 	}
 	open, err := s.chk.ListViolations(ctx, actor, compliance.ListViolationsParams{OrgID: orgID, Status: orglife.ViolationOpen,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/reminders"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/workflows"
 )
 
@@ -51,8 +52,8 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 	}
 	h := &secretaryHome{}
 	for _, d := range l.Duties {
-		h.Todos = append(h.Todos, todo{Title: d.Title, Period: periodLabel(d.Row.PeriodKey()), Due: dueLabel(d.Due, loc),
-			Status: statusLabel(d.Status), Class: string(d.Status), Message: d.Message})
+		h.Todos = append(h.Todos, todo{Title: d.Title, Period: rules.PeriodTitle(d.Row.PeriodKey()), Due: orglife.DueLabel(d.Due, loc),
+			Status: orglife.StatusLabel(d.Status), Class: string(d.Status), Message: d.Message})
 	}
 	if len(h.Todos) > maxTodos { // a phone shows the most urgent; the branch page has them all
 		h.More, h.Todos = len(h.Todos)-maxTodos, h.Todos[:maxTodos]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
+	"github.com/orglife/orglife/rules"
 )
 
 // violationRow is one finding of 问题清单.
@@ -30,46 +31,6 @@ type violationsPage struct {
 	// of the bulk action just done.
 	Bulk   *bulkScope
 	Result *bulkResult
-}
-
-func violationStatusLabel(s string) string {
-	switch s {
-	case orglife.ViolationOpen:
-		return "待处理"
-	case orglife.ViolationAcknowledged:
-		return "已确认"
-	case orglife.ViolationWaived:
-		return "已豁免"
-	case orglife.ViolationResolved:
-		return "已解决"
-	}
-	return s
-}
-
-func kindLabel(k string) string {
-	switch k {
-	case orglife.KindOverdue:
-		return "逾期未办"
-	case orglife.KindLate:
-		return "逾期补办"
-	case orglife.KindShallow:
-		return "疑似形式化"
-	}
-	return k
-}
-
-func severityLabel(s string) string {
-	switch s {
-	case "info":
-		return "提示"
-	case "minor":
-		return "一般"
-	case "major":
-		return "较重"
-	case "critical":
-		return "严重"
-	}
-	return s
 }
 
 // violationRoutes registers 问题清单 and its decisions.
@@ -94,10 +55,10 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 	q := c.Request.URL.Query()
 	vp := &violationsPage{Filter: q, Error: failure, Result: result}
 	for _, st := range []string{orglife.ViolationOpen, orglife.ViolationAcknowledged, orglife.ViolationWaived, orglife.ViolationResolved} {
-		vp.Statuses = append(vp.Statuses, option{Value: st, Label: violationStatusLabel(st)})
+		vp.Statuses = append(vp.Statuses, option{Value: st, Label: orglife.ViolationStatusLabel(st)})
 	}
 	for _, k := range []string{orglife.KindOverdue, orglife.KindLate, orglife.KindShallow} {
-		vp.Kinds = append(vp.Kinds, option{Value: k, Label: kindLabel(k)})
+		vp.Kinds = append(vp.Kinds, option{Value: k, Label: orglife.ViolationKindLabel(k)})
 	}
 	pg := newPager(c, "/violations", filterOf(q), 20)
 	vp.Pager = pg
@@ -122,14 +83,14 @@ func (s *server) showViolationsWith(c *gin.Context, status int, failure string, 
 		return
 	}
 	for _, v := range list.Items {
-		row := violationRow{ID: v.ID, Org: cmp.Or(names[v.OrgID], v.OrgID), Rule: v.Rule, Kind: kindLabel(v.Kind), Severity: severityLabel(v.Severity),
-			Status: violationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
+		row := violationRow{ID: v.ID, Org: cmp.Or(names[v.OrgID], v.OrgID), Rule: v.Rule, Kind: orglife.ViolationKindLabel(v.Kind), Severity: orglife.SeverityLabel(v.Severity),
+			Status: orglife.ViolationStatusLabel(v.Status), Message: v.Message, Explanation: v.Explanation.Text,
 			Open: v.Status == orglife.ViolationOpen || v.Status == orglife.ViolationAcknowledged,
 			// A supervisor decides on the orgs strictly below their own (the committee's own
 			// findings, such as its 民主生活会, are decided above it).
 			Decidable: u.Role == orglife.RoleAdmin || u.Role == orglife.RoleSupervisor && v.OrgID != u.OrgID}
 		if v.Period != nil {
-			row.Period = periodLabel(*v.Period)
+			row.Period = rules.PeriodTitle(*v.Period)
 		}
 		if rs != nil {
 			if r := rs.Rule(v.Rule); r != nil {

@@ -16,10 +16,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/reminders"
 	"github.com/orglife/orglife/roster"
+	"github.com/orglife/orglife/rules"
 )
 
 //go:embed templates/*.html
@@ -116,7 +118,7 @@ func parsePages() map[string]*template.Template {
 
 // templateFuncs are the functions every template may call.
 func templateFuncs() template.FuncMap {
-	return template.FuncMap{"inputType": inputType, "statusLabel": statusLabel, "periodLabel": periodLabel, "navLinks": navLinks,
+	return template.FuncMap{"inputType": inputType, "statusLabel": orglife.StatusLabel, "periodLabel": rules.PeriodTitle, "navLinks": navLinks,
 		"inc": func(i int) int { return i + 1 }, "fieldError": fieldError, "exportHref": exportHref}
 }
 
