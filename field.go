@@ -12,6 +12,9 @@ const (
 	TypeEnum     = "enum"
 	TypeList     = "list"
 	TypeObject   = "object"
+	// TypeMember holds a member id from the roster of the record's org: the engine refuses an id
+	// that never belonged to the org, and the web forms offer the org's members to choose from.
+	TypeMember = "member"
 )
 
 // Field is the schema of one field of workflow data (or of a list item or object member).

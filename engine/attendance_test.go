@@ -11,6 +11,7 @@ import (
 // record without the lists, and nobody both attends and is absent.
 func TestMeetingAttendanceLists(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
+		w.roster(t, "b", "m1", "m2", "m3")
 		start := func(day string) *orglife.Instance {
 			return w.start(t, branchOfB, "meeting", "b", map[string]any{"type": "theme_day", "held_on": day, "topic": "学习党章"})
 		}
@@ -41,6 +42,7 @@ func TestMeetingAttendanceLists(t *testing.T) {
 func TestDemocraticLife(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		committee := orglife.Actor{Role: orglife.RoleBranch, OrgID: "c", Name: "党委"}
+		w.roster(t, "c", "m1", "m2", "m3")
 		d := w.start(t, committee, "democratic_life", "c", map[string]any{"year": 2024.0})
 		hold := map[string]any{"held_on": "2024-12-20", "attendees": []any{"m1", "m2", "m3"}, "minutes": "开展批评与自我批评。",
 			"problems": []any{"调查研究不够深入"}}

@@ -132,7 +132,8 @@ func TestActionOnEveryNamedState(t *testing.T) {
 		if got := w.problemsOf(t, branchOfB, o.ID); len(got) != 2 {
 			t.Fatalf("after hold: %v", got)
 		}
-		grades := []any{map[string]any{"member": "张伟", "grade": "qualified"}}
+		w.roster(t, "b", "m-zhang")
+		grades := []any{map[string]any{"member": "m-zhang", "grade": "qualified"}}
 		w.mustFire(t, branchOfB, o.ID, "file", map[string]any{"grades": grades, "rectification_plan": "逐项整改"}, "")
 		w.mustFire(t, supervisorC, o.ID, "return", nil, "问题查摆不全")
 		if got := w.problemsOf(t, branchOfB, o.ID); len(got) != 2 {

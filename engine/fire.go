@@ -121,6 +121,9 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	if err := s.checkDates(ctx, tx, def, org, merged, patch, def.IsComplete(to)); err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkMembers(ctx, tx, def, org, patch); err != nil {
+		return nil, nil, err
+	}
 	now := s.instant()
 	next := *in
 	next.Data = merged

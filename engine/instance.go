@@ -118,6 +118,9 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if err := s.checkDates(ctx, tx, def, org, data, nil, def.IsComplete(def.Initial)); err != nil {
 				return err
 			}
+			if err := s.checkMembers(ctx, tx, def, org, data); err != nil {
+				return err
+			}
 			now := s.instant()
 			in := &orglife.Instance{
 				ID: orglife.NewID(now), Workflow: def.ID, WorkflowVersion: def.Version, OrgID: org.ID,

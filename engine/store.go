@@ -72,6 +72,11 @@ type Store interface {
 	AppendMemberChange(ctx context.Context, c *orglife.MemberChange) error
 	// MemberChanges returns the histories of the given members, ordered by member and seq.
 	MemberChanges(ctx context.Context, memberIDs []string) ([]*orglife.MemberChange, error)
+	// MembersByID returns the members with the given ids (in any org, left ones included).
+	MembersByID(ctx context.Context, ids []string) ([]*orglife.Member, error)
+	// OrgMemberChanges returns the whole histories of every member who ever belonged to one of
+	// the orgs, ordered by member and seq.
+	OrgMemberChanges(ctx context.Context, orgIDs []string) ([]*orglife.MemberChange, error)
 
 	// CreateToken inserts a token (its hash only).
 	CreateToken(ctx context.Context, t *orglife.Token) error

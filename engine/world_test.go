@@ -82,6 +82,17 @@ func packWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 	}
 }
 
+// roster adds full members with the given ids (named 党员 + id) to an org, for records that
+// name members by id.
+func (w *world) roster(t *testing.T, orgID string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if _, err := w.svc.CreateMember(w.ctx, admin, orgID, &orglife.Member{ID: id, Name: "党员" + id, Status: orglife.MemberFull}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func newWorld(t *testing.T, db engine.Store, set *workflows.Set) *world {
 	t.Helper()
 	clock := &testClock{}

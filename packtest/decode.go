@@ -161,7 +161,7 @@ func (d *decoder) testCase(n *yamlfile.Node) *testCase {
 	}
 	records := map[string]*recordInfo{}
 	for i, rn := range d.List(n.Present("records"), "records") {
-		d.record(rn, i, c, orgs, records)
+		d.record(rn, i, c, orgs, members, records)
 	}
 	if n.Present("expect") == nil {
 		d.Addf(n, what, "missing %q (at least one expected row)", "expect")
@@ -261,7 +261,7 @@ type recordInfo struct {
 	workflow, orgID string
 }
 
-func (d *decoder) record(n *yamlfile.Node, i int, c *testCase, orgs map[string]*orglife.Org, records map[string]*recordInfo) {
+func (d *decoder) record(n *yamlfile.Node, i int, c *testCase, orgs map[string]*orglife.Org, members map[string]*orglife.Member, records map[string]*recordInfo) {
 	if !d.Map(n, "record", recordKeys) {
 		return
 	}
@@ -291,6 +291,9 @@ func (d *decoder) record(n *yamlfile.Node, i int, c *testCase, orgs map[string]*
 		return
 	}
 	records[id].orgID = org.ID
+	if !d.membersOf(n.Present("data"), def, data, org, members) {
+		return
+	}
 	if r := def.Record(id, org.ID, state, data, createdAt, recordedAt, c.Loc); r != nil {
 		c.Records = append(c.Records, r)
 	}
@@ -388,6 +391,26 @@ func (d *decoder) data(n, rec *yamlfile.Node, def *workflows.Definition, loc *ti
 		return nil
 	}
 	return norm
+}
+
+// membersOf checks that every member id the record's data names (fields of type member) is a
+// member of the case in the record's org, as the engine checks against the roster; n is the
+// data node. It reports whether all are.
+func (d *decoder) membersOf(n *yamlfile.Node, def *workflows.Definition, data map[string]any, org *orglife.Org, members map[string]*orglife.Member) bool {
+	ok := true
+	for _, r := range def.MemberRefs(data) {
+		m := members[r.ID]
+		switch {
+		case m == nil:
+			d.Add(n.At(r.Path), "data.%s: unknown member %q (not among the case's members)", r.Path, r.ID)
+		case m.OrgID != org.ID:
+			d.Add(n.At(r.Path), "data.%s: member %q belongs to org %q, not to the record's org %q", r.Path, r.ID, m.OrgID, org.ID)
+		default:
+			continue
+		}
+		ok = false
+	}
+	return ok
 }
 
 // statusNames are the statuses an expectation may name.

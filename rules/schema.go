@@ -108,7 +108,7 @@ var (
 // fieldType returns the Go type of a field and the converter filling it.
 func fieldType(f *orglife.Field) (reflect.Type, converter) {
 	switch f.Type {
-	case orglife.TypeString, orglife.TypeText, orglife.TypeEnum:
+	case orglife.TypeString, orglife.TypeText, orglife.TypeEnum, orglife.TypeMember:
 		return stringType, convString
 	case orglife.TypeInt:
 		return intType, convInt

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -22,16 +23,19 @@ type formField struct {
 	Name, Label, Kind, Value, Error string
 	Required                        bool
 	Options                         []option
-	Rows                            [][]formField // list of objects, or list of scalars (one field per row)
-	Fields                          []formField   // object
+	// Selected are the checked options of a list of members (Kind "members").
+	Selected map[string]bool
+	Rows     [][]formField // list of objects, or list of scalars (one field per row)
+	Fields   []formField   // object
 }
 
 // option is one choice of a select: the value sent and the label shown.
 type option struct{ Value, Label string }
 
 // formFields builds the inputs of the fields named in only (all when only is nil), filled from
-// data, with the errors of details next to the fields they name.
-func formFields(fields []*orglife.Field, only []string, data map[string]any, details []orglife.Detail) []formField {
+// data, with the errors of details next to the fields they name. roster is what a field of type
+// member offers: a select of the org's members, checkboxes for a list of them.
+func formFields(fields []*orglife.Field, only []string, data map[string]any, details []orglife.Detail, roster []option) []formField {
 	errs := map[string]string{}
 	for _, d := range details {
 		key := strings.NewReplacer("[", ".", "]", "").Replace(d.Field)
@@ -42,13 +46,35 @@ func formFields(fields []*orglife.Field, only []string, data map[string]any, det
 		if only != nil && !slices.Contains(only, f.Name) {
 			continue
 		}
-		out = append(out, field(f, f.Name, data[f.Name], errs))
+		out = append(out, field(f, f.Name, data[f.Name], errs, roster))
 	}
 	return out
 }
 
-func field(f *orglife.Field, name string, v any, errs map[string]string) formField {
+func field(f *orglife.Field, name string, v any, errs map[string]string, roster []option) formField {
 	ff := formField{Name: name, Label: cmp.Or(f.Title, f.Name), Kind: f.Type, Required: f.Required, Error: strings.TrimSpace(errs[name])}
+	switch {
+	case f.Type == orglife.TypeMember:
+		ff.Value = scalar(v)
+		ff.Options = withValues(roster, ff.Value)
+		return ff
+	case f.Type == orglife.TypeList && f.Items != nil && f.Items.Type == orglife.TypeMember:
+		items, _ := v.([]any)
+		ff.Kind, ff.Selected = "members", map[string]bool{}
+		var ids []string
+		for _, e := range items {
+			ids = append(ids, scalar(e))
+			ff.Selected[scalar(e)] = true
+		}
+		ff.Options = withValues(roster, ids...)
+		// the errors of the elements (participants.1) are shown with the group
+		for _, k := range slices.Sorted(maps.Keys(errs)) {
+			if strings.HasPrefix(k, name+".") {
+				ff.Error = strings.TrimSpace(ff.Error + " " + errs[k])
+			}
+		}
+		return ff
+	}
 	switch f.Type {
 	case orglife.TypeEnum:
 		for _, val := range f.Values {
@@ -58,7 +84,7 @@ func field(f *orglife.Field, name string, v any, errs map[string]string) formFie
 	case orglife.TypeObject:
 		m, _ := v.(map[string]any)
 		for _, sub := range f.Fields {
-			ff.Fields = append(ff.Fields, field(sub, name+"."+sub.Name, m[sub.Name], errs))
+			ff.Fields = append(ff.Fields, field(sub, name+"."+sub.Name, m[sub.Name], errs, roster))
 		}
 	case orglife.TypeList:
 		items, _ := v.([]any)
@@ -70,7 +96,7 @@ func field(f *orglife.Field, name string, v any, errs map[string]string) formFie
 			if i < len(items) {
 				item = items[i]
 			}
-			row := field(f.Items, fmt.Sprintf("%s.%d", name, i), item, errs)
+			row := field(f.Items, fmt.Sprintf("%s.%d", name, i), item, errs, roster)
 			row.Label = fmt.Sprintf("%s %d", ff.Label, i+1)
 			row.Required = false
 			if f.Items.Type == orglife.TypeObject {
@@ -83,6 +109,18 @@ func field(f *orglife.Field, name string, v any, errs map[string]string) formFie
 		ff.Value = scalar(v)
 	}
 	return ff
+}
+
+// withValues returns the roster's options, followed by the values not among them (an id typed
+// through the API, or of a member no longer listed), shown as they are.
+func withValues(roster []option, values ...string) []option {
+	out := roster
+	for _, v := range values {
+		if v != "" && !slices.ContainsFunc(out, func(o option) bool { return o.Value == v }) {
+			out = append(slices.Clip(out), option{Value: v, Label: v})
+		}
+	}
+	return out
 }
 
 func scalar(v any) string {
@@ -129,6 +167,16 @@ func formValue(f *orglife.Field, name string, form url.Values, loc *time.Locatio
 	case orglife.TypeList:
 		if f.Items == nil {
 			return nil, false
+		}
+		if vals, ok := form[name]; ok && f.Items.Type == orglife.TypeMember {
+			// the checkboxes of a list of members: one value per checked member
+			var items []any
+			for _, v := range vals {
+				if v = strings.TrimSpace(v); v != "" && !slices.Contains(items, any(v)) {
+					items = append(items, v)
+				}
+			}
+			return items, len(items) > 0
 		}
 		var items []any
 		for i := 0; i < 1000; i++ {

@@ -124,6 +124,7 @@ func (s *server) handbook(c *gin.Context) {
 		cursor = *page.NextCursor
 	}
 	defs := s.svc.WorkflowSet()
+	ros := s.memberRoster(c.Request.Context(), actorOf(c), org.ID)
 	sections := map[string]*handbookSection{}
 	var order []string
 	for _, in := range ins {
@@ -137,7 +138,7 @@ func (s *server) handbook(c *gin.Context) {
 			sections[def.ID] = sec
 			order = append(order, def.ID)
 		}
-		sec.Records = append(sec.Records, handbookRecordOf(def, in))
+		sec.Records = append(sec.Records, handbookRecordOf(def, in, ros.Names))
 	}
 	// the handbook's order: plan, meetings, talks, then the rest in the pack's order
 	rank := func(id string) int {
@@ -174,7 +175,7 @@ func recordYear(in *orglife.Instance, loc *time.Location) int {
 	return in.CreatedAt.In(loc).Year()
 }
 
-func handbookRecordOf(def *workflows.Definition, in *orglife.Instance) handbookRecord {
+func handbookRecordOf(def *workflows.Definition, in *orglife.Instance, names map[string]string) handbookRecord {
 	r := handbookRecord{Title: def.Title, State: stateTitle(def.States, in.State)}
 	if in.OccursOn != nil {
 		r.Date = *in.OccursOn
@@ -190,7 +191,7 @@ func handbookRecordOf(def *workflows.Definition, in *orglife.Instance) handbookR
 		if list, ok := in.Data["absentees"].([]any); ok {
 			for _, e := range list {
 				if a, ok := e.(map[string]any); ok {
-					m.Absentees = append(m.Absentees, absentee{Name: cmp.Or(describeValue(a["name"]), describeValue(a["member"])), Reason: describeValue(a["reason"])})
+					m.Absentees = append(m.Absentees, absentee{Name: cmp.Or(names[describeValue(a["member"])], describeValue(a["name"]), describeValue(a["member"])), Reason: describeValue(a["reason"])})
 				}
 			}
 		}
@@ -210,7 +211,7 @@ func handbookRecordOf(def *workflows.Definition, in *orglife.Instance) handbookR
 		return r
 	}
 	for _, f := range def.Fields {
-		if v := describeField(f, in.Data[f.Name]); v != "" {
+		if v := describeField(f, in.Data[f.Name], names); v != "" {
 			r.Data = append(r.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: cmp.Or(f.Labels[v], v)})
 		}
 	}

@@ -9,12 +9,12 @@ import (
 func TestDescribeField(t *testing.T) {
 	absentees := &orglife.Field{Name: "absentees", Type: orglife.TypeList, Items: &orglife.Field{Type: orglife.TypeObject, Fields: []*orglife.Field{
 		{Name: "name", Title: "姓名", Type: orglife.TypeString}, {Name: "reason", Title: "缺席原因", Type: orglife.TypeString}}}}
-	got := describeField(absentees, []any{map[string]any{"reason": "出差", "name": "张三"}, map[string]any{"name": "李四"}})
+	got := describeField(absentees, []any{map[string]any{"reason": "出差", "name": "张三"}, map[string]any{"name": "李四"}}, nil)
 	if got != "姓名：张三，缺席原因：出差\n姓名：李四" {
 		t.Errorf("describeField = %q", got)
 	}
 	kind := &orglife.Field{Type: orglife.TypeEnum, Values: []string{"theme_day"}, Labels: map[string]string{"theme_day": "主题党日"}}
-	if got := describeField(kind, "theme_day"); got != "主题党日" {
+	if got := describeField(kind, "theme_day", nil); got != "主题党日" {
 		t.Errorf("enum = %q", got)
 	}
 }

@@ -113,7 +113,8 @@ func (s *server) newRecord(c *gin.Context) {
 		s.render(c, http.StatusNotFound, "notfound", page{Title: "页面不存在"})
 		return
 	}
-	rp := &recordsPage{Def: def, Fields: formFields(def.Fields, nil, nil, nil), OrgID: cmp.Or(c.Query("org_id"), userOf(c).OrgID)}
+	orgID := cmp.Or(c.Query("org_id"), userOf(c).OrgID)
+	rp := &recordsPage{Def: def, Fields: formFields(def.Fields, nil, nil, nil, s.rosterOf(c.Request.Context(), actorOf(c), def, orgID).Options), OrgID: orgID}
 	s.render(c, http.StatusOK, "record_new", s.pageOf(c, "新建"+def.Title, rp))
 }
 
@@ -129,7 +130,8 @@ func (s *server) startRecord(c *gin.Context) {
 	if err != nil {
 		var oe *orglife.Error
 		if errors.As(err, &oe) && (oe.Code == orglife.EINVALID || oe.Code == orglife.EUNPROCESSABLE) {
-			rp := &recordsPage{Def: def, Fields: formFields(def.Fields, nil, data, chineseDetails(oe.Details)), OrgID: orgID}
+			opts := s.rosterOf(c.Request.Context(), actorOf(c), def, orgID).Options
+			rp := &recordsPage{Def: def, Fields: formFields(def.Fields, nil, data, chineseDetails(oe.Details), opts), OrgID: orgID}
 			p := s.pageOf(c, "新建"+def.Title, rp)
 			p.Error = formError(oe)
 			s.render(c, http.StatusUnprocessableEntity, "record_new", p)
@@ -142,11 +144,12 @@ func (s *server) startRecord(c *gin.Context) {
 }
 
 func (s *server) record(c *gin.Context) {
-	s.showRecord(c, "", nil, "")
+	s.showRecord(c, "", nil, "", nil)
 }
 
-// showRecord renders a record with its events; failed names the event whose form failed.
-func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Error, comment string) {
+// showRecord renders a record with its events; failed names the event whose form failed, which
+// shows what was posted (posted over the record's data), so nothing typed is lost.
+func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Error, comment string, posted map[string]any) {
 	ctx := c.Request.Context()
 	in, err := s.svc.GetInstance(ctx, actorOf(c), c.Param("id"))
 	if err != nil {
@@ -164,8 +167,9 @@ func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Erro
 		return
 	}
 	rp := &recordsPage{Record: in, Def: def, StateTitle: stateTitle(def.States, in.State), Flow: flowOf(def, in.State)}
+	ros := s.rosterOf(ctx, actorOf(c), def, in.OrgID)
 	for _, f := range def.Fields {
-		if v := describeField(f, in.Data[f.Name]); v != "" {
+		if v := describeField(f, in.Data[f.Name], ros.Names); v != "" {
 			rp.Data = append(rp.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: v})
 		}
 	}
@@ -186,7 +190,13 @@ func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Erro
 		}
 		form := eventForm{Name: ev.Name, Title: cmp.Or(ev.Title, ev.Name), To: stateTitle(def.States, ref.To), CommentRequired: ev.CommentRequired}
 		var details []orglife.Detail
+		values := in.Data
 		if ev.Name == failed && failure != nil {
+			values = maps.Clone(in.Data)
+			if values == nil {
+				values = map[string]any{}
+			}
+			maps.Copy(values, posted)
 			form.Open, form.Error, form.Comment, details = true, formError(failure), comment, chineseDetails(failure.Details)
 			for _, d := range details {
 				if d.Field == "comment" {
@@ -194,7 +204,7 @@ func (s *server) showRecord(c *gin.Context, failed string, failure *orglife.Erro
 				}
 			}
 		}
-		form.Fields = formFields(def.Fields, def.Settable(ev), in.Data, details)
+		form.Fields = formFields(def.Fields, def.Settable(ev), values, details, ros.Options)
 		rp.Events = append(rp.Events, form)
 	}
 	status := http.StatusOK
@@ -229,7 +239,7 @@ func (s *server) fireEvent(c *gin.Context) {
 		if oe.Code == orglife.ECONFLICT {
 			oe = &orglife.Error{Code: oe.Code, Message: "记录已被他人修改或当前状态不允许此操作，请查看最新内容后重试（" + oe.Message + "）"}
 		}
-		s.showRecord(c, ev.Name, oe, comment)
+		s.showRecord(c, ev.Name, oe, comment, data)
 	default:
 		s.failPage(c, err)
 	}
@@ -265,12 +275,12 @@ func flowOf(def *workflows.Definition, current string) []flowState {
 
 // describeValue renders a data value for reading: lists one element per line, objects as
 // key：value pairs (describeField names them by their titles).
-func describeValue(v any) string { return describeField(nil, v) }
+func describeValue(v any) string { return describeField(nil, v, nil) }
 
 // describeField renders a value of field f (nil when unknown) for reading: enum values by their
 // labels, lists one element per line, objects as 标题：值 pairs in the order of their fields, booleans
 // as 是 / 否.
-func describeField(f *orglife.Field, v any) string {
+func describeField(f *orglife.Field, v any, names map[string]string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -284,13 +294,13 @@ func describeField(f *orglife.Field, v any) string {
 			if i > 0 {
 				out += "\n"
 			}
-			out += describeField(items, e)
+			out += describeField(items, e, names)
 		}
 		return out
 	case map[string]any:
 		out := ""
 		add := func(label string, e any) {
-			if d := describeField(nil, e); d != "" {
+			if d := describeField(nil, e, names); d != "" {
 				if out != "" {
 					out += "，"
 				}
@@ -300,7 +310,7 @@ func describeField(f *orglife.Field, v any) string {
 		if f != nil && len(f.Fields) > 0 {
 			for _, sub := range f.Fields {
 				if e, ok := x[sub.Name]; ok {
-					if d := describeField(sub, e); d != "" {
+					if d := describeField(sub, e, names); d != "" {
 						if out != "" {
 							out += "，"
 						}
@@ -322,6 +332,9 @@ func describeField(f *orglife.Field, v any) string {
 	case string:
 		if f != nil && f.Labels[x] != "" {
 			return f.Labels[x]
+		}
+		if f != nil && f.Type == orglife.TypeMember && names[x] != "" {
+			return names[x]
 		}
 	}
 	return scalar(v)

@@ -123,8 +123,14 @@ func (s *server) review(c *gin.Context) {
 	items := s.waiting(actor, list.Items)
 	pg.Done(list.NextCursor)
 	rp.Pager = pg
+	rosters := map[string]orgRoster{}
 	for _, in := range items {
-		rp.Records = append(rp.Records, s.reviewRecordOf(actor, q.def, in, names))
+		ros, ok := rosters[in.OrgID]
+		if !ok {
+			ros = s.rosterOf(c.Request.Context(), actor, q.def, in.OrgID)
+			rosters[in.OrgID] = ros
+		}
+		rp.Records = append(rp.Records, s.reviewRecordOf(actor, q.def, in, names, ros))
 	}
 	s.render(c, http.StatusOK, "review", s.pageWith(c, "审核", func(p *page) { p.Data = rp }))
 }
@@ -167,13 +173,13 @@ func (s *server) waiting(actor orglife.Actor, items []*orglife.Instance) []*orgl
 }
 
 // reviewRecordOf lays out a record with its data and the forms of the reviewer's events.
-func (s *server) reviewRecordOf(actor orglife.Actor, def *workflows.Definition, in *orglife.Instance, names map[string]string) reviewRecord {
+func (s *server) reviewRecordOf(actor orglife.Actor, def *workflows.Definition, in *orglife.Instance, names map[string]string, ros orgRoster) reviewRecord {
 	r := reviewRecord{ID: in.ID, Title: def.Title, Org: cmp.Or(names[in.OrgID], in.OrgID), State: stateTitle(def.States, in.State), Version: in.Version}
 	if in.OccursOn != nil {
 		r.OccursOn = *in.OccursOn
 	}
 	for _, f := range def.Fields {
-		if v := describeField(f, in.Data[f.Name]); v != "" {
+		if v := describeField(f, in.Data[f.Name], ros.Names); v != "" {
 			r.Data = append(r.Data, dataRow{Label: cmp.Or(f.Title, f.Name), Value: cmp.Or(f.Labels[v], v)})
 		}
 	}
@@ -183,7 +189,7 @@ func (s *server) reviewRecordOf(actor orglife.Actor, def *workflows.Definition, 
 			continue
 		}
 		r.Events = append(r.Events, eventForm{Name: ev.Name, Title: cmp.Or(ev.Title, ev.Name), To: stateTitle(def.States, ref.To),
-			CommentRequired: ev.CommentRequired, Fields: formFields(def.Fields, def.Settable(ev), in.Data, nil)})
+			CommentRequired: ev.CommentRequired, Fields: formFields(def.Fields, def.Settable(ev), in.Data, nil, ros.Options)})
 	}
 	return r
 }

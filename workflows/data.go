@@ -112,6 +112,13 @@ func (n *normalizer) value(f *orglife.Field, x any, path, label string) (any, bo
 			return nil, false
 		}
 		return s, n.length(f, utf8.RuneCountInString(s), path, label, "个字")
+	case orglife.TypeMember:
+		s, ok := x.(string)
+		if s = strings.TrimSpace(s); !ok || s == "" || utf8.RuneCountInString(s) > orglife.MaxIDLength {
+			n.fail(path, label, "须为名册中党员的编号")
+			return nil, false
+		}
+		return s, true
 	case orglife.TypeInt:
 		v, ok := rules.Number(x)
 		if !ok || v != math.Trunc(v) || math.Abs(v) > 1<<53 {

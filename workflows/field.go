@@ -12,7 +12,7 @@ import (
 var (
 	fieldKeys  = []string{"type", "title", "description", "required", "min", "max", "min_length", "max_length", "max_items", "values", "labels", "items", "fields"}
 	fieldTypes = []string{orglife.TypeString, orglife.TypeText, orglife.TypeInt, orglife.TypeNumber, orglife.TypeBool,
-		orglife.TypeDate, orglife.TypeDatetime, orglife.TypeEnum, orglife.TypeList, orglife.TypeObject}
+		orglife.TypeDate, orglife.TypeDatetime, orglife.TypeEnum, orglife.TypeMember, orglife.TypeList, orglife.TypeObject}
 	// reservedFields are the names rule expressions add to every record of a collection.
 	reservedFields = []string{"id", "state", "occurs_on", "recorded_at"}
 )
