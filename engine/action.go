@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -11,24 +12,32 @@ import (
 	"github.com/orglife/orglife/workflows"
 )
 
-// readsMemberCount reports whether the event's guard or the workflow's action expressions read
-// org.member_count, the only part of their environment that costs a query.
-func (s *Service) readsMemberCount(def *workflows.Definition, ev *workflows.Event) bool {
-	if ev.Guard != nil && strings.Contains(ev.Guard.Source, "member_count") {
+// readsRoster reports whether the event's guard or the workflow's action expressions read the
+// org's members (org.member_count or members), the only part of their environment that costs a
+// query.
+func (s *Service) readsRoster(def *workflows.Definition, ev *workflows.Event) bool {
+	reads := func(src string) bool { return strings.Contains(src, "member_count") || membersRef.MatchString(src) }
+	if ev.Guard != nil && reads(ev.Guard.Source) {
 		return true
 	}
 	for _, a := range def.Actions {
 		if !a.Runs(ev.To) {
 			continue
 		}
+		if a.ForEach != nil && reads(a.ForEach.Source) {
+			return true
+		}
 		for _, d := range a.Data {
-			if strings.Contains(d.Expr.Source, "member_count") {
+			if reads(d.Expr.Source) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// membersRef matches the variable members in an expression (not data.members or a string).
+var membersRef = regexp.MustCompile(`(^|[^.\w'"])members\b`)
 
 // runActions starts the children of the actions that name the instance's (new) state in their
 // on_enter: one per element of for_each that this parent has not started a child for through the

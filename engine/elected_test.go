@@ -29,14 +29,14 @@ func TestElectedByMemberID(t *testing.T) {
 			e := w.start(t, branchOfB, "election", "b", map[string]any{})
 			w.mustFire(t, branchOfB, e.ID, "request", map[string]any{"planned_on": "2025-02-10", "request": "拟召开党员大会换届选举"}, "")
 			w.mustFire(t, supervisorC, e.ID, "approve", nil, "")
-			w.mustFire(t, branchOfB, e.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 3.0, "present": 3.0, "elected": elected}, "")
+			w.mustFire(t, branchOfB, e.ID, "hold", map[string]any{"held_on": "2025-02-10", "attendees": []any{"m-zhang", "m-zhang2", "m-li"}, "elected": elected}, "")
 			w.mustFire(t, branchOfB, e.ID, "report", map[string]any{"result": "选举结果报告"}, "")
 			return e
 		}
 		bad := w.start(t, branchOfB, "election", "b", map[string]any{})
 		w.mustFire(t, branchOfB, bad.ID, "request", map[string]any{"planned_on": "2025-02-10", "request": "拟召开党员大会换届选举"}, "")
 		w.mustFire(t, supervisorC, bad.ID, "approve", nil, "")
-		_, err := w.fire(branchOfB, bad.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 3.0, "present": 3.0,
+		_, err := w.fire(branchOfB, bad.ID, "hold", map[string]any{"held_on": "2025-02-10", "attendees": []any{"m-zhang", "m-zhang2", "m-li"},
 			"elected": []any{map[string]any{"member": "m-nobody", "post": "secretary"}}}, "")
 		if !fieldRefused(err, "elected[0].member", "“m-nobody”不是本组织名册中的党员") {
 			t.Fatalf("holding an election of no member: %v", err)
@@ -74,4 +74,50 @@ func fieldRefused(err error, field, text string) bool {
 		}
 	}
 	return false
+}
+
+// A branch's election lists every full member as present or absent (the voters), and only them:
+// a list missing a full member, naming a probationary member or naming one twice is refused; a
+// 党总支 electing at a 党员代表大会 types its numbers instead.
+func TestElectionListsTheVoters(t *testing.T) {
+	packWorld(t, func(t *testing.T, w *world) {
+		w.roster(t, "b", "m1", "m2", "m3")
+		if _, err := w.svc.CreateMember(w.ctx, admin, "b", &orglife.Member{ID: "p1", Name: "预备党员", Status: orglife.MemberProbationary}); err != nil {
+			t.Fatal(err)
+		}
+		e := w.start(t, branchOfB, "election", "b", map[string]any{})
+		w.mustFire(t, branchOfB, e.ID, "request", map[string]any{"planned_on": "2025-02-10", "request": "拟召开党员大会换届选举"}, "")
+		w.mustFire(t, supervisorC, e.ID, "approve", nil, "")
+		hold := func(attendees []any, absentees []any) error {
+			data := map[string]any{"held_on": "2025-02-10", "attendees": attendees, "elected": []any{map[string]any{"member": "m1", "post": "secretary"}}}
+			if absentees != nil {
+				data["absentees"] = absentees
+			}
+			_, err := w.fire(branchOfB, e.ID, "hold", data, "")
+			return err
+		}
+		absent := func(id string) any { return map[string]any{"member": id, "reason": "出差"} }
+		for name, err := range map[string]error{
+			"a full member missing":      hold([]any{"m1", "m2"}, nil),
+			"a probationary member":      hold([]any{"m1", "m2", "m3", "p1"}, nil),
+			"present and absent at once": hold([]any{"m1", "m2", "m3"}, []any{absent("m3")}),
+			"numbers instead of lists": func() error {
+				_, err := w.fire(branchOfB, e.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 3.0, "present": 3.0, "elected": []any{map[string]any{"member": "m1", "post": "secretary"}}}, "")
+				return err
+			}(),
+		} {
+			if !guardFailed(err, "党支部须列出全体正式党员的到会情况") {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if err := hold([]any{"m1", "m2"}, []any{absent("m3")}); err != nil {
+			t.Fatalf("every full member listed: %v", err)
+		}
+		gb := orglife.Actor{Role: orglife.RoleBranch, OrgID: "g", Name: "总支"}
+		g := w.start(t, gb, "election", "g", map[string]any{})
+		w.mustFire(t, gb, g.ID, "request", map[string]any{"planned_on": "2025-02-10", "request": "拟召开党员代表大会换届选举"}, "")
+		w.mustFire(t, supervisorC, g.ID, "approve", nil, "")
+		w.roster(t, "g", "g1")
+		w.mustFire(t, gb, g.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 40.0, "present": 36.0, "elected": []any{map[string]any{"member": "g1", "post": "secretary"}}}, "")
+	})
 }

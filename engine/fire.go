@@ -127,15 +127,13 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	now := s.instant()
 	next := *in
 	next.Data = merged
-	members := 0
-	if s.readsMemberCount(def, ev) {
-		ms, err := tx.Members(ctx, []string{org.ID})
-		if err != nil {
+	var roster []*orglife.Member
+	if s.readsRoster(def, ev) {
+		if roster, err = tx.Members(ctx, []string{org.ID}); err != nil {
 			return nil, nil, err
 		}
-		members = len(ms)
 	}
-	vars := s.vars(def, &next, org, members, actor, now)
+	vars := s.vars(def, &next, org, roster, actor, now)
 	if ev.Guard != nil {
 		okGuard, err := ev.Guard.Bool(vars)
 		if err != nil {
@@ -182,13 +180,14 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 }
 
 // vars is the runtime environment of guards and action data.
-func (s *Service) vars(def *workflows.Definition, in *orglife.Instance, org *orglife.Org, members int, actor orglife.Actor, now time.Time) map[string]any {
+func (s *Service) vars(def *workflows.Definition, in *orglife.Instance, org *orglife.Org, roster []*orglife.Member, actor orglife.Actor, now time.Time) map[string]any {
 	return map[string]any{
 		"data":     def.Schema.Value(in.Data, s.loc),
 		"instance": rules.NewInstanceView(in),
-		"org":      rules.NewOrgView(org, members, s.loc),
+		"org":      rules.NewOrgView(org, len(roster), s.loc),
 		"actor":    rules.NewActorView(actor),
 		"now":      now.In(s.loc),
+		"members":  rules.NewMemberViews(roster, s.loc),
 	}
 }
 

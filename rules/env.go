@@ -14,11 +14,12 @@ const (
 	VarActor    = "actor"
 	VarNow      = "now"
 	VarItem     = "item"
+	VarMembers  = "members"
 )
 
 // GuardEnv returns the environment of guards and action data (spec §2.1): `data` (typed by the
-// schema), `instance` (InstanceView), `org` (OrgView), `actor` (ActorView) and `now`
-// (time.Time, in the deployment time zone).
+// schema), `instance` (InstanceView), `org` (OrgView), `actor` (ActorView), `now` (time.Time,
+// in the deployment time zone) and `members` (the org's current members, []MemberView).
 func GuardEnv(data *Schema) Env {
 	return Env{
 		VarData:     data.Zero(),
@@ -26,6 +27,7 @@ func GuardEnv(data *Schema) Env {
 		VarOrg:      OrgView{},
 		VarActor:    ActorView{},
 		VarNow:      time.Time{},
+		VarMembers:  []MemberView{},
 	}
 }
 

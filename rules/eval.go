@@ -136,18 +136,7 @@ func newOrgEval(rs *RuleSet, in *OrgInput, p EvalParams) *orgEval {
 	ev := &orgEval{rs: rs, in: in, p: p, loc: loc, now: p.AsOf.In(loc),
 		colls: make([]*collData, len(rs.envs.cols)), frames: map[reflect.Type]*frame{}, periods: map[string][]Period{},
 		blown: map[string]string{}}
-	ev.subjectViews = make([]MemberView, len(in.Members))
-	names := make(map[string]int, len(in.Members))
-	for _, m := range in.Members {
-		names[m.Name]++
-	}
-	for i, m := range in.Members {
-		ev.subjectViews[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
-			JoinedOn: parseDatePtr(m.JoinedOn, loc), Label: m.Name}
-		if names[m.Name] > 1 { // two members of one name: the label tells them apart
-			ev.subjectViews[i].Label = m.Name + "（" + m.ID + "）"
-		}
-	}
+	ev.subjectViews = NewMemberViews(in.Members, loc)
 	ev.rosters = map[string][]MemberView{}
 	ev.members = ev.rosterOn(ev.now.Format(orglife.DateLayout))
 	ev.org = NewOrgView(in.Org, len(ev.members), loc)

@@ -53,6 +53,27 @@ type OrgView struct {
 	MemberCount   int               `expr:"member_count"`
 }
 
+// NewMemberViews returns the views of members (joined_on read in loc), each labelled by name,
+// with the id added where two of them share a name (张伟（m-zhang2）).
+func NewMemberViews(ms []*orglife.Member, loc *time.Location) []MemberView {
+	out := make([]MemberView, len(ms))
+	names := make(map[string]int, len(ms))
+	for _, m := range ms {
+		names[m.Name]++
+	}
+	for i, m := range ms {
+		out[i] = MemberView{ID: m.ID, Name: m.Name, Status: m.Status, Roles: m.Roles, Leader: m.Leader,
+			JoinedOn: parseDatePtr(m.JoinedOn, loc), Label: m.Name}
+		if out[i].Roles == nil {
+			out[i].Roles = []string{}
+		}
+		if names[m.Name] > 1 {
+			out[i].Label = m.Name + "（" + m.ID + "）"
+		}
+	}
+	return out
+}
+
 // NewOrgView returns the view of an org with its member count; dates are read in loc.
 func NewOrgView(o *orglife.Org, memberCount int, loc *time.Location) OrgView {
 	v := OrgView{

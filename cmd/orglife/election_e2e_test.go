@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/orglife/orglife/storage/storagetest"
@@ -10,8 +11,8 @@ import (
 
 // TestElectionUpdatesOrg is issue 11's acceptance of elections on each test database: reporting
 // an approved election's result sets the org's new term and the secretary in the transaction of
-// the event (an election naming nobody of the org changes nothing), and term_renewed then watches
-// the new term.
+// the event (an election naming nobody of the org changes nothing; an id of nobody is refused when
+// the election is recorded), and term_renewed then watches the new term.
 func TestElectionUpdatesOrg(t *testing.T) {
 	for name, dsn := range storagetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) { electionUpdatesOrg(t, dsn) })
@@ -39,7 +40,7 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		}
 		fire(branch, "request", obj{"term_ends_on": "2025-09-01", "planned_on": "2025-09-15", "request": "拟于9月15日召开党员大会换届选举"})
 		fire(sup, "approve", obj{})
-		fire(branch, "hold", obj{"held_on": "2025-09-15", "voters": 3, "present": 3, "elected": elected})
+		fire(branch, "hold", obj{"held_on": "2025-09-15", "attendees": []string{"m1", "m2", "m3"}, "elected": elected})
 		return id
 	}
 
@@ -59,10 +60,19 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 		t.Fatalf("the failed approval changed the term: %v", o)
 	}
 
-	// An elected member id that is nobody of the org fails the approval too.
-	badID := election([]obj{{"member": "m9", "post": "secretary"}})
-	report(badID)
-	s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", sup, obj{"event": "confirm", "data": obj{}})
+	// An elected member id that is nobody of the org is refused where it is typed, at the election.
+	badID := s.must(t, 201, "POST", "/v1/instances", branch, obj{"workflow": "election", "org_id": "b", "data": obj{}})["id"].(string)
+	for _, step := range []struct {
+		token, event string
+		data         obj
+	}{{branch, "request", obj{"planned_on": "2025-09-15", "request": "拟于9月15日召开党员大会换届选举"}}, {sup, "approve", obj{}}} {
+		s.must(t, 200, "POST", "/v1/instances/"+badID+"/events", step.token, obj{"event": step.event, "data": step.data})
+	}
+	refused := s.must(t, 422, "POST", "/v1/instances/"+badID+"/events", branch, obj{"event": "hold",
+		"data": obj{"held_on": "2025-09-15", "attendees": []string{"m1", "m2", "m3"}, "elected": []obj{{"member": "m9", "post": "secretary"}}}})
+	if d := jsonOf(t, refused["error"]); !strings.Contains(d, `"field":"elected[0].member"`) || !strings.Contains(d, "“m9”不是本组织名册中的党员") {
+		t.Fatalf("an elected id of nobody: %s", d)
+	}
 
 	// The elected are member ids; an older record's name still matches one member.
 	good := election([]obj{{"member": "m2", "post": "secretary"}, {"name": "李四", "post": "committee"}})
