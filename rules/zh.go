@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -40,6 +43,38 @@ func (p Period) Title() string {
 		return y + "度"
 	}
 	return p.Label
+}
+
+// periodTextRE reads the Chinese name of a period: 2025年3月, 2025年第三季度 (or 三季度, 3季度),
+// 2025年上半年 / 下半年, 2025年度 or 2025年.
+var periodTextRE = regexp.MustCompile(`^(\d{4})\s*年\s*(?:(\d{1,2})\s*月(?:份)?|第?([一二三四1-4])\s*季度|([上下])半年|度)?$`)
+
+// PeriodLabelOfText returns the label (2025-03, 2025-Q3, 2025-H1, 2025) of a period named the way
+// people write it (PeriodTitle's names, with or without 第 and 度), so a filter may be typed in
+// Chinese; any other text, a label included, is returned as it is.
+func PeriodLabelOfText(s string) string {
+	m := periodTextRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return s
+	}
+	switch {
+	case m[2] != "":
+		if n, _ := strconv.Atoi(m[2]); n >= 1 && n <= 12 {
+			return fmt.Sprintf("%s-%02d", m[1], n)
+		}
+		return s
+	case m[3] != "":
+		q := strings.Index("一二三四", m[3])/len("一") + 1
+		if n, err := strconv.Atoi(m[3]); err == nil {
+			q = n
+		}
+		return m[1] + "-Q" + strconv.Itoa(q)
+	case m[4] == "上":
+		return m[1] + "-H1"
+	case m[4] == "下":
+		return m[1] + "-H2"
+	}
+	return m[1]
 }
 
 // DateText returns the calendar date of t in loc as people write it: 2025年3月10日. The zero time

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orglife/orglife"
 	"github.com/orglife/orglife/compliance"
+	"github.com/orglife/orglife/rules"
 )
 
 // bulkCap bounds a bulk action on 问题清单 and the count of the filter's results behind it: at
@@ -67,7 +68,7 @@ func filterOf(q url.Values) url.Values {
 func violationParams(u *orglife.User, f url.Values, lp orglife.ListParams) compliance.ListViolationsParams {
 	expiring, _ := strconv.Atoi(f.Get("expiring"))
 	return compliance.ListViolationsParams{OrgID: cmp.Or(f.Get("org_id"), u.OrgID), Status: f.Get("status"), Kind: f.Get("kind"),
-		Period: f.Get("period"), Rule: f.Get("rule"), Severity: f.Get("severity"), ExpiringDays: min(max(expiring, 0), 366), ListParams: lp}
+		Period: rules.PeriodLabelOfText(f.Get("period")), Rule: f.Get("rule"), Severity: f.Get("severity"), ExpiringDays: min(max(expiring, 0), 366), ListParams: lp}
 }
 
 // filterResults reads the results of a filter, up to bulkCap, 500 at a time; more reports

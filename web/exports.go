@@ -14,6 +14,7 @@ import (
 	"github.com/orglife/orglife/compliance"
 	"github.com/orglife/orglife/engine"
 	"github.com/orglife/orglife/exports"
+	"github.com/orglife/orglife/rules"
 	"github.com/orglife/orglife/sheets"
 )
 
@@ -174,7 +175,7 @@ func (s *server) exportFile(c *gin.Context) {
 			State: q.Get("state"), From: q.Get("from"), To: q.Get("to")}, meta)
 	case "compliance":
 		t, err = exports.Ledger(ctx, s.chk, actor, compliance.ComplianceParams{OrgID: cmp.Or(q.Get("org_id"), u.OrgID), Rule: q.Get("rule"),
-			Period: q.Get("period"), Status: q.Get("status")}, meta)
+			Period: rules.PeriodLabelOfText(q.Get("period")), Status: q.Get("status")}, meta)
 	default:
 		s.failPage(c, orglife.ErrNotFound)
 		return

@@ -21,7 +21,7 @@ func TestDescribeField(t *testing.T) {
 
 func TestFilterError(t *testing.T) {
 	err := &orglife.Error{Code: orglife.EINVALID, Message: "period must be …", Details: []orglife.Detail{{Field: "period", Message: "x"}}}
-	if got := filterError(err); got != "筛选条件有误：期间须写作 2025-03（月）、2025-Q1（季度）、2025-H1（半年）或 2025（年）" {
+	if got := filterError(err); got != "筛选条件有误：期间须写作 2025年3月、2025年第一季度、2025年上半年或 2025年度" {
 		t.Errorf("filterError = %q", got)
 	}
 }

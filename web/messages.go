@@ -70,7 +70,7 @@ func asciiOnly(s string) bool {
 
 // filterLabels name the filters of the list pages in Chinese, with the form a value must take.
 var filterLabels = map[string]string{
-	"period":   "期间须写作 2025-03（月）、2025-Q1（季度）、2025-H1（半年）或 2025（年）",
+	"period":   "期间须写作 2025年3月、2025年第一季度、2025年上半年或 2025年度",
 	"status":   "状态不在可选范围内",
 	"kind":     "类型不在可选范围内",
 	"severity": "严重程度不在可选范围内",

@@ -137,12 +137,15 @@ func frequencyLabel(r *rules.Rule) string {
 	return r.Every
 }
 
-// ruleDueLabel describes when a rule is due.
-func ruleDueLabel(r *rules.Rule) string {
+// ruleDueLabel describes when a rule is due; the expression of a deadline rule is shown to
+// administrators only (admin), others read that the rule sets the date.
+func ruleDueLabel(r *rules.Rule, admin bool) string {
 	var parts []string
 	switch {
-	case r.Due != "":
+	case r.Due != "" && admin:
 		parts = append(parts, "期限："+r.Due)
+	case r.Due != "":
+		parts = append(parts, "期限：按记录中的日期计算（如任期届满日、整改时限）")
 	case r.Every != "" && r.Grace > 0:
 		parts = append(parts, fmt.Sprintf("期满后 %d 天内", r.Grace))
 	case r.Every != "":
@@ -222,7 +225,7 @@ func (s *server) showRules(c *gin.Context, status int, notice, failure string) {
 		rp.Version = rs.Version
 		for _, r := range rs.Rules {
 			rp.Rules = append(rp.Rules, ruleRow{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Source: r.Source, Strength: strengthLabel(r.Strength),
-				Severity: orglife.SeverityLabel(r.Severity), Frequency: frequencyLabel(r), Due: ruleDueLabel(r), Mode: modeLabel(r.Mode), File: r.File, Line: r.Line})
+				Severity: orglife.SeverityLabel(r.Severity), Frequency: frequencyLabel(r), Due: ruleDueLabel(r, rp.Admin), Mode: modeLabel(r.Mode), File: r.File, Line: r.Line})
 		}
 	}
 	if rp.Admin {
