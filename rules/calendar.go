@@ -31,6 +31,24 @@ type Calendar struct {
 // Covers reports whether the calendar has the year.
 func (c *Calendar) Covers(year int) bool { return c != nil && year >= c.First && year <= c.Last }
 
+// Warning is what an administrator should be told about the calendar on day (in the deployment
+// zone): that the current year is not covered (working-day checks of this year's records fail
+// until it is added), or, from November, that next year is not yet (the State Council publishes
+// its notice around then). It is "" when there is nothing to do or no calendar.
+func (c *Calendar) Warning(day time.Time) string {
+	if c == nil {
+		return ""
+	}
+	y := day.Year()
+	switch {
+	case !c.Covers(y):
+		return fmt.Sprintf("节假日日历（%s）只包含%d—%d年，不含今年（%d年）：涉及%d年工作日的检查会出错。请按国务院办公厅关于%d年部分节假日安排的通知补充后重新启用规则。", c.File, c.First, c.Last, y, y, y)
+	case day.Month() >= time.November && !c.Covers(y+1):
+		return fmt.Sprintf("节假日日历（%s）尚不含%d年：国务院办公厅关于%d年部分节假日安排的通知发布后，请及时补充，否则明年1月起涉及工作日的检查会出错。", c.File, y+1, y+1)
+	}
+	return ""
+}
+
 // WorkingDays counts the working days from a, exclusive, to b, inclusive, comparing calendar
 // dates in loc: Mondays to Fridays that are not public holidays, plus the weekend days worked
 // instead. From a day to itself is 0; when b is before a the count is negative. A day in a year

@@ -88,3 +88,33 @@ func TestRuleSetWorkingDaysUseCalendar(t *testing.T) {
 }
 
 func testOrg(id, kind string) *orglife.Org { return &orglife.Org{ID: id, Name: id, Kind: kind} }
+
+// The calendar warns when it lacks the current year, and from November when it lacks the next;
+// a covered year and next year in October need nothing.
+func TestCalendarWarning(t *testing.T) {
+	loc := shanghai(t)
+	rs, ps := ParseRuleFiles(map[string][]byte{"calendar.yaml": []byte(calendar2025)}, packCollections())
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	day := func(s string) time.Time {
+		v, _ := time.ParseInLocation("2006-01-02", s, loc)
+		return v
+	}
+	for at, want := range map[string]string{
+		"2025-06-01": "",
+		"2025-10-31": "",
+		"2025-11-01": "尚不含2026年",
+		"2026-01-02": "不含今年（2026年）",
+		"2024-12-31": "不含今年（2024年）",
+	} {
+		got := rs.Calendar.Warning(day(at))
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("Warning(%s) = %q, want %q", at, got, want)
+		}
+	}
+	var none *Calendar
+	if none.Warning(day("2030-01-01")) != "" {
+		t.Error("a rule set without a calendar warns")
+	}
+}

@@ -46,6 +46,8 @@ type rulesPage struct {
 	Admin         bool
 	Notice        string
 	Error         string
+	// Calendar warns that the holiday calendar lacks this year, or from November next year.
+	Calendar string
 }
 
 // ruleProblem is one problem of a rule file, with the line it points at.
@@ -223,6 +225,7 @@ func (s *server) showRules(c *gin.Context, status int, notice, failure string) {
 	}
 	if rs := s.chk.RuleSet(); rs != nil {
 		rp.Version = rs.Version
+		rp.Calendar = rs.Calendar.Warning(s.chk.Now().In(s.chk.Location()))
 		for _, r := range rs.Rules {
 			rp.Rules = append(rp.Rules, ruleRow{ID: r.ID, Title: cmp.Or(r.Title, r.ID), Source: r.Source, Strength: strengthLabel(r.Strength),
 				Severity: orglife.SeverityLabel(r.Severity), Frequency: frequencyLabel(r), Due: ruleDueLabel(r, rp.Admin), Mode: modeLabel(r.Mode), File: r.File, Line: r.Line})

@@ -125,6 +125,11 @@ func (c *serveCmd) run(ctx context.Context, e env) int {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", storage.Redact(c.DB), "pack", packName(c.Pack), "tz", c.TZ,
 		"now", svc.Now().Format(time.RFC3339), "eval_interval", c.EvalInterval.String())
+	if rs := chk.RuleSet(); rs != nil {
+		if w := rs.Calendar.Warning(svc.Now().In(chk.Location())); w != "" {
+			log.Warn("holiday calendar", "problem", w)
+		}
+	}
 	if c.Pprof != "" {
 		go servePprof(c.Pprof, log)
 	}

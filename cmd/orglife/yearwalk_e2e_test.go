@@ -180,3 +180,18 @@ func around(text, w string) string {
 }
 
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
+
+// TestCalendarWarningOnRulesPage: in November the 规则 page says that the holiday calendar lacks
+// next year, so the administrator adds it from the State Council's notice before January.
+func TestCalendarWarningOnRulesPage(t *testing.T) {
+	s := startServer(t, "sqlite:"+t.TempDir()+"/o.db", "--now", "2026-11-20T10:00:00+08:00", "--eval-interval=0")
+	admin := s.adminToken(t)
+	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "c", "name": "研究生院党委", "kind": "committee"})
+	s.must(t, 201, "POST", "/v1/users", admin, obj{"username": "zuzhi", "name": "王组织员", "role": "supervisor", "org_id": "c", "password": "correct horse"})
+	b := newBrowser(t, s.base)
+	webLogin(t, b, "zuzhi")
+	_, page, _ := b.get("/rules")
+	if !strings.Contains(page, `id="calendar-warning"`) || !strings.Contains(page, "尚不含2027年") {
+		t.Fatalf("the rules page in November 2026 does not warn of 2027:\n%.2000s", page)
+	}
+}
