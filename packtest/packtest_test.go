@@ -85,7 +85,7 @@ const wrong = `- name: 一月未开展主题党日
   orgs: [{id: b1, name: 第一党支部, kind: branch}]
   expect:
     - {rule: theme_day_monthly, period: 2025-01, status: compliant}
-    - {rule: committee_monthly, period: 2025-01, status: not_applicable, explanation: 适用条件不满足}
+    - {rule: committee_monthly, period: 2025-01, status: not_applicable, explanation: 不足7人，不设支委会}
     - {rule: group_monthly, period: 2025-01, status: not_applicable, explanation: 没有这句话}
     - {rule: theme_day_monthly, period: 2025-01, status: compliant, evidence: [td-01]}
 `
@@ -106,7 +106,7 @@ func TestWrongExpectation(t *testing.T) {
 	}
 	got = res.Failures[1].String()
 	if !strings.Contains(got, `status not_applicable as expected; the explanation does not contain "没有这句话"`) ||
-		!strings.Contains(got, "适用条件不满足") {
+		!strings.Contains(got, "本支部未设党小组") {
 		t.Errorf("failure: %s", got)
 	}
 	if got := res.Failures[2].String(); !strings.Contains(got, "want evidence [td-01], got []") {

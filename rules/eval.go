@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
@@ -460,7 +461,7 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		return errorRow("where: " + err.Error())
 	}
 	if !ok {
-		return fail(orglife.StatusNotApplicable, "适用条件不满足")
+		return fail(orglife.StatusNotApplicable, cmp.Or(r.whereMessage.text(ev.f, ev.loc), "适用条件不满足"))
 	}
 	due := ev.period.Due
 	if per == nil || r.due != nil {

@@ -88,6 +88,9 @@ type Rule struct {
 	// texts that do not come from a message (member scope: the member's name by default); both
 	// are templates like Message, "" when absent.
 	LateMessage, Subject string
+	// WhereMessage is the explanation of a not_applicable row whose where is false (a template,
+	// "" when absent: 适用条件不满足), so people read why the duty does not apply.
+	WhereMessage string
 	// Where, Due and Require are the expression sources ("" when absent).
 	Where, Due, Require string
 	// Grace and Warn are whole days.
@@ -101,7 +104,7 @@ type Rule struct {
 	Line int
 
 	where, due, require           *Program
-	message, lateMessage, subject *Template
+	message, lateMessage, subject, whereMessage *Template
 	clauses                       []*clauseProgs
 	reads                         []int
 	col                           int // instance scope: index of the workflow's collection

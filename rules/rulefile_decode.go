@@ -18,7 +18,7 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 var ruleKeys = []string{"id", "title", "source", "strength", "severity", "scope", "where", "every", "grace", "warn",
 	"due", "require", "message", "shallow", "effective_from", "effective_until", "workflow", "mode", "description", "partial",
-	"late_message", "subject"}
+	"late_message", "subject", "where_message"}
 
 var checkKeys = []string{"id", "when", "message", "severity"}
 
@@ -179,10 +179,11 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 		dec.Addf(wfNode, "workflow", "only an instance-scope rule names a workflow")
 	}
 	dec.Required(item, "message", "")
-	var msgNode, lateNode, subjectNode *yamlfile.Node
+	var msgNode, lateNode, subjectNode, whereMsgNode *yamlfile.Node
 	r.Message, msgNode = dec.text(item, "message")
 	r.LateMessage, lateNode = dec.text(item, "late_message")
 	r.Subject, subjectNode = dec.text(item, "subject")
+	r.WhereMessage, whereMsgNode = dec.text(item, "where_message")
 
 	// Expressions, compiled against the scope's environment.
 	var env reflect.Type
@@ -219,6 +220,7 @@ func (dec *decoder) rule(item *yamlfile.Node) (r *Rule, ok bool) {
 	r.message = dec.template(r, msgNode, r.Message, env, "message")
 	r.lateMessage = dec.template(r, lateNode, r.LateMessage, env, "late_message")
 	r.subject = dec.template(r, subjectNode, r.Subject, env, "subject")
+	r.whereMessage = dec.template(r, whereMsgNode, r.WhereMessage, env, "where_message")
 	dec.shallow(r, item.Present("shallow"), env)
 	if r.ID != "" {
 		dec.idNode[r] = idNode
