@@ -44,6 +44,7 @@ func fieldsEndToEnd(t *testing.T, dsn string) {
 	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "g", "name": "博士生党总支", "kind": "general_branch", "parent_id": "c"})
 	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b", "name": "博士生第一党支部", "kind": "branch", "parent_id": "g"})
 	s.must(t, 201, "POST", "/v1/orgs", admin, obj{"id": "b2", "name": "硕士生第二党支部", "kind": "branch", "parent_id": "c"})
+	s.must(t, 201, "POST", "/v1/orgs/b/members", admin, obj{"id": "m-zhang", "name": "张伟"})
 	token := func(role, org string) string {
 		b := s.must(t, 201, "POST", "/v1/tokens", admin, obj{"name": role + "-" + org, "role": role, "org_id": org})
 		return b["token"].(string)
@@ -115,7 +116,7 @@ func fieldsEndToEnd(t *testing.T, dsn string) {
 	oid := ol["id"].(string)
 	mustFire(br, oid, "hold", obj{"held_on": "2025-01-10", "opinions": []string{"多开展实践活动"},
 		"problems": []string{"理论学习不够系统", "联系服务同学不够主动"}, "minutes": "会议记录"}, "")
-	mustFire(br, oid, "file", obj{"grades": []obj{{"member": "张伟", "grade": "qualified"}}, "rectification_plan": "逐项整改"}, "")
+	mustFire(br, oid, "file", obj{"grades": []obj{{"member": "m-zhang", "grade": "qualified"}}, "rectification_plan": "逐项整改"}, "")
 	mustFire(supC, oid, "return", nil, "问题查摆不全")
 	mustFire(br, oid, "file", obj{"problems": []string{"理论学习不够系统", "联系服务同学不够主动", "组织生活创新不足"}}, "")
 	want := []string{"理论学习不够系统", "联系服务同学不够主动", "组织生活创新不足"}
