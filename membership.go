@@ -54,6 +54,13 @@ func (c *MemberChange) Snapshot() *Member {
 	return m
 }
 
+// Post is a role a member holds and the day they took it, as their history says: the day of the
+// roles change (an election or appointment) that gave it. A role held since the member joined
+// the org has no Post: the day it was taken is not known.
+type Post struct {
+	Role, Since string
+}
+
 // Tenure is one stretch in which a member belonged to an org: From and Until are dates
 // (YYYY-MM-DD, both inclusive; "" is open), Member is the member as they were at its end.
 type Tenure struct {
@@ -118,7 +125,37 @@ func Tenures(changes []*MemberChange, asOf string) []Tenure {
 			out = append(out, Tenure{OrgID: c.OrgID, From: on})
 			cur = &out[len(out)-1]
 		}
+		var before *Member
+		if cur.Member != nil {
+			before = cur.Member
+		}
 		cur.Member = c.Snapshot()
+		cur.Member.Posts = posts(before, c, on)
+	}
+	return out
+}
+
+// posts returns the dated posts after change c (effective on), before being the member as the
+// previous change of the same tenure left them (nil at its start): the dated posts still held,
+// and, when c is a roles change, each role it adds, taken on that day.
+func posts(before *Member, c *MemberChange, on string) []Post {
+	var out []Post
+	var roles []string
+	if before != nil {
+		roles = before.Roles
+		for _, p := range before.Posts {
+			if slices.Contains(c.Roles, p.Role) {
+				out = append(out, p)
+			}
+		}
+	}
+	if c.Kind != ChangeRoles || on == "" {
+		return out
+	}
+	for _, r := range c.Roles {
+		if !slices.Contains(roles, r) {
+			out = append(out, Post{Role: r, Since: on})
+		}
 	}
 	return out
 }

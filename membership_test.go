@@ -72,3 +72,31 @@ func TestOrgAsOf(t *testing.T) {
 		t.Error("an org without history is not itself")
 	}
 }
+
+// TestTenurePosts: a roles change dates the roles it adds; a role held since joining has no date;
+// a later roles change keeps the date of a role still held; a transfer ends the posts.
+func TestTenurePosts(t *testing.T) {
+	h := []*MemberChange{
+		{MemberID: "m", Seq: 1, Kind: ChangeJoin, On: day("2020-09-01"), OrgID: "b1", Status: MemberFull, Roles: []string{"committee"}},
+		{MemberID: "m", Seq: 2, Kind: ChangeRoles, On: day("2025-03-15"), OrgID: "b1", Status: MemberFull, Roles: []string{"committee", "secretary"}},
+		{MemberID: "m", Seq: 3, Kind: ChangeRoles, On: day("2025-09-01"), OrgID: "b1", Status: MemberFull, Roles: []string{"secretary"}},
+		{MemberID: "m", Seq: 4, Kind: ChangeTransfer, On: day("2026-03-01"), OrgID: "b2", Status: MemberFull, Roles: []string{}},
+	}
+	show := func(asOf string) string {
+		s := ""
+		for _, t := range Tenures(h, asOf) {
+			s += fmt.Sprintf("[%s %v] ", t.OrgID, t.Member.Posts)
+		}
+		return s
+	}
+	for asOf, want := range map[string]string{
+		"2025-01-01": "[b1 []] ",
+		"2025-04-01": "[b1 [{secretary 2025-03-15}]] ",
+		"2025-10-01": "[b1 [{secretary 2025-03-15}]] ",
+		"":           "[b1 [{secretary 2025-03-15}]] [b2 []] ",
+	} {
+		if got := show(asOf); got != want {
+			t.Errorf("as of %q: %s, want %s", asOf, got, want)
+		}
+	}
+}

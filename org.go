@@ -76,6 +76,9 @@ type Member struct {
 	LeftOn     *string   `json:"left_on"`
 	LeftReason string    `json:"left_reason,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Posts are the roles whose start the member's history dates (set for evaluations from the
+	// history, see Tenures; the API shows the history instead).
+	Posts []Post `json:"-"`
 }
 
 // DateLayout is the layout of a calendar date.

@@ -47,7 +47,7 @@ type expectation struct {
 var (
 	caseKeys   = []string{"name", "description", "tz", "as_of", "from", "to", "orgs", "members", "records", "expect"}
 	orgKeys    = []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "term_started_on", "term_years"}
-	memberKeys = []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on"}
+	memberKeys = []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "posts"}
 	recordKeys = []string{"workflow", "org_id", "id", "state", "data", "recorded_at", "created_at"}
 	expectKeys = []string{"rule", "org", "subject", "period", "status", "explanation", "checks", "evidence"}
 )
@@ -250,6 +250,19 @@ func (d *decoder) member(n *yamlfile.Node, c *testCase, orgs map[string]*orglife
 	}
 	m.Leader, _ = d.Bool(n.Present("leader"), "leader")
 	m.JoinedOn = d.dateText(n.Present("joined_on"), "joined_on")
+	// posts: role → the day it was taken (as a roles change in the member's history dates it)
+	if v := n.Present("posts"); v != nil && d.Map(v, "posts", nil) {
+		for _, e := range v.Entries {
+			role := e.Key.Value
+			if !slices.Contains(m.Roles, role) {
+				d.Add(e.Key, "posts: %q is not among the member's roles", role)
+				continue
+			}
+			if on := d.dateText(e.Value, yamlfile.Path("posts", role)); on != nil {
+				m.Posts = append(m.Posts, orglife.Post{Role: role, Since: *on})
+			}
+		}
+	}
 	if m.ID != "" {
 		members[m.ID] = m
 	}

@@ -103,11 +103,11 @@ type Rule struct {
 	File string
 	Line int
 
-	where, due, require           *Program
+	where, due, require                         *Program
 	message, lateMessage, subject, whereMessage *Template
-	clauses                       []*clauseProgs
-	reads                         []int
-	col                           int // instance scope: index of the workflow's collection
+	clauses                                     []*clauseProgs
+	reads                                       []int
+	col                                         int // instance scope: index of the workflow's collection
 }
 
 // Check is one shallow check of a rule: when its `when` holds, the row carries a finding.

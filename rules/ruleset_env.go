@@ -34,6 +34,15 @@ type MemberView struct {
 	// Label names the member for people: the name, followed by the id when another member of
 	// the org has the same name (张伟（m-zhang2）), so two 张伟 are told apart in messages.
 	Label string `expr:"label"`
+	// Posts are the roles whose start the member's history dates (an election or appointment
+	// recorded in the system): `find(member.posts, .role == 'secretary').since`.
+	Posts []PostView `expr:"posts"`
+}
+
+// PostView is one dated post of a member: the role and the day it was taken.
+type PostView struct {
+	Role  string    `expr:"role"`
+	Since time.Time `expr:"since"`
 }
 
 // scopeVars are the fixed variables of the org and member scope environments; the environment

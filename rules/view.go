@@ -67,6 +67,10 @@ func NewMemberViews(ms []*orglife.Member, loc *time.Location) []MemberView {
 		if out[i].Roles == nil {
 			out[i].Roles = []string{}
 		}
+		out[i].Posts = []PostView{}
+		for _, p := range m.Posts {
+			out[i].Posts = append(out[i].Posts, PostView{Role: p.Role, Since: parseDatePtr(&p.Since, loc)})
+		}
 		if names[m.Name] > 1 {
 			out[i].Label = m.Name + "（" + m.ID + "）"
 		}

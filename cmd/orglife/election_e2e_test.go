@@ -105,6 +105,19 @@ func electionUpdatesOrg(t *testing.T, dsn string) {
 	if due := rows[0]["due"]; due != "2028-09-15T16:00:00Z" && due != "2028-09-16T00:00:00+08:00" {
 		t.Fatalf("term_renewed due %v, want 2028-09-16T00:00+08:00", due)
 	}
+	// The new secretary's post is dated by the election: the induction training is due six
+	// months later; m1, who held the post before (undated), is no new secretary.
+	trained := items(t, s.must(t, 200, "GET", "/v1/compliance?rule=secretary_trained_in_time&org_id=b", sup, nil))
+	byMember := map[string]obj{}
+	for _, r := range trained {
+		byMember[r["subject_id"].(string)] = r
+	}
+	if r := byMember["m2"]; r == nil || r["status"] != "pending" || r["due_on"] != "2026-03-15" {
+		t.Fatalf("secretary_trained_in_time for the new secretary: %v", trained)
+	}
+	if r := byMember["m1"]; r != nil && r["status"] != "not_applicable" {
+		t.Fatalf("secretary_trained_in_time for the former secretary: %v", r)
+	}
 	hist = items(t, s.must(t, 200, "GET", "/v1/orgs/b/history", sup, nil))
 	if len(hist) != 2 || hist[1]["on"] != "2025-09-15" || hist[1]["term_started_on"] != "2025-09-15" || hist[1]["actor"] != "sup" {
 		t.Fatalf("org history: %v", hist)
