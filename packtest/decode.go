@@ -46,8 +46,8 @@ type expectation struct {
 
 var (
 	caseKeys   = []string{"name", "description", "tz", "as_of", "from", "to", "orgs", "members", "records", "expect"}
-	orgKeys    = []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "term_started_on", "term_years"}
-	memberKeys = []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "posts"}
+	orgKeys    = []string{"id", "name", "kind", "parent_id", "attributes", "established_on", "dissolved_on", "term_started_on", "term_years"}
+	memberKeys = []string{"id", "org_id", "name", "status", "roles", "leader", "joined_on", "posts", "since", "left_on"}
 	recordKeys = []string{"workflow", "org_id", "id", "state", "data", "recorded_at", "created_at"}
 	expectKeys = []string{"rule", "org", "subject", "period", "status", "explanation", "checks", "evidence"}
 )
@@ -201,6 +201,10 @@ func (d *decoder) org(n *yamlfile.Node, orgs map[string]*orglife.Org) *orglife.O
 		}
 	}
 	o.EstablishedOn = d.dateText(n.Present("established_on"), "established_on")
+	o.DissolvedOn = d.dateText(n.Present("dissolved_on"), "dissolved_on")
+	if o.EstablishedOn != nil && o.DissolvedOn != nil && *o.DissolvedOn < *o.EstablishedOn {
+		d.Add(n.Get("dissolved_on"), "dissolved_on is before established_on")
+	}
 	o.TermStartedOn = d.dateText(n.Present("term_started_on"), "term_started_on")
 	o.TermYears, _ = d.Int(n.Present("term_years"), "term_years", 0, 10)
 	if o.ID != "" {
@@ -250,6 +254,11 @@ func (d *decoder) member(n *yamlfile.Node, c *testCase, orgs map[string]*orglife
 	}
 	m.Leader, _ = d.Bool(n.Present("leader"), "leader")
 	m.JoinedOn = d.dateText(n.Present("joined_on"), "joined_on")
+	m.Since = d.dateText(n.Present("since"), "since")
+	m.LeftOn = d.dateText(n.Present("left_on"), "left_on")
+	if m.Since != nil && m.LeftOn != nil && *m.LeftOn < *m.Since {
+		d.Add(n.Get("left_on"), "left_on is before since")
+	}
 	// posts: role → the day it was taken (as a roles change in the member's history dates it)
 	if v := n.Present("posts"); v != nil && d.Map(v, "posts", nil) {
 		for _, e := range v.Entries {

@@ -236,6 +236,25 @@ func runCase(c *testCase, rs *rules.RuleSet) []Failure {
 			in.Members = append(in.Members, m)
 		}
 	}
+	// A member who came (since) or went (left_on) within the case's time gives their org the
+	// stretches of its members, as the engine reads them from the members' histories.
+	for _, m := range c.Members {
+		if in := byOrg[m.OrgID]; in != nil && (m.Since != nil || m.LeftOn != nil) && in.Tenures == nil {
+			in.Tenures = map[string][]orglife.Tenure{}
+			for _, x := range in.Members {
+				t := orglife.Tenure{OrgID: in.Org.ID, Member: x}
+				if x.Since != nil {
+					t.From = *x.Since
+				}
+				if x.LeftOn != nil { // the day they left: their last day in the org is the day before
+					if d, err := time.Parse(orglife.DateLayout, *x.LeftOn); err == nil {
+						t.Until = d.AddDate(0, 0, -1).Format(orglife.DateLayout)
+					}
+				}
+				in.Tenures[x.ID] = []orglife.Tenure{t}
+			}
+		}
+	}
 	for _, r := range c.Records {
 		if in := byOrg[r.OrgID]; in != nil {
 			in.Records[r.Workflow] = append(in.Records[r.Workflow], r)

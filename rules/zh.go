@@ -87,6 +87,15 @@ func DateText(t time.Time, loc *time.Location) string {
 	return strconv.Itoa(y) + "年" + strconv.Itoa(int(m)) + "月" + strconv.Itoa(d) + "日"
 }
 
+// dateTextOf is DateText of a date written YYYY-MM-DD (the text itself when it is not one).
+func dateTextOf(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return DateText(t, time.UTC)
+}
+
 // MonthDayText returns the month and day of t in loc: 3月20日 (for dates within a sentence whose
 // year is plain). The zero time is "".
 func MonthDayText(t time.Time, loc *time.Location) string {
