@@ -53,6 +53,10 @@ type Explanation struct {
 	// time zone (a due at the start of a day is the day before; any other instant its own day);
 	// "" when the row has no due. People read it; Due stays the RFC 3339 instant.
 	DueOn string `json:"due_on,omitempty"`
+	// Message is the rule's message (late_message for a late row) as rendered for the row — it
+	// names the member, the problem, what was found — without the period and due that Text adds:
+	// what a to-do list under the period and due shows. "" for other statuses and rules without one.
+	Message string `json:"message,omitempty"`
 }
 
 // Finding is one shallow check that fired.

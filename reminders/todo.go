@@ -109,7 +109,7 @@ func (l Lister) Todo(ctx context.Context, actor orglife.Actor, orgID string) (*L
 				}
 			}
 			// a template reads only through the row: its explanation names the member, the problem
-			d.Message = cmp.Or(d.Message, r.Explanation.Text)
+			d.Message = cmp.Or(d.Message, r.Explanation.Message, r.Explanation.Text)
 			out.Duties = append(out.Duties, d)
 		}
 	}

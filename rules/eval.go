@@ -507,6 +507,12 @@ func (ev *orgEval) evaluate(subject string, per *Period) orglife.LedgerRow {
 		tx.lateRecords = ev.lateRecords(row.Evidence, due)
 	}
 	row.Explanation.Text = sentence(r, tx, out.status, row.Due, ev.loc, n, out.checks, "")
+	switch {
+	case out.status == orglife.StatusOverdue || out.status == orglife.StatusAtRisk:
+		row.Explanation.Message = tx.message
+	case out.status == orglife.StatusLate:
+		row.Explanation.Message = tx.late
+	}
 	row.Explanation.DueOn = ev.dueOn(row.Due)
 	return row
 }

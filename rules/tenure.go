@@ -96,9 +96,9 @@ func (ev *orgEval) outsideTenure(subject string, per *Period) string {
 		case ev.r.Partial == PartialCount:
 			return ""
 		case t.From != "" && t.From > start:
-			partial = "该党员于本期内（" + dateTextOf(t.From) + "）转入本组织，不完整的周期不计"
+			partial = "该党员于本期内（" + DayText(t.From) + "）转入本组织，不完整的周期不计"
 		default:
-			partial = "该党员于本期内离开本组织（在本组织的最后一天为" + dateTextOf(t.Until) + "），不完整的周期不计"
+			partial = "该党员于本期内离开本组织（在本组织的最后一天为" + DayText(t.Until) + "），不完整的周期不计"
 		}
 	}
 	if partial != "" {

@@ -87,8 +87,9 @@ func DateText(t time.Time, loc *time.Location) string {
 	return strconv.Itoa(y) + "年" + strconv.Itoa(int(m)) + "月" + strconv.Itoa(d) + "日"
 }
 
-// dateTextOf is DateText of a date written YYYY-MM-DD (the text itself when it is not one).
-func dateTextOf(s string) string {
+// DayText is DateText of a date written YYYY-MM-DD: 2026-03-01 → 2026年3月1日 (the text itself
+// when it is not a date).
+func DayText(s string) string {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return s

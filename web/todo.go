@@ -61,9 +61,9 @@ func (s *server) loadSecretaryHome(ctx context.Context, actor orglife.Actor, org
 	}
 	if t := l.Term; t != nil {
 		if t.Days < 0 {
-			h.Term = fmt.Sprintf("支部委员会任期已于 %s 届满，请尽快换届。", t.EndsOn)
+			h.Term = fmt.Sprintf("支部委员会任期已于%s届满，请尽快换届。", rules.DayText(t.EndsOn))
 		} else {
-			h.Term = fmt.Sprintf("支部委员会任期将于 %s 届满（还有 %d 天），请做好换届准备。", t.EndsOn, t.Days)
+			h.Term = fmt.Sprintf("支部委员会任期将于%s届满（还有%d天），请做好换届准备。", rules.DayText(t.EndsOn), t.Days)
 		}
 	}
 	for _, r := range l.Returned {

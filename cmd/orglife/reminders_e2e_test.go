@@ -40,7 +40,7 @@ func TestTodoAndWebhooksEndToEnd(t *testing.T) {
 	}
 	sec := newBrowser(t, s.base)
 	sec.loginAs("shuji1", "correct horse")
-	if _, home, _ := sec.get("/"); !strings.Contains(home, "支部委员会任期将于 2025-06-01 届满（还有 109 天）") {
+	if _, home, _ := sec.get("/"); !strings.Contains(home, "支部委员会任期将于2025年6月1日届满（还有109天）") {
 		t.Errorf("the 工作台 lacks the term: %.3000s", home)
 	}
 	if st, _ := s.call(t, "GET", "/v1/todo?org_id=b2", branch, nil); st != 403 {

@@ -70,6 +70,13 @@ func yearWalkIsChinese(t *testing.T, dsn string) {
 		b := newBrowser(t, s.base)
 		csrf := webLogin(t, b, user)
 		if user == "shuji" {
+			// a duty of a template message shows the rendered message under its period and due,
+			// not the whole explanation again; the term's end is a Chinese date
+			_, home, _ := b.get("/")
+			if !strings.Contains(home, "周建国未参加本支部的组织生活（双重组织生活）") || strings.Contains(home, "季度 本季度周建国") ||
+				!strings.Contains(home, "任期将于2026年3月1日届满") {
+				t.Errorf("the 工作台:\n%s", readableText(home))
+			}
 			// the messages of a refused form: a date typed wrongly, a record without attendance
 			_, page, _ := b.post("/records", url.Values{"csrf": {csrf}, "workflow": {"meeting"}, "type": {"theme_day"}, "held_on": {"2025-3-1"}, "topic": {"学"}})
 			for _, problem := range readable(page) {
@@ -136,6 +143,11 @@ func walkSite(t *testing.T, b *browser, limit int, also ...string) []string {
 		}
 	}
 	return out
+}
+
+// readableText is the text of a page without its tags, for messages.
+func readableText(page string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(scriptRE.ReplaceAllString(page, " "), " "))), " ")
 }
 
 // readable lists what a person should not read on the page: English words, ISO period labels
