@@ -40,17 +40,18 @@ func (s *Service) enqueue(ctx context.Context, tx Store, es ...*orglife.OutboxEn
 	return tx.EnqueueEvaluation(ctx, out)
 }
 
-// enqueueInstance records, in the transaction of a start or a transition, the re-evaluation its
-// instance calls for (prevOccursOn: its occurs_on before a transition).
-func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Instance, prevOccursOn *string) error {
+// instanceEntries returns the outbox entries (none or one) that a start or a transition of in
+// calls for (prevOccursOn: its occurs_on before a transition), for the store to write with the
+// instance in the same statement.
+func (s *Service) instanceEntries(ctx context.Context, in *orglife.Instance, prevOccursOn *string) ([]*orglife.OutboxEntry, error) {
 	if s.evals == nil {
-		return nil
+		return nil, nil
 	}
 	e, err := s.evals.InstanceEntry(ctx, in, prevOccursOn)
-	if err != nil {
-		return err
+	if err != nil || e == nil {
+		return nil, err
 	}
-	return s.enqueue(ctx, tx, e)
+	return []*orglife.OutboxEntry{e}, nil
 }
 
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org

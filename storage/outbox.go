@@ -39,6 +39,16 @@ func (r *outboxRow) entry() *orglife.OutboxEntry {
 		CreatedAt: r.CreatedAt.UTC(), AvailableAt: time.UnixMilli(r.AvailableAt).UTC(), Attempts: r.Attempts, LastError: r.LastError}
 }
 
+// newOutboxRow converts an entry to a row (without its id).
+func newOutboxRow(e *orglife.OutboxEntry) *outboxRow {
+	r := &outboxRow{OrgID: e.OrgID, FromDay: e.From, Days: strings.Join(e.Days, ","), InstanceID: e.InstanceID,
+		Workflow: e.Workflow, CreatedAt: e.CreatedAt}
+	if !e.AvailableAt.IsZero() {
+		r.AvailableAt = e.AvailableAt.UnixMilli()
+	}
+	return r
+}
+
 // EnqueueEvaluation inserts outbox entries in one statement and sets their ids.
 func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) error {
 	d = d.bound(ctx)
@@ -48,11 +58,7 @@ func (d *DB) EnqueueEvaluation(ctx context.Context, es []*orglife.OutboxEntry) e
 	rows := make([]*outboxRow, len(es))
 	for i, e := range es {
 		e.CreatedAt = utc(e.CreatedAt)
-		rows[i] = &outboxRow{OrgID: e.OrgID, FromDay: e.From, Days: strings.Join(e.Days, ","), InstanceID: e.InstanceID,
-			Workflow: e.Workflow, CreatedAt: e.CreatedAt}
-		if !e.AvailableAt.IsZero() {
-			rows[i].AvailableAt = e.AvailableAt.UnixMilli()
-		}
+		rows[i] = newOutboxRow(e)
 	}
 	if _, err := d.db.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
 		return dbErr(err)
