@@ -71,6 +71,9 @@ type evalSpec struct {
 	// changed names the instances whose change the evaluation follows (the outbox worker): the
 	// record cache then re-reads only them (see evalRecords); nil: a full read.
 	changed []string
+	// locked: the transaction holds the evaluation locks of orgIDs already (the outbox worker
+	// takes its org's lock before it reads the cited rows); persistBatch does not ask again.
+	locked bool
 }
 
 // RuleSet returns the active rule set.
@@ -274,8 +277,10 @@ func (s *Checker) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // later instant: no evaluation can write rows computed from older inputs than the stored ones (on
 // any server, by any path).
 func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
-	if err := s.lockEvaluation(ctx, tx, batch); err != nil {
-		return err
+	if !sp.locked {
+		if err := s.lockEvaluation(ctx, tx, batch); err != nil {
+			return err
+		}
 	}
 	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
 	// as of the instant the run was asked for, a change committed since (and perhaps already
@@ -322,10 +327,11 @@ func (s *Checker) evaluateBatch(ctx context.Context, st Store, batch []string, s
 
 // readAndEvaluate reads a batch of orgs in bulk from st and evaluates every rule on each.
 func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
-	orgs, err := st.Orgs(ctx, batch)
+	withParents, err := st.OrgsWithParents(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
+	orgs := inBatch(withParents, batch)
 	if orgs, err = orgsAsOf(ctx, st, orgs, sp.asOf, s.loc); err != nil {
 		return nil, err
 	}
@@ -341,7 +347,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	for _, o := range orgs {
 		inputs[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
 	}
-	if err := attachParents(ctx, st, orgs, inputs); err != nil {
+	if err := attachParents(ctx, st, orgs, withParents, inputs); err != nil {
 		return nil, err
 	}
 	applyRosters(inputs, members, tenures)

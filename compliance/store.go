@@ -21,6 +21,9 @@ type Store interface {
 
 	// Orgs returns the orgs whose ids are given (all orgs when ids is nil), ordered by id.
 	Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error)
+	// OrgsWithParents returns the orgs whose ids are given and their parents, ordered by id, in
+	// one query.
+	OrgsWithParents(ctx context.Context, ids []string) ([]*orglife.Org, error)
 	// OrgPath returns the ids from the root down to and including id, in one query.
 	OrgPath(ctx context.Context, id string) ([]string, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
@@ -90,6 +93,9 @@ type Store interface {
 	ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orglife.OutboxEntry, error)
 	// DeleteOutbox deletes entries by id.
 	DeleteOutbox(ctx context.Context, ids []int64) error
+	// FinishOutbox deletes entries by id and reports whether other entries are available at now
+	// (locked ones included): one statement on PostgreSQL.
+	FinishOutbox(ctx context.Context, ids []int64, now time.Time) (bool, error)
 	// RetryOutbox records a failed attempt of entries: attempts+1, the error, and the instant
 	// before which no claim returns them.
 	RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error
