@@ -35,8 +35,10 @@ func (everyChange) InstanceEntry(_ context.Context, in *orglife.Instance, _ *str
 	return &orglife.OutboxEntry{OrgID: in.OrgID, From: "2025-01-01", Days: []string{"2025-01-01", "2025-02-03"}, InstanceID: in.ID,
 		Workflow: in.Workflow, CreatedAt: in.UpdatedAt}, nil
 }
-func (everyChange) OrgEntry(orgID string) *orglife.OutboxEntry { return &orglife.OutboxEntry{OrgID: orgID} }
-func (everyChange) Committed(*orglife.Instance)                {}
+func (everyChange) OrgEntry(orgID string) *orglife.OutboxEntry {
+	return &orglife.OutboxEntry{OrgID: orgID}
+}
+func (everyChange) Committed(*orglife.Instance) {}
 
 // TestTransitionStatements counts the SQL statements of one Start and of one Fire, each writing
 // its outbox entry: on PostgreSQL a Start is BEGIN, one read (org lineage and go-live setting),
