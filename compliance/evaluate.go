@@ -74,6 +74,8 @@ type evalSpec struct {
 	// locked: the transaction holds the evaluation locks of orgIDs already (the outbox worker
 	// takes its org's lock before it reads the cited rows); persistBatch does not ask again.
 	locked bool
+	// yield: the batch gives way to changes in flight (one evaluation goroutine; see run).
+	yield bool
 }
 
 // RuleSet returns the active rule set.
@@ -205,8 +207,16 @@ func (s *Checker) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		return res, err
 	}
 	failed := map[string]bool{} // rules whose failure was logged in this run
-	for start := 0; start < len(sp.orgIDs); start += evalBatch {
-		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
+	for start := 0; start < len(sp.orgIDs); {
+		// While changes are in flight in this process, a scan gives way (activity.go): small
+		// batches, one evaluation goroutine, and a short wait for the changes before each batch.
+		size := evalBatch
+		if sp.yield = s.active.busy(); sp.yield {
+			size = yieldBatch
+			s.active.waitIdle(ctx, yieldWait)
+		}
+		batch := sp.orgIDs[start:min(start+size, len(sp.orgIDs))]
+		start += len(batch)
 		if sp.persist {
 			err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 				return s.persistBatch(ctx, tx, batch, sp, res, failed)
@@ -370,7 +380,11 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan *rules.OrgInput)
-	for range 2 {
+	workers := 2
+	if sp.yield {
+		workers = 1
+	}
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

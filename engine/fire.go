@@ -26,6 +26,7 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 		checkIdempotencyKey(p.IdempotencyKey)); err != nil {
 		return nil, err
 	}
+	defer s.begin()()
 	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
 	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
 		var out *orglife.Instance

@@ -95,6 +95,7 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 	if p.OrgID == "" {
 		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "org_id is required", Details: []orglife.Detail{{Field: "org_id", Message: "required"}}}
 	}
+	defer s.begin()()
 	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
 		var out *orglife.Instance
 		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {

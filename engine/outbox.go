@@ -24,6 +24,9 @@ type Evaluations interface {
 	// Committed is called after each committed change that wrote outbox entries (in is the
 	// instance of a start or a transition, nil for an org or member change): it wakes the worker.
 	Committed(in *orglife.Instance)
+	// Begin is called when a start or a transition begins; end when it has ended, committed or
+	// not. Full scans of this process give way while changes are in flight.
+	Begin() (end func())
 }
 
 // enqueue records entries in tx (nil entries are skipped).
@@ -61,6 +64,15 @@ func (s *Service) enqueueOrg(ctx context.Context, tx Store, orgID string) error 
 		return nil
 	}
 	return s.enqueue(ctx, tx, s.evals.OrgEntry(orgID))
+}
+
+// begin tells the compliance side that a start or a transition begins; the returned func, that
+// it ended.
+func (s *Service) begin() func() {
+	if s.evals == nil {
+		return func() {}
+	}
+	return s.evals.Begin()
 }
 
 // committed tells the compliance side that a change that wrote outbox entries committed.

@@ -39,6 +39,7 @@ func (everyChange) OrgEntry(orgID string) *orglife.OutboxEntry {
 	return &orglife.OutboxEntry{OrgID: orgID}
 }
 func (everyChange) Committed(*orglife.Instance) {}
+func (everyChange) Begin() func()               { return func() {} }
 
 // TestTransitionStatements counts the SQL statements of one Start and of one Fire, each writing
 // its outbox entry: on PostgreSQL a Start is BEGIN, one read (org lineage and go-live setting),
