@@ -69,13 +69,15 @@ type evalSpec struct {
 	narrow map[string]bool
 	days   []time.Time
 	// changed names the instances whose change the evaluation follows (the outbox worker): the
-	// record cache then re-reads only them (see evalRecords); nil: a full read.
+	// record cache is used (see cachedRecords); nil: a full read.
 	changed []string
 	// locked: the transaction holds the evaluation locks of orgIDs already (the outbox worker
 	// takes its org's lock before it reads the cited rows); persistBatch does not ask again.
 	locked bool
 	// yield: the batch gives way to changes in flight (one evaluation goroutine; see run).
 	yield bool
+	// records, when set, are the batch's records, read before its evaluation (cachedRecords).
+	records *prefetched
 }
 
 // RuleSet returns the active rule set.
@@ -297,6 +299,13 @@ func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp
 	// evaluated by another holder of the lock) would be invisible, and the batch would write the
 	// rows from before it.
 	sp.asOf = s.instant()
+	if sp.changed != nil && len(batch) == 1 { // the outbox worker: its records through the cache
+		pre, err := s.cachedRecords(ctx, tx, batch[0], &sp)
+		if err != nil {
+			return err
+		}
+		sp.records = pre
+	}
 	rows, err := s.evaluateBatch(ctx, tx, batch, sp)
 	if err != nil {
 		return err

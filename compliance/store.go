@@ -45,9 +45,9 @@ type Store interface {
 	// columns, CreatedData included) and, for those updated after asOf, their whole history
 	// keyed by instance id, so the caller can rebuild what was known at asOf. At most two queries.
 	EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) ([]*orglife.Instance, map[string][]*orglife.Transition, error)
-	// InstanceFingerprint returns, in one aggregate, the number of an org's instances, the sum of
-	// their versions and how many were updated after asOf.
-	InstanceFingerprint(ctx context.Context, orgID string, asOf time.Time) (n int, versions int64, after int, err error)
+	// InstanceVersions returns the version of every instance of an org, by id, and the latest
+	// updated_at among them, in one query.
+	InstanceVersions(ctx context.Context, orgID string) (map[string]int, time.Time, error)
 	// InstancesWithChildren returns the instances with the given ids and those whose parent is
 	// one of them, in one query.
 	InstancesWithChildren(ctx context.Context, ids []string) ([]*orglife.Instance, error)
