@@ -17,12 +17,13 @@ import (
 // file where a statement costs no round trip, the same methods run the single-purpose statements
 // one after the other in the caller's transaction.
 
-// lineageSQL is the recursive walk from an org (the org_id of the CTE named by its argument, or a
-// literal id) up to its root; up.depth is 0 for the org itself.
-const lineageSQL = `up (id, parent_id, depth) AS (
-		SELECT o.id, o.parent_id, 0 FROM orgs o WHERE o.id = %s
+// lineageSQL is the recursive walk from an org (%s: a sub-select or a placeholder) up to its
+// root, carrying the orgs' columns (no second join with orgs: PostgreSQL plans it in about two
+// thirds of the time); up.depth is 0 for the org itself.
+const lineageSQL = `up AS (
+		SELECT o.*, 0 AS depth FROM orgs o WHERE o.id = %s
 		UNION ALL
-		SELECT o.id, o.parent_id, up.depth + 1 FROM orgs o JOIN up ON o.id = up.parent_id WHERE up.depth < ?)`
+		SELECT o.*, up.depth + 1 FROM orgs o JOIN up ON o.id = up.parent_id WHERE up.depth < ?)`
 
 // lockedRow is one row of LockInstance's statement on PostgreSQL: the instance, one org of its
 // lineage and the go-live setting.
@@ -69,9 +70,9 @@ func (d *DB) LockInstance(ctx context.Context, id string) (*orglife.Instance, *o
 	// wait for it, the row returned is the latest committed version (READ COMMITTED re-check).
 	q := `WITH RECURSIVE i AS MATERIALIZED (SELECT * FROM instances WHERE id = ? FOR UPDATE),
 	` + strings.Replace(lineageSQL, "%s", "(SELECT org_id FROM i)", 1) + `
-	SELECT ` + d.prefixed((*instanceRow)(nil), "i", "i_") + `, ` + d.prefixed((*orgRow)(nil), "o", "o_") + `,
+	SELECT ` + d.prefixed((*instanceRow)(nil), "i", "i_") + `, ` + d.prefixed((*orgRow)(nil), "up", "o_") + `,
 		(SELECT value FROM settings WHERE key = ?) AS since
-	FROM i CROSS JOIN up JOIN orgs o ON o.id = up.id ORDER BY up.depth DESC`
+	FROM i CROSS JOIN up ORDER BY up.depth DESC`
 	var rows []lockedRow
 	if err := d.db.NewRaw(q, id, maxDepth, orglife.SettingSince).Scan(ctx, &rows); err != nil {
 		return nil, nil, dbErr(err)
@@ -115,8 +116,8 @@ func (d *DB) OrgContext(ctx context.Context, orgID string) (*orglife.OrgContext,
 		return oc, nil
 	}
 	q := `WITH RECURSIVE ` + strings.Replace(lineageSQL, "%s", "?", 1) + `
-	SELECT ` + d.prefixed((*orgRow)(nil), "o", "o_") + `, (SELECT value FROM settings WHERE key = ?) AS since
-	FROM up JOIN orgs o ON o.id = up.id ORDER BY up.depth DESC`
+	SELECT ` + d.prefixed((*orgRow)(nil), "up", "o_") + `, (SELECT value FROM settings WHERE key = ?) AS since
+	FROM up ORDER BY up.depth DESC`
 	var rows []contextRow
 	if err := d.db.NewRaw(q, orgID, maxDepth, orglife.SettingSince).Scan(ctx, &rows); err != nil {
 		return nil, dbErr(err)
