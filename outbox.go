@@ -26,3 +26,31 @@ type OutboxEntry struct {
 	Attempts    int
 	LastError   string
 }
+
+// OrgContext is what a change of one of an org's records reads besides the record itself: the
+// org's lineage (root first, the org itself last: their ids are the org's path) and the stored
+// go-live date (the SettingSince setting, "" when unset). Storage reads it in one statement on
+// PostgreSQL, together with the locked instance for a transition.
+type OrgContext struct {
+	Lineage []*Org
+	Since   string
+}
+
+// Org returns the org itself (the last of the lineage), nil when the lineage is empty.
+func (c *OrgContext) Org() *Org {
+	if len(c.Lineage) == 0 {
+		return nil
+	}
+	return c.Lineage[len(c.Lineage)-1]
+}
+
+// TransitionWrite is everything one transition writes besides the children its actions start:
+// the instance's new state, version and chain head (written where the stored version is
+// PrevVersion), its history row, and the outbox entries the change calls for (none when no rule
+// set is active). Storage writes it in one statement on PostgreSQL.
+type TransitionWrite struct {
+	Instance    *Instance
+	PrevVersion int
+	Transition  *Transition
+	Outbox      []*OutboxEntry
+}

@@ -43,6 +43,8 @@ func envOr(key, def string) string {
 //	ORGLIFE_BENCH_SEED      seed (default 1)
 //	ORGLIFE_BENCH_REUSE     1: keep an existing loaded database of the same scale
 //	ORGLIFE_BENCH_CPUPROFILE  write a CPU profile of the engine's evaluation to this file
+//	ORGLIFE_BENCH_DB_PREFIX   prefix of the database name (default orglife_bench), so that runs
+//	                          sharing a server keep apart
 type benchEnv struct {
 	adminDSN string
 	cfg      Config
@@ -72,7 +74,7 @@ func loadEnv(t *testing.T) benchEnv {
 
 // dbName is the database of a scale.
 func (e benchEnv) dbName() string {
-	return fmt.Sprintf("orglife_bench_%d_%d_%d", e.cfg.Branches, e.cfg.Years, e.cfg.Seed)
+	return fmt.Sprintf("%s_%d_%d_%d", envOr("ORGLIFE_BENCH_DB_PREFIX", "orglife_bench"), e.cfg.Branches, e.cfg.Years, e.cfg.Seed)
 }
 
 // dsn returns the DSN of database name on the server of the admin DSN.

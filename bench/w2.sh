@@ -11,7 +11,7 @@ export ORGLIFE_BENCH_SAMPLES="${2:-${ORGLIFE_BENCH_SAMPLES:-200}}"
 export ORGLIFE_BENCH_OUT="${ORGLIFE_BENCH_OUT:-/tmp/orglife-w2-$ORGLIFE_BENCH_BRANCHES.txt}"
 . bench/hw.sh
 go test ./bench -run '^TestW2$' -v -count=1 -timeout 60m | grep -E '^\s+(env|w2)_test.go|^(---|ok|FAIL)' || true
-db="orglife_bench_${ORGLIFE_BENCH_BRANCHES}_3_1"
+db="${ORGLIFE_BENCH_DB_PREFIX:-orglife_bench}_${ORGLIFE_BENCH_BRANCHES}_3_1"
 url="${ORGLIFE_BENCH_DSN%/*}/$db"
 log=$(mktemp -d)
 (cd "$log" && pgbench -n -c 1 -t "$ORGLIFE_BENCH_SAMPLES" -D branches="$ORGLIFE_BENCH_BRANCHES" -f "$OLDPWD/bench/w2_peer.sql" -l "$url" >/dev/null)

@@ -15,14 +15,17 @@ import (
 const (
 	cacheMaxOrgs    = 64
 	cacheMaxRecords = 200_000
+	// refreshMax is how many changed instances an entry re-reads by id at least before the full
+	// read is preferred (when more than half of the org's instances changed).
+	refreshMax = 32
 )
 
 // recordCache keeps, per org, the decoded instances the outbox worker last evaluated it with, so
 // that the evaluation after a change re-reads only the instances the change names instead of
 // every instance of the org. An org's entry is used only by the holder of that org's evaluation
-// lock, and only after checking it against the database (see Checker.evalRecords): its
-// fingerprint — the number of instances and the sum of their versions — must equal the
-// database's, read in the evaluating transaction after taking the lock. Least recently used orgs
+// lock, and only after checking it against the database (see Checker.cachedRecords): every
+// instance of the org, at the version read in the evaluating transaction after taking the lock,
+// re-read by id where the cached version differs. Least recently used orgs
 // are dropped beyond cacheMaxOrgs orgs or cacheMaxRecords instances.
 type recordCache struct {
 	mu      sync.Mutex
@@ -31,11 +34,10 @@ type recordCache struct {
 	records int
 }
 
-// orgRecords is the cached instances of one org and their fingerprint.
+// orgRecords is the cached instances of one org.
 type orgRecords struct {
-	org      string
-	insts    map[string]*orglife.Instance
-	versions int64
+	org   string
+	insts map[string]*orglife.Instance
 }
 
 func newRecordCache() *recordCache {
@@ -88,64 +90,108 @@ func (e *orgRecords) sorted() []*orglife.Instance {
 	return out
 }
 
+// prefetched is what a batch's evaluation reads as its records when they were read before it
+// (the outbox worker's cache path, see cachedRecords).
+type prefetched struct {
+	insts []*orglife.Instance
+	hist  map[string][]*orglife.Transition
+}
+
 // evalRecords returns the instances (and the histories of those updated after sp.asOf) of batch
-// to evaluate, like Store.EvalRecords. For a single org whose changed instances sp.changed names
-// (the outbox worker, holding the org's evaluation lock in st's transaction) it uses the record
-// cache: it reads the org's fingerprint in one aggregate, re-reads by id only the named instances
-// and their children, patches the cached entry and compares the patched entry's fingerprint with
-// the database's. Any mismatch, an instance updated after as_of, or no cached entry falls back to
-// the full read, which refills the cache. docs/decisions.md ("The outbox worker's record cache")
-// argues why no row computed from it can be older than the stored row.
+// to evaluate, like Store.EvalRecords, or what cachedRecords read before the evaluation.
 func (s *Checker) evalRecords(ctx context.Context, st Store, batch []string, sp evalSpec) ([]*orglife.Instance, map[string][]*orglife.Transition, error) {
-	if sp.changed == nil || len(batch) != 1 {
-		return st.EvalRecords(ctx, batch, sp.asOf)
+	if sp.records != nil {
+		return sp.records.insts, sp.records.hist, nil
 	}
-	org := batch[0]
-	n, versions, after, err := st.InstanceFingerprint(ctx, org, sp.asOf)
+	return st.EvalRecords(ctx, batch, sp.asOf)
+}
+
+// cachedRecords returns the instances of org to evaluate for the outbox worker, which holds the
+// org's evaluation lock in st's transaction, through the record cache. It reads the version of
+// every instance of the org (ids and versions only, one statement) and moves sp.asOf to the
+// instant after that read, so that every instance it saw was updated before as_of (concurrent
+// transitions keep committing while the worker evaluates: with as_of taken earlier, those would
+// count as changes after as_of and defeat the cache). It then re-reads by id only the instances
+// whose version differs from the cached one (any server's change, claimed by this batch or not)
+// and accepts the entry only when every instance of the org is present at exactly the version
+// read. Too many changed instances, an instance updated after as_of (clocks apart) or no cached
+// entry fall back to the full read, which refills the cache. docs/decisions.md ("The outbox
+// worker's record cache") argues why no row computed from it can be older than the stored row.
+func (s *Checker) cachedRecords(ctx context.Context, st Store, org string, sp *evalSpec) (*prefetched, error) {
+	versions, latest, err := st.InstanceVersions(ctx, org)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if e := s.cache.take(org); e != nil && after == 0 {
-		ok, err := e.patch(ctx, st, org, sp.changed, sp.asOf)
+	if now := s.instant(); now.After(sp.asOf) && !latest.After(now) {
+		sp.asOf = now
+	}
+	if e := s.cache.take(org); e != nil && !latest.After(sp.asOf) {
+		ok, err := e.refresh(ctx, st, org, versions, sp.asOf)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if ok && len(e.insts) == n && e.versions == versions {
+		if ok {
 			s.cache.put(e)
 			s.obs.RecordCache(true)
-			return e.sorted(), map[string][]*orglife.Transition{}, nil
+			return &prefetched{insts: e.sorted(), hist: map[string][]*orglife.Transition{}}, nil
 		}
 	}
 	s.obs.RecordCache(false)
-	insts, hist, err := st.EvalRecords(ctx, batch, sp.asOf)
-	if err != nil || len(hist) > 0 {
-		return insts, hist, err
+	insts, hist, err := st.EvalRecords(ctx, []string{org}, sp.asOf)
+	if err != nil {
+		return nil, err
 	}
-	e := &orgRecords{org: org, insts: make(map[string]*orglife.Instance, len(insts))}
-	for _, in := range insts {
-		e.insts[in.ID] = in
-		e.versions += int64(in.Version)
+	if len(hist) == 0 {
+		e := &orgRecords{org: org, insts: make(map[string]*orglife.Instance, len(insts))}
+		for _, in := range insts {
+			e.insts[in.ID] = in
+		}
+		s.cache.put(e)
 	}
-	s.cache.put(e)
-	return insts, hist, nil
+	return &prefetched{insts: insts, hist: hist}, nil
 }
 
-// patch re-reads the instances ids and their children into e; ok is false when one of them now
-// belongs to another org or was updated after asOf (the entry is then unusable).
-func (e *orgRecords) patch(ctx context.Context, st Store, org string, ids []string, asOf time.Time) (ok bool, err error) {
-	fresh, err := st.InstancesWithChildren(ctx, ids)
+// refresh brings e to the versions read from the database (versions: every instance of org by
+// id): it re-reads, in one statement, the instances whose cached version differs or which are not
+// cached, and reports whether e now holds exactly those instances at exactly those versions, all
+// updated at or before asOf. False (e unusable) also when more than refreshMax and more than half
+// of them changed (the full read costs about as much).
+func (e *orgRecords) refresh(ctx context.Context, st Store, org string, versions map[string]int, asOf time.Time) (bool, error) {
+	for id := range e.insts {
+		if _, ok := versions[id]; !ok {
+			return false, nil // moved to another org
+		}
+	}
+	var stale []string
+	for id, v := range versions {
+		if c := e.insts[id]; c == nil || c.Version != v {
+			stale = append(stale, id)
+		}
+	}
+	if len(stale) == 0 {
+		return true, nil
+	}
+	if len(stale) > refreshMax && 2*len(stale) > len(versions) {
+		return false, nil
+	}
+	fresh, err := st.InstancesWithChildren(ctx, stale)
 	if err != nil {
 		return false, err
 	}
 	for _, in := range fresh {
-		if in.OrgID != org || in.UpdatedAt.After(asOf) {
-			return false, nil
+		v, listed := versions[in.ID]
+		if !listed {
+			continue // created since the versions were read, or a child in another org
 		}
-		if old := e.insts[in.ID]; old != nil {
-			e.versions -= int64(old.Version)
+		if in.Version != v || in.OrgID != org || in.UpdatedAt.After(asOf) {
+			return false, nil // changed since the versions were read
 		}
 		e.insts[in.ID] = in
-		e.versions += int64(in.Version)
+	}
+	for _, id := range stale {
+		if c := e.insts[id]; c == nil || c.Version != versions[id] {
+			return false, nil
+		}
 	}
 	return true, nil
 }

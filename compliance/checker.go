@@ -65,6 +65,7 @@ type Checker struct {
 
 	wall          func() time.Time // the real clock of the outbox's retries (never pinned)
 	wake          chan struct{}    // wakes RunOutbox after a local commit that wrote entries
+	active        activity         // the changes in flight, which full scans give way to
 	outboxBackoff time.Duration    // the first retry's delay
 
 	fullScanInterval time.Duration // ≤ 0: never

@@ -69,8 +69,15 @@ type evalSpec struct {
 	narrow map[string]bool
 	days   []time.Time
 	// changed names the instances whose change the evaluation follows (the outbox worker): the
-	// record cache then re-reads only them (see evalRecords); nil: a full read.
+	// record cache is used (see cachedRecords); nil: a full read.
 	changed []string
+	// locked: the transaction holds the evaluation locks of orgIDs already (the outbox worker
+	// takes its org's lock before it reads the cited rows); persistBatch does not ask again.
+	locked bool
+	// yield: the batch gives way to changes in flight (one evaluation goroutine; see run).
+	yield bool
+	// records, when set, are the batch's records, read before its evaluation (cachedRecords).
+	records *prefetched
 }
 
 // RuleSet returns the active rule set.
@@ -202,8 +209,16 @@ func (s *Checker) run(ctx context.Context, sp evalSpec) (*EvaluateResult, error)
 		return res, err
 	}
 	failed := map[string]bool{} // rules whose failure was logged in this run
-	for start := 0; start < len(sp.orgIDs); start += evalBatch {
-		batch := sp.orgIDs[start:min(start+evalBatch, len(sp.orgIDs))]
+	for start := 0; start < len(sp.orgIDs); {
+		// While changes are in flight in this process, a scan gives way (activity.go): small
+		// batches, one evaluation goroutine, and a short wait for the changes before each batch.
+		size := evalBatch
+		if sp.yield = s.active.busy(); sp.yield {
+			size = yieldBatch
+			s.active.waitIdle(ctx, yieldWait)
+		}
+		batch := sp.orgIDs[start:min(start+size, len(sp.orgIDs))]
+		start += len(batch)
 		if sp.persist {
 			err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
 				return s.persistBatch(ctx, tx, batch, sp, res, failed)
@@ -274,14 +289,23 @@ func (s *Checker) reportBatch(ctx context.Context, batch []string, sp evalSpec, 
 // later instant: no evaluation can write rows computed from older inputs than the stored ones (on
 // any server, by any path).
 func (s *Checker) persistBatch(ctx context.Context, tx Store, batch []string, sp evalSpec, res *EvaluateResult, failed map[string]bool) error {
-	if err := s.lockEvaluation(ctx, tx, batch); err != nil {
-		return err
+	if !sp.locked {
+		if err := s.lockEvaluation(ctx, tx, batch); err != nil {
+			return err
+		}
 	}
 	// Only runs of the present persist, and the batch's present is now, once it holds the locks:
 	// as of the instant the run was asked for, a change committed since (and perhaps already
 	// evaluated by another holder of the lock) would be invisible, and the batch would write the
 	// rows from before it.
 	sp.asOf = s.instant()
+	if sp.changed != nil && len(batch) == 1 { // the outbox worker: its records through the cache
+		pre, err := s.cachedRecords(ctx, tx, batch[0], &sp)
+		if err != nil {
+			return err
+		}
+		sp.records = pre
+	}
 	rows, err := s.evaluateBatch(ctx, tx, batch, sp)
 	if err != nil {
 		return err
@@ -322,10 +346,11 @@ func (s *Checker) evaluateBatch(ctx context.Context, st Store, batch []string, s
 
 // readAndEvaluate reads a batch of orgs in bulk from st and evaluates every rule on each.
 func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string, sp evalSpec) ([]orglife.LedgerRow, error) {
-	orgs, err := st.Orgs(ctx, batch)
+	withParents, err := st.OrgsWithParents(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
+	orgs := inBatch(withParents, batch)
 	if orgs, err = orgsAsOf(ctx, st, orgs, sp.asOf, s.loc); err != nil {
 		return nil, err
 	}
@@ -341,7 +366,7 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	for _, o := range orgs {
 		inputs[o.ID] = &rules.OrgInput{Org: o, Records: map[string][]*rules.Record{}}
 	}
-	if err := attachParents(ctx, st, orgs, inputs); err != nil {
+	if err := attachParents(ctx, st, orgs, withParents, inputs); err != nil {
 		return nil, err
 	}
 	applyRosters(inputs, members, tenures)
@@ -364,7 +389,11 @@ func (s *Checker) readAndEvaluate(ctx context.Context, st Store, batch []string,
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan *rules.OrgInput)
-	for range 2 {
+	workers := 2
+	if sp.yield {
+		workers = 1
+	}
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

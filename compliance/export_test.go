@@ -49,3 +49,6 @@ func AffectedRules(s *Checker, es []*orglife.OutboxEntry) []string {
 
 // SetFullScanInterval sets the scheduled evaluation's full-scan interval (≤ 0: never).
 func SetFullScanInterval(s *Checker, d time.Duration) { s.fullScanInterval = d }
+
+// ManualOutbox makes commits leave the outbox to the test (DrainOutbox), with no worker woken.
+func ManualOutbox(s *Checker) { s.afterCommit = func(*orglife.Instance) {} }

@@ -111,11 +111,11 @@ func (s *Checker) RunOutbox(ctx context.Context, poll time.Duration) {
 		// The first pass after a wake-up runs at once (one change: no added latency); while
 		// passes keep finding work, the next waits outboxSettle so a burst gathers into one.
 		for first := true; ctx.Err() == nil && (first || settle()); first = false {
-			did, err := s.processOutbox(ctx)
+			did, more, err := s.processOutbox(ctx)
 			if err != nil && !did && ctx.Err() == nil {
 				s.log.Error("outbox: claiming entries failed", "err", err)
 			}
-			if !did || errors.Is(err, errRetryNotRecorded) {
+			if !did || !more || errors.Is(err, errRetryNotRecorded) {
 				break // nothing left, or the database is unwell: wait for the next poll
 			}
 		}
@@ -139,11 +139,11 @@ func (s *Checker) RunOutbox(ctx context.Context, poll time.Duration) {
 // left and returns the first failure. Tests and one-shot commands use it to wait for the ledger.
 func (s *Checker) DrainOutbox(ctx context.Context) error {
 	for {
-		did, err := s.processOutbox(ctx)
+		did, more, err := s.processOutbox(ctx)
 		if err != nil {
 			return err
 		}
-		if !did {
+		if !did || !more {
 			return nil
 		}
 	}
@@ -153,11 +153,14 @@ func (s *Checker) DrainOutbox(ctx context.Context) error {
 var errRetryNotRecorded = errors.New("compliance: outbox retry not recorded")
 
 // processOutbox claims the available entries of one org and evaluates them in one transaction;
-// did is false when no entry was available. On failure the entries get their backoff.
-func (s *Checker) processOutbox(ctx context.Context) (did bool, err error) {
+// did is false when no entry was available, more is whether other entries were available when
+// the claimed ones were deleted (the caller need not look again when it is false). On failure the
+// entries get their backoff (more is then true: the caller's next pass finds what is left).
+func (s *Checker) processOutbox(ctx context.Context) (did, more bool, err error) {
 	var claimed []*orglife.OutboxEntry
 	err = s.inTx(ctx, func(ctx context.Context, tx Store) error {
-		es, err := tx.ClaimOutbox(ctx, s.wall(), outboxClaimLimit)
+		now := s.wall()
+		es, err := tx.ClaimOutbox(ctx, now, outboxClaimLimit)
 		if err != nil || len(es) == 0 {
 			return err
 		}
@@ -165,13 +168,15 @@ func (s *Checker) processOutbox(ctx context.Context) (did bool, err error) {
 		if err := s.evaluateEntries(ctx, tx, es); err != nil {
 			return err
 		}
-		return tx.DeleteOutbox(ctx, entryIDs(es))
+		more, err = tx.FinishOutbox(ctx, entryIDs(es), now)
+		return err
 	})
 	if err == nil || len(claimed) == 0 {
-		return len(claimed) > 0, err
+		return len(claimed) > 0, more, err
 	}
+	more = true
 	if ctx.Err() != nil {
-		return true, err // shutting down: the entries stay available for the next worker
+		return true, more, err // shutting down: the entries stay available for the next worker
 	}
 	attempts := 0
 	for _, e := range claimed {
@@ -185,9 +190,9 @@ func (s *Checker) processOutbox(ctx context.Context) (did bool, err error) {
 	level(msg, "org", claimed[0].OrgID, "entries", len(claimed), "attempts", attempts, "retry_in", delay.String(), "err", err)
 	if rerr := s.store.RetryOutbox(context.WithoutCancel(ctx), entryIDs(claimed), s.wall().Add(delay), err.Error()); rerr != nil {
 		s.log.Error("outbox: recording a retry failed", "org", claimed[0].OrgID, "err", rerr)
-		return true, errors.Join(err, errRetryNotRecorded)
+		return true, more, errors.Join(err, errRetryNotRecorded)
 	}
-	return true, err
+	return true, more, err
 }
 
 // evaluateEntries evaluates the org of entries (all of one org) in tx, from the earliest day
@@ -254,7 +259,7 @@ func (s *Checker) evaluateEntries(ctx context.Context, tx Store, es []*orglife.O
 	if err != nil {
 		return err
 	}
-	sp.orgIDs, sp.persist, sp.rules, sp.ruleIDs = []string{org}, true, rs, ruleIDs
+	sp.orgIDs, sp.persist, sp.rules, sp.ruleIDs, sp.locked = []string{org}, true, rs, ruleIDs, true
 	if !slices.ContainsFunc(es, func(e *orglife.OutboxEntry) bool { return e.InstanceID == "" }) {
 		sp.changed = insts // every entry names its instance: the record cache can follow them
 	}

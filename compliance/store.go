@@ -21,6 +21,9 @@ type Store interface {
 
 	// Orgs returns the orgs whose ids are given (all orgs when ids is nil), ordered by id.
 	Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error)
+	// OrgsWithParents returns the orgs whose ids are given and their parents, ordered by id, in
+	// one query.
+	OrgsWithParents(ctx context.Context, ids []string) ([]*orglife.Org, error)
 	// OrgPath returns the ids from the root down to and including id, in one query.
 	OrgPath(ctx context.Context, id string) ([]string, error)
 	// Subtree returns id and the ids of all orgs below it, in one query.
@@ -42,9 +45,9 @@ type Store interface {
 	// columns, CreatedData included) and, for those updated after asOf, their whole history
 	// keyed by instance id, so the caller can rebuild what was known at asOf. At most two queries.
 	EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) ([]*orglife.Instance, map[string][]*orglife.Transition, error)
-	// InstanceFingerprint returns, in one aggregate, the number of an org's instances, the sum of
-	// their versions and how many were updated after asOf.
-	InstanceFingerprint(ctx context.Context, orgID string, asOf time.Time) (n int, versions int64, after int, err error)
+	// InstanceVersions returns the version of every instance of an org, by id, and the latest
+	// updated_at among them, in one query.
+	InstanceVersions(ctx context.Context, orgID string) (map[string]int, time.Time, error)
 	// InstancesWithChildren returns the instances with the given ids and those whose parent is
 	// one of them, in one query.
 	InstancesWithChildren(ctx context.Context, ids []string) ([]*orglife.Instance, error)
@@ -90,6 +93,9 @@ type Store interface {
 	ClaimOutbox(ctx context.Context, now time.Time, limit int) ([]*orglife.OutboxEntry, error)
 	// DeleteOutbox deletes entries by id.
 	DeleteOutbox(ctx context.Context, ids []int64) error
+	// FinishOutbox deletes entries by id and reports whether other entries are available at now
+	// (locked ones included): one statement on PostgreSQL.
+	FinishOutbox(ctx context.Context, ids []int64, now time.Time) (bool, error)
 	// RetryOutbox records a failed attempt of entries: attempts+1, the error, and the instant
 	// before which no claim returns them.
 	RetryOutbox(ctx context.Context, ids []int64, availableAt time.Time, lastErr string) error

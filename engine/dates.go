@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -18,13 +17,9 @@ func (s *Service) minRecordDate() time.Time {
 // checkDates refuses implausible dates in a record's data (a start's data, or an event's patch
 // merged into the record; only the keys of changed are checked, all when changed is nil): every
 // date and datetime lies in the window; the field that places the record (occurs_on) is not
-// before the go-live date or the org's establishment, and not after today when the record is
-// complete. The error is 422 with one detail per field, named by its title.
-func (s *Service) checkDates(ctx context.Context, st Store, def *workflows.Definition, org *orglife.Org, data, changed map[string]any, complete bool) error {
-	since, err := s.sinceIn(ctx, st)
-	if err != nil {
-		return err
-	}
+// before the go-live date since (zero: none) or the org's establishment, and not after today when
+// the record is complete. The error is 422 with one detail per field, named by its title.
+func (s *Service) checkDates(def *workflows.Definition, org *orglife.Org, since time.Time, data, changed map[string]any, complete bool) error {
 	today := s.instant().In(s.loc)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
 	lo := s.minRecordDate()
@@ -107,15 +102,11 @@ func parseRecordTime(x any, loc *time.Location) (time.Time, bool) {
 	return t, err == nil
 }
 
-// sinceIn reads the go-live date (midnight in the deployment time zone) through st; zero when
-// none is set (compliance.Checker.SetSince sets it).
-func (s *Service) sinceIn(ctx context.Context, st Store) (time.Time, error) {
-	v, err := st.Setting(ctx, orglife.SettingSince)
-	switch {
-	case orglife.ErrorCode(err) == orglife.ENOTFOUND:
+// parseSince reads a stored go-live date (orglife.OrgContext.Since) as midnight in the
+// deployment time zone; zero when none is set (compliance.Checker.SetSince sets it).
+func (s *Service) parseSince(v string) (time.Time, error) {
+	if v == "" {
 		return time.Time{}, nil
-	case err != nil:
-		return time.Time{}, err
 	}
 	d, err := time.ParseInLocation(orglife.DateLayout, v, s.loc)
 	if err != nil {

@@ -26,18 +26,16 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 		checkIdempotencyKey(p.IdempotencyKey)); err != nil {
 		return nil, err
 	}
+	defer s.begin()()
 	idem := idempotencyOf(actor, p.IdempotencyKey, p.RequestHash)
 	return s.withIdempotency(ctx, idem, func() (*orglife.Instance, error) {
 		var out *orglife.Instance
 		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
-			in, prevOccursOn, err := s.fireTx(ctx, tx, actor, p)
+			in, err := s.fireTx(ctx, tx, actor, p)
 			if err != nil {
 				return err
 			}
 			if err := s.remember(ctx, tx, idem, in); err != nil {
-				return err
-			}
-			if err := s.enqueueInstance(ctx, tx, in, prevOccursOn); err != nil {
 				return err
 			}
 			out = in
@@ -50,38 +48,41 @@ func (s *Service) Fire(ctx context.Context, actor orglife.Actor, p FireParams) (
 	})
 }
 
-// fireTx fires the event in tx and returns the instance after it and its occurs_on before it.
-func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p FireParams) (*orglife.Instance, *string, error) {
-	in, err := tx.Instance(ctx, p.InstanceID, true)
+// fireTx fires the event in tx and returns the instance after it. It reads the instance (locked)
+// with its org's lineage and the go-live date in one store call, and writes the instance, its
+// history row and its outbox entry in another (one statement each on PostgreSQL); the history is
+// read and children are written only when the event calls for them.
+func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p FireParams) (*orglife.Instance, error) {
+	in, oc, err := tx.LockInstance(ctx, p.InstanceID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	org, sc, err := s.orgAndScopeTx(ctx, tx, actor, in.OrgID)
+	org, sc, err := s.orgAndScope(oc, actor, in.OrgID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !sc.Read {
-		return nil, nil, orglife.OutOfScope("instance " + in.ID)
+		return nil, orglife.OutOfScope("instance " + in.ID)
 	}
 	def, err := s.definition(in.Workflow)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ev := def.Event(p.Event)
 	if ev == nil {
-		return nil, nil, &orglife.Error{Code: orglife.EINVALID, Message: fmt.Sprintf("workflow %s has no event %q", def.ID, p.Event),
+		return nil, &orglife.Error{Code: orglife.EINVALID, Message: fmt.Sprintf("workflow %s has no event %q", def.ID, p.Event),
 			Details: []orglife.Detail{{Field: "event", Message: "unknown event"}}}
 	}
 	if !mayFire(actor, ev, sc) {
-		return nil, nil, orglife.Errorf(orglife.EFORBIDDEN, "a %s token of org %s may not fire %s on this instance (allowed: %s)",
+		return nil, orglife.Errorf(orglife.EFORBIDDEN, "a %s token of org %s may not fire %s on this instance (allowed: %s)",
 			actor.Role, actor.OrgID, ev.Name, strings.Join(ev.By, ", "))
 	}
 	to, ok := def.Transition(in.State, ev.Name)
 	if !ok {
-		return nil, nil, orglife.Errorf(orglife.ECONFLICT, "event %s is not allowed in state %s", ev.Name, in.State)
+		return nil, orglife.Errorf(orglife.ECONFLICT, "event %s is not allowed in state %s", ev.Name, in.State)
 	}
 	if p.ExpectedVersion != nil && *p.ExpectedVersion != in.Version {
-		return nil, nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
+		return nil, orglife.Errorf(orglife.ECONFLICT, "stale expected_version %d: the instance is at version %d", *p.ExpectedVersion, in.Version)
 	}
 	comment := strings.TrimSpace(p.Comment)
 	// The history is read only when the event needs it: to find the state an event to "@previous"
@@ -90,13 +91,13 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	var hist []*orglife.Transition
 	if ev.ToPrevious() || (comment == "" && def.IsCancelled(to)) {
 		if hist, err = tx.Transitions(ctx, in.ID); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	var restored *time.Time // recorded_at given back by an event to "@previous"
 	if ev.ToPrevious() {
 		if to, restored, err = previousState(def, in, hist); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		back := *ev
 		back.To = to
@@ -104,7 +105,7 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	}
 	patch, err := s.checkEventData(def, ev, p.Data)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	merged := maps.Clone(in.Data)
 	if merged == nil {
@@ -112,17 +113,21 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	}
 	maps.Copy(merged, patch)
 	if missing := def.MissingRequired(merged, ev.Require); len(missing) > 0 {
-		return nil, nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing for " + ev.Name, Details: missing}
+		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing for " + ev.Name, Details: missing}
 	}
 	if ev.CommentRequired && comment == "" {
-		return nil, nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "a comment is required for " + ev.Name,
+		return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "a comment is required for " + ev.Name,
 			Details: []orglife.Detail{{Field: "comment", Message: "required"}}}
 	}
-	if err := s.checkDates(ctx, tx, def, org, merged, patch, def.IsComplete(to)); err != nil {
-		return nil, nil, err
+	since, err := s.parseSince(oc.Since)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkDates(def, org, since, merged, patch, def.IsComplete(to)); err != nil {
+		return nil, err
 	}
 	if err := s.checkMembers(ctx, tx, def, org, patch); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	now := s.instant()
 	next := *in
@@ -130,7 +135,7 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 	var roster []*orglife.Member
 	if s.readsRoster(def, ev) {
 		if roster, err = tx.Members(ctx, []string{org.ID}); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	vars := s.vars(def, &next, org, roster, actor, now)
@@ -141,10 +146,10 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 			if actor.IsAdmin() {
 				msg += fmt.Sprintf("（事件 %s 的 guard 运行出错：%v）", ev.Name, err)
 			}
-			return nil, nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg}
+			return nil, &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: msg}
 		}
 		if !okGuard {
-			return nil, nil, guardFailure(ev, actor)
+			return nil, guardFailure(ev, actor)
 		}
 	}
 	lastSeq, prevHash := in.ChainHead()
@@ -161,22 +166,23 @@ func (s *Service) fireTx(ctx context.Context, tx Store, actor orglife.Actor, p F
 		Actor: actor.Name, ActorRole: actor.Role, At: now, Data: patch, Comment: comment, PrevHash: prevHash}
 	t.Hash = orglife.TransitionHash(prevHash, t)
 	next.LastSeq, next.LastHash = t.Seq, t.Hash
-	if err := tx.UpdateInstance(ctx, &next, in.Version); err != nil {
-		return nil, nil, uniqueClash(err, def)
+	outbox, err := s.instanceEntries(ctx, &next, in.OccursOn)
+	if err != nil {
+		return nil, err
 	}
-	if err := tx.InsertTransition(ctx, t); err != nil {
-		return nil, nil, err
+	if err := tx.AdvanceInstance(ctx, orglife.TransitionWrite{Instance: &next, PrevVersion: in.Version, Transition: t, Outbox: outbox}); err != nil {
+		return nil, uniqueClash(err, def)
 	}
 	vars["instance"] = rules.NewInstanceView(&next)
 	if err := s.runActions(ctx, tx, def, &next, vars, actor, now); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if def.IsCancelled(next.State) {
 		if err := s.cancelUntouchedChildren(ctx, tx, &next, actor, reasonOf(comment, hist), now, 0); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return &next, in.OccursOn, nil
+	return &next, nil
 }
 
 // vars is the runtime environment of guards and action data.

@@ -95,10 +95,15 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 	if p.OrgID == "" {
 		return nil, &orglife.Error{Code: orglife.EINVALID, Message: "org_id is required", Details: []orglife.Detail{{Field: "org_id", Message: "required"}}}
 	}
+	defer s.begin()()
 	return s.withIdempotency(ctx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), func() (*orglife.Instance, error) {
 		var out *orglife.Instance
 		err := s.inTx(ctx, func(ctx context.Context, tx Store) error {
-			org, sc, err := s.orgAndScopeTx(ctx, tx, actor, p.OrgID)
+			oc, err := tx.OrgContext(ctx, p.OrgID)
+			if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
+				return err
+			}
+			org, sc, err := s.orgAndScope(oc, actor, p.OrgID)
 			if err != nil {
 				return err
 			}
@@ -115,7 +120,11 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			if missing := def.MissingRequired(data, nil); len(missing) > 0 {
 				return &orglife.Error{Code: orglife.EUNPROCESSABLE, Message: "required fields are missing", Details: missing}
 			}
-			if err := s.checkDates(ctx, tx, def, org, data, nil, def.IsComplete(def.Initial)); err != nil {
+			since, err := s.parseSince(oc.Since)
+			if err != nil {
+				return err
+			}
+			if err := s.checkDates(def, org, since, data, nil, def.IsComplete(def.Initial)); err != nil {
 				return err
 			}
 			if err := s.checkMembers(ctx, tx, def, org, data); err != nil {
@@ -129,13 +138,14 @@ func (s *Service) Start(ctx context.Context, actor orglife.Actor, p StartParams)
 			}
 			s.derive(def, in, false, now)
 			in.CreationHash = orglife.CreationHash(in)
-			if err := tx.InsertInstances(ctx, []*orglife.Instance{in}); err != nil {
+			outbox, err := s.instanceEntries(ctx, in, nil)
+			if err != nil {
+				return err
+			}
+			if err := tx.CreateInstance(ctx, in, outbox); err != nil {
 				return uniqueClash(err, def)
 			}
 			if err := s.remember(ctx, tx, idempotencyOf(actor, p.IdempotencyKey, p.RequestHash), in); err != nil {
-				return err
-			}
-			if err := s.enqueueInstance(ctx, tx, in, nil); err != nil {
 				return err
 			}
 			out = in
@@ -156,21 +166,17 @@ func uniqueClash(err error, def *workflows.Definition) error {
 	return err
 }
 
-// orgAndScopeTx reads an org with its path in one query and returns it with the actor's scope on
-// it; not_found when the org does not exist.
-func (s *Service) orgAndScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (*orglife.Org, orglife.Scope, error) {
-	lineage, err := st.OrgLineage(ctx, orgID)
-	if err != nil && orglife.ErrorCode(err) != orglife.ENOTFOUND {
-		return nil, orglife.Scope{}, err
-	}
-	if len(lineage) == 0 {
+// orgAndScope returns the org of an OrgContext (read with the change's other inputs) with the
+// actor's scope on it; not_found when there is no context or lineage (orgID does not exist).
+func (s *Service) orgAndScope(oc *orglife.OrgContext, actor orglife.Actor, orgID string) (*orglife.Org, orglife.Scope, error) {
+	if oc == nil || len(oc.Lineage) == 0 {
 		return nil, orglife.Scope{}, orglife.Errorf(orglife.ENOTFOUND, "org %s not found", orgID)
 	}
-	path := make([]string, len(lineage))
-	for i, o := range lineage {
+	path := make([]string, len(oc.Lineage))
+	for i, o := range oc.Lineage {
 		path[i] = o.ID
 	}
-	return lineage[len(lineage)-1], actor.ScopeOn(path), nil
+	return oc.Org(), actor.ScopeOn(path), nil
 }
 
 func (s *Service) orgScopeTx(ctx context.Context, st Store, actor orglife.Actor, orgID string) (orglife.Scope, error) {

@@ -24,6 +24,9 @@ type Evaluations interface {
 	// Committed is called after each committed change that wrote outbox entries (in is the
 	// instance of a start or a transition, nil for an org or member change): it wakes the worker.
 	Committed(in *orglife.Instance)
+	// Begin is called when a start or a transition begins; end when it has ended, committed or
+	// not. Full scans of this process give way while changes are in flight.
+	Begin() (end func())
 }
 
 // enqueue records entries in tx (nil entries are skipped).
@@ -40,17 +43,18 @@ func (s *Service) enqueue(ctx context.Context, tx Store, es ...*orglife.OutboxEn
 	return tx.EnqueueEvaluation(ctx, out)
 }
 
-// enqueueInstance records, in the transaction of a start or a transition, the re-evaluation its
-// instance calls for (prevOccursOn: its occurs_on before a transition).
-func (s *Service) enqueueInstance(ctx context.Context, tx Store, in *orglife.Instance, prevOccursOn *string) error {
+// instanceEntries returns the outbox entries (none or one) that a start or a transition of in
+// calls for (prevOccursOn: its occurs_on before a transition), for the store to write with the
+// instance in the same statement.
+func (s *Service) instanceEntries(ctx context.Context, in *orglife.Instance, prevOccursOn *string) ([]*orglife.OutboxEntry, error) {
 	if s.evals == nil {
-		return nil
+		return nil, nil
 	}
 	e, err := s.evals.InstanceEntry(ctx, in, prevOccursOn)
-	if err != nil {
-		return err
+	if err != nil || e == nil {
+		return nil, err
 	}
-	return s.enqueue(ctx, tx, e)
+	return []*orglife.OutboxEntry{e}, nil
 }
 
 // enqueueOrg records, in the transaction of an org or member change, a re-evaluation of the org
@@ -60,6 +64,15 @@ func (s *Service) enqueueOrg(ctx context.Context, tx Store, orgID string) error 
 		return nil
 	}
 	return s.enqueue(ctx, tx, s.evals.OrgEntry(orgID))
+}
+
+// begin tells the compliance side that a start or a transition begins; the returned func, that
+// it ended.
+func (s *Service) begin() func() {
+	if s.evals == nil {
+		return func() {}
+	}
+	return s.evals.Begin()
 }
 
 // committed tells the compliance side that a change that wrote outbox entries committed.

@@ -11,8 +11,8 @@ import (
 	"github.com/orglife/orglife/engine"
 )
 
-// countingStore counts store calls; every Store method is one SQL statement (storage's contract),
-// so the count is the number of statements a use case costs.
+// countingStore counts store calls; every Store method is one SQL statement on PostgreSQL
+// (storage's contract), so the count is the number of statements a use case costs there.
 type countingStore struct {
 	engine.Store
 	n *atomic.Int64
@@ -31,6 +31,22 @@ func (c countingStore) UpdateInstance(ctx context.Context, in *orglife.Instance,
 func (c countingStore) InsertInstances(ctx context.Context, ins []*orglife.Instance) error {
 	c.call()
 	return c.Store.InsertInstances(ctx, ins)
+}
+func (c countingStore) LockInstance(ctx context.Context, id string) (*orglife.Instance, *orglife.OrgContext, error) {
+	c.call()
+	return c.Store.LockInstance(ctx, id)
+}
+func (c countingStore) OrgContext(ctx context.Context, id string) (*orglife.OrgContext, error) {
+	c.call()
+	return c.Store.OrgContext(ctx, id)
+}
+func (c countingStore) AdvanceInstance(ctx context.Context, w orglife.TransitionWrite) error {
+	c.call()
+	return c.Store.AdvanceInstance(ctx, w)
+}
+func (c countingStore) CreateInstance(ctx context.Context, in *orglife.Instance, outbox []*orglife.OutboxEntry) error {
+	c.call()
+	return c.Store.CreateInstance(ctx, in, outbox)
 }
 func (c countingStore) InsertTransition(ctx context.Context, t *orglife.Transition) error {
 	c.call()

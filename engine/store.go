@@ -104,6 +104,21 @@ type Store interface {
 	// ChildKeys returns the ParentAction+"\x00"+ParentKey of every child of parentID.
 	ChildKeys(ctx context.Context, parentID string) (map[string]bool, error)
 
+	// LockInstance returns an instance, locked until the transaction ends (as Instance with
+	// forUpdate), with the lineage of its org and the go-live setting: one statement on
+	// PostgreSQL.
+	LockInstance(ctx context.Context, id string) (*orglife.Instance, *orglife.OrgContext, error)
+	// OrgContext returns an org's lineage (root first, the org last) and the go-live setting:
+	// one statement on PostgreSQL; not found when the org does not exist.
+	OrgContext(ctx context.Context, orgID string) (*orglife.OrgContext, error)
+	// AdvanceInstance writes a transition: the instance where the stored version is
+	// w.PrevVersion (conflict, nothing written, when it is not), its history row and its outbox
+	// entries (ids set): one statement on PostgreSQL.
+	AdvanceInstance(ctx context.Context, w orglife.TransitionWrite) error
+	// CreateInstance inserts one instance and its outbox entries (ids set): one statement on
+	// PostgreSQL; conflict when its id or unique key clashes.
+	CreateInstance(ctx context.Context, in *orglife.Instance, outbox []*orglife.OutboxEntry) error
+
 	// InsertTransition appends one history row; conflict when (instance, seq) exists.
 	InsertTransition(ctx context.Context, t *orglife.Transition) error
 	// Transitions returns an instance's history ordered by seq.

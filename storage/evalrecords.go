@@ -56,25 +56,30 @@ func (d *DB) EvalRecords(ctx context.Context, orgIDs []string, asOf time.Time) (
 	return ins, history, nil
 }
 
-// InstanceFingerprint summarizes the instances of one org in one aggregate query: how many there
-// are, the sum of their versions, and how many were updated after asOf. Versions only grow and
-// instances are never deleted, so any change to the org's instances by anyone changes the count
-// or the sum (compliance's record cache relies on it).
-func (d *DB) InstanceFingerprint(ctx context.Context, orgID string, asOf time.Time) (n int, versions int64, after int, err error) {
+// InstanceVersions returns the version of every instance of one org, by id, and the latest
+// updated_at among them, in one query (ids and versions only: no data is read). Versions only grow
+// and instances are never deleted, so two instances of one id with equal versions are equal
+// (compliance's record cache relies on it).
+func (d *DB) InstanceVersions(ctx context.Context, orgID string) (map[string]int, time.Time, error) {
 	d = d.bound(ctx)
-	var fp struct {
-		N        int   `bun:"n"`
-		Versions int64 `bun:"versions"`
-		After    int   `bun:"after"`
+	var rows []struct {
+		ID        string    `bun:"id"`
+		Version   int       `bun:"version"`
+		UpdatedAt time.Time `bun:"updated_at"`
 	}
-	err = d.db.NewSelect().TableExpr("instances").
-		ColumnExpr("count(*) AS n, COALESCE(sum(version), 0) AS versions").
-		ColumnExpr("COALESCE(sum(CASE WHEN updated_at > ? THEN 1 ELSE 0 END), 0) AS after", utc(asOf)).
-		Where("org_id = ?", orgID).Scan(ctx, &fp)
+	err := d.db.NewSelect().TableExpr("instances").Column("id", "version", "updated_at").Where("org_id = ?", orgID).Scan(ctx, &rows)
 	if err != nil {
-		return 0, 0, 0, dbErr(err)
+		return nil, time.Time{}, dbErr(err)
 	}
-	return fp.N, fp.Versions, fp.After, nil
+	out := make(map[string]int, len(rows))
+	var latest time.Time
+	for _, r := range rows {
+		out[r.ID] = r.Version
+		if r.UpdatedAt.After(latest) {
+			latest = r.UpdatedAt
+		}
+	}
+	return out, latest.UTC(), nil
 }
 
 // InstancesWithChildren returns, in one query ordered by id, the instances with the given ids and

@@ -147,14 +147,20 @@ func (d *DB) UpdateInstance(ctx context.Context, in *orglife.Instance, prevVersi
 	} else if n == 1 {
 		return nil
 	}
-	exists, err := d.db.NewSelect().Model((*instanceRow)(nil)).Where("id = ?", in.ID).Exists(ctx)
+	return d.versionMismatch(ctx, in.ID, prevVersion)
+}
+
+// versionMismatch is the error of an update of instance id at prevVersion that changed no row:
+// not found when there is no such instance, conflict otherwise.
+func (d *DB) versionMismatch(ctx context.Context, id string, prevVersion int) error {
+	exists, err := d.db.NewSelect().Model((*instanceRow)(nil)).Where("id = ?", id).Exists(ctx)
 	if err != nil {
 		return dbErr(err)
 	}
 	if !exists {
 		return orglife.ErrNotFound
 	}
-	return orglife.Errorf(orglife.ECONFLICT, "instance %s was changed by someone else (expected version %d)", in.ID, prevVersion)
+	return orglife.Errorf(orglife.ECONFLICT, "instance %s was changed by someone else (expected version %d)", id, prevVersion)
 }
 
 // Instances lists instances matching f, ordered by id, after f.Cursor, at most f.Limit, in one

@@ -163,6 +163,30 @@ func (d *DB) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) 
 	return out, nil
 }
 
+// OrgsWithParents returns the orgs whose ids are given and the parents of those orgs, ordered by
+// id, in one query (the evaluation needs each org's parent kind).
+func (d *DB) OrgsWithParents(ctx context.Context, ids []string) ([]*orglife.Org, error) {
+	d = d.bound(ctx)
+	out := []*orglife.Org{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []orgRow
+	err := d.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).
+		WhereOr("id IN (SELECT parent_id FROM orgs WHERE id IN (?))", bun.In(ids)).Order("id").Scan(ctx)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	for i := range rows {
+		o, err := rows[i].org()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // Subtree returns id and the ids of all orgs below it (by depth, then id), in one query.
 func (d *DB) Subtree(ctx context.Context, id string) ([]string, error) {
 	d = d.bound(ctx)

@@ -44,18 +44,26 @@ func (r *transitionRow) transition() (*orglife.Transition, error) {
 // normalized in place.
 func (d *DB) InsertTransition(ctx context.Context, t *orglife.Transition) error {
 	d = d.bound(ctx)
-	t.At = utc(t.At)
-	data, err := toJSON(t.Data)
+	row, err := newTransitionRow(t)
 	if err != nil {
 		return err
 	}
-	row := &transitionRow{
+	_, err = d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
+	return dbErr(err)
+}
+
+// newTransitionRow normalizes t's instant and converts it to a row.
+func newTransitionRow(t *orglife.Transition) (*transitionRow, error) {
+	t.At = utc(t.At)
+	data, err := toJSON(t.Data)
+	if err != nil {
+		return nil, err
+	}
+	return &transitionRow{
 		InstanceID: t.InstanceID, Seq: t.Seq, Event: t.Event, From: t.From, To: t.To,
 		Actor: t.Actor, ActorRole: t.ActorRole, At: t.At, Data: data, Comment: t.Comment,
 		PrevHash: t.PrevHash, Hash: t.Hash,
-	}
-	_, err = d.db.NewInsert().Model(row).Returning("NULL").Exec(ctx)
-	return dbErr(err)
+	}, nil
 }
 
 // Transitions returns an instance's history ordered by seq (empty for an instance without
