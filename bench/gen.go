@@ -322,6 +322,12 @@ func (g *gen) general(i int, b *storage.Bulk) {
 	}
 }
 
+// termYears is the length of the generated terms: started in the first year, a term runs past
+// as_of (the start of the year after last) by more than the six months of warning, so no
+// branch's term is due — term_renewed plants nothing (an election renews only the term that was
+// running when it was held, and the generator writes only the election that opened the term).
+func termYears(first, last int) int { return last - first + 2 }
+
 // branch generates one branch: the org, its members and its records.
 func (g *gen) branch(n int, b *storage.Bulk) {
 	g.rng = rand.New(rand.NewPCG(uint64(g.c.Seed), uint64(n)+1))
@@ -332,7 +338,7 @@ func (g *gen) branch(n int, b *storage.Bulk) {
 	termStart := g.date(first, time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28))
 	org := &orglife.Org{ID: id, Name: fmt.Sprintf("第%d党支部", n+1), Kind: orglife.KindBranch,
 		ParentID: ptr(fmt.Sprintf("g%05d", n/20+1)), Attributes: map[string]string{"category": "student"},
-		EstablishedOn: ptr("2015-09-01"), TermStartedOn: ptr(day(termStart)), TermYears: 3, CreatedAt: created, UpdatedAt: created}
+		EstablishedOn: ptr("2015-09-01"), TermStartedOn: ptr(day(termStart)), TermYears: termYears(first, last), CreatedAt: created, UpdatedAt: created}
 	b.Orgs = append(b.Orgs, org)
 	g.st.Orgs++
 	g.st.Branches++
