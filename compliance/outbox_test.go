@@ -172,14 +172,17 @@ func TestOutboxRetriesAFailure(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var fails atomic.Int64
 			w := asyncWorld(t, flakyStore{store: db, fails: &fails}, set, rs)
-			compliance.SetOutboxBackoff(w.chk, 20*time.Millisecond)
+			// a backoff long enough that a loaded host cannot outrun it between the failure and
+			// the checks below; the retries then run on a short one
+			compliance.SetOutboxBackoff(w.chk, time.Second)
 			fails.Store(3)
 			w.themeDay(t, branchB2, "b2", "2025-02-12")
+			failedAt := time.Now()
 			if err := w.chk.DrainOutbox(w.ctx); err == nil || !strings.Contains(err.Error(), "injected failure") {
 				t.Fatalf("drain: %v", err)
 			}
 			es := outbox(t, db)
-			if len(es) != 1 || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "injected failure") || !es[0].AvailableAt.After(time.Now()) {
+			if len(es) != 1 || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "injected failure") || !es[0].AvailableAt.After(failedAt) {
 				t.Fatalf("entry after a failure: %+v", es)
 			}
 			if err := w.chk.DrainOutbox(w.ctx); err != nil { // the entry waits for its backoff
@@ -188,8 +191,9 @@ func TestOutboxRetriesAFailure(t *testing.T) {
 			if got := w.storedStatus(t, rule, "b2", "2025-02"); got != "" {
 				t.Fatalf("stored despite the failure: %s", got)
 			}
+			compliance.SetOutboxBackoff(w.chk, 20*time.Millisecond)
 			worker(t, w.chk, 10*time.Millisecond)
-			waitFor(t, 5*time.Second, "the retries", func() bool { return len(outbox(t, db)) == 0 })
+			waitFor(t, 15*time.Second, "the retries", func() bool { return len(outbox(t, db)) == 0 })
 			if got := w.storedStatus(t, rule, "b2", "2025-02"); got != orglife.StatusPending || fails.Load() >= 0 {
 				t.Fatalf("after the retries: %q (failures left %d)", got, fails.Load())
 			}
