@@ -76,9 +76,9 @@ func fieldRefused(err error, field, text string) bool {
 	return false
 }
 
-// A branch's election lists every full member as present or absent (the voters), and only them:
+// An election's lists name every full member as present or absent (the voters), and only them:
 // a list missing a full member, naming a probationary member or naming one twice is refused; a
-// 党总支 electing at a 党员代表大会 types its numbers instead.
+// 党总支 electing at a 党员代表大会 (or a record kept without lists) types its numbers instead.
 func TestElectionListsTheVoters(t *testing.T) {
 	packWorld(t, func(t *testing.T, w *world) {
 		w.roster(t, "b", "m1", "m2", "m3")
@@ -101,12 +101,12 @@ func TestElectionListsTheVoters(t *testing.T) {
 			"a full member missing":      hold([]any{"m1", "m2"}, nil),
 			"a probationary member":      hold([]any{"m1", "m2", "m3", "p1"}, nil),
 			"present and absent at once": hold([]any{"m1", "m2", "m3"}, []any{absent("m3")}),
-			"numbers instead of lists": func() error {
-				_, err := w.fire(branchOfB, e.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 3.0, "present": 3.0, "elected": []any{map[string]any{"member": "m1", "post": "secretary"}}}, "")
+			"more present than voters": func() error {
+				_, err := w.fire(branchOfB, e.ID, "hold", map[string]any{"held_on": "2025-02-10", "voters": 3.0, "present": 4.0, "elected": []any{map[string]any{"member": "m1", "post": "secretary"}}}, "")
 				return err
 			}(),
 		} {
-			if !guardFailed(err, "党支部须列出全体正式党员的到会情况") {
+			if !guardFailed(err, "到会名单须列出全体正式党员的到会情况") {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
