@@ -176,15 +176,7 @@ func (d *DB) LedgerRows(ctx context.Context, f orglife.LedgerFilter) ([]*orglife
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbErr(err)
 	}
-	out := make([]*orglife.LedgerRow, 0, len(rows))
-	for i := range rows {
-		r, err := rows[i].ledger()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return ledgerRowsOf(rows)
 }
 
 // SaveLedger upserts rows keyed by rule, subject and period (every other column is replaced) and
@@ -318,6 +310,11 @@ func (d *DB) LedgerDue(ctx context.Context, now time.Time) ([]*orglife.LedgerRow
 	if err != nil {
 		return nil, dbErr(err)
 	}
+	return ledgerRowsOf(rows)
+}
+
+// ledgerRowsOf converts scanned rows to ledger rows, in their order.
+func ledgerRowsOf(rows []ledgerRow) ([]*orglife.LedgerRow, error) {
 	out := make([]*orglife.LedgerRow, 0, len(rows))
 	for i := range rows {
 		r, err := rows[i].ledger()

@@ -107,14 +107,7 @@ func (d *DB) Orgs(ctx context.Context, ids []string) ([]*orglife.Org, error) {
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbErr(err)
 	}
-	for i := range rows {
-		o, err := rows[i].org()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return orgsOf(rows)
 }
 
 // maxDepth bounds the recursive queries over the org tree, so a cycle cannot make them endless.
@@ -154,11 +147,18 @@ func (d *DB) OrgLineage(ctx context.Context, id string) ([]*orglife.Org, error) 
 	if len(rows) == 0 {
 		return nil, orglife.ErrNotFound
 	}
-	out := make([]*orglife.Org, len(rows))
+	return orgsOf(rows)
+}
+
+// orgsOf converts scanned rows to orgs, in their order.
+func orgsOf(rows []orgRow) ([]*orglife.Org, error) {
+	out := make([]*orglife.Org, 0, len(rows))
 	for i := range rows {
-		if out[i], err = rows[i].org(); err != nil {
+		o, err := rows[i].org()
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, o)
 	}
 	return out, nil
 }
@@ -177,14 +177,7 @@ func (d *DB) OrgsWithParents(ctx context.Context, ids []string) ([]*orglife.Org,
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	for i := range rows {
-		o, err := rows[i].org()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return orgsOf(rows)
 }
 
 // Subtree returns id and the ids of all orgs below it (by depth, then id), in one query.

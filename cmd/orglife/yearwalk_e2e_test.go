@@ -83,12 +83,22 @@ func yearWalkIsChinese(t *testing.T, dsn string) {
 				t.Errorf("the refused start form: %s", problem)
 			}
 			id := s.must(t, 201, "POST", "/v1/instances", branch, obj{"workflow": "meeting", "org_id": "b", "data": obj{"type": "theme_day", "held_on": "2025-12-18", "topic": "学习党章"}})["id"].(string)
-			st, page, _ := b.post("/records/"+id+"/events/record", url.Values{"csrf": {csrf}, "version": {"1"}, "minutes": {"学习党章并交流心得。"}, "participants": {"m-x"}})
+			st, page, _ := b.post("/records/"+id+"/events/record", url.Values{"csrf": {csrf}, "version": {"1"}, "minutes": {"学习党章并交流心得。"}})
 			if st != 422 || !strings.Contains(page, "请列出出席人员") {
 				t.Fatalf("a record without attendance: %d", st)
 			}
 			for _, problem := range readable(page) {
 				t.Errorf("the refused event form: %s", problem)
+			}
+			// a talk naming someone who is not in the roster
+			tk := s.must(t, 201, "POST", "/v1/instances", branch, obj{"workflow": "talk", "org_id": "b", "data": obj{"held_on": "2025-12-10", "kind": "member_member"}})["id"].(string)
+			st, page, _ = b.post("/records/"+tk+"/events/record", url.Values{"csrf": {csrf}, "version": {"1"},
+				"participants": {"m-zhang", "张伟同志"}, "summary": {"交流学习和思想情况，互相提出意见建议。"}})
+			if st != 422 || !strings.Contains(page, "“张伟同志”不是本组织名册中的党员") {
+				t.Fatalf("a talk naming nobody of the roster: %d\n%s", st, readableText(page))
+			}
+			for _, problem := range readable(page) {
+				t.Errorf("the refused talk: %s", problem)
 			}
 		}
 		pages := walkSite(t, b, 300, "/handbook/b?year=2025", "/records/new?workflow=meeting", "/records/new?workflow=talk", "/records/new?workflow=plan")
